@@ -1,0 +1,69 @@
+# SalesCRM: `make run` brings the whole app up, `make test` runs the whole suite.
+# With nothing configured both use an embedded PostgreSQL and a file-system
+# Celery broker under var/; DATABASE_URL and CELERY_BROKER_URL point them at real servers.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+EMBEDDED := $(PY) -m salescrm.embedded run --
+
+.DEFAULT_GOAL := help
+.PHONY: help install run serve test check-and-test lint messages chromium gettext
+
+help:
+	@echo "make run    start web, Celery worker and beat with demo data on http://127.0.0.1:$(PORT)"
+	@echo "make test   run the whole test suite (PostgreSQL, Celery, SMTP, browser)"
+	@echo "make lint   ruff and the template linter"
+	@echo "make messages  refresh locale/*/django.po from the source"
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed gettext
+
+# msgfmt compiles the translations; Debian/Ubuntu get it from apt when we are root.
+gettext:
+	@command -v msgfmt >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; \
+	  else echo "Please install GNU gettext (msgfmt)"; exit 1; fi; }
+
+# A Chromium for the browser tests: Debian's package when we are root, else Playwright's own.
+chromium: $(VENV)/.installed
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || [ -n "$$CHROMIUM_PATH" ] || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei; \
+	  else $(PY) -m playwright install chromium; fi; }
+
+run: install
+	@$(EMBEDDED) $(MAKE) --no-print-directory serve
+
+# Called by `run` with the database up.
+serve:
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py compilemessages --ignore=.venv --verbosity=0
+	$(PY) manage.py setup_schedule
+	$(PY) manage.py seed_demo
+	@echo ""
+	@echo "SalesCRM is starting on http://127.0.0.1:$(PORT)/  (Ctrl-C stops everything)"
+	@echo ""
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" WEB_HOST=127.0.0.1 $(VENV)/bin/honcho start --procfile Procfile --port $(PORT) web worker beat
+
+test: install chromium
+	@$(EMBEDDED) $(MAKE) --no-print-directory check-and-test
+
+check-and-test:
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py compilemessages --ignore=.venv --verbosity=0
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/djlint templates --lint
+
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages --locale=zh_Hans --ignore=.venv --ignore=var --no-obsolete

@@ -1,0 +1,67 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from salescrm.models import CalendarDay, JobRun, Team, User
+
+admin.site.site_header = _("SalesCRM administration")
+admin.site.site_title = _("SalesCRM")
+
+
+@admin.register(User)
+class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+    list_display = [
+        "username",
+        "get_full_name",
+        "role",
+        "team",
+        "ability_weight",
+        "discount_authority",
+        "is_active",
+    ]
+    list_filter = ["role", "team", "is_active"]
+    list_select_related = ["team"]
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (
+            _("Sales"),
+            {"fields": ["role", "team", "ability_weight", "discount_authority", "language"]},
+        ),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (_("Sales"), {"fields": ["role", "team", "ability_weight", "discount_authority"]}),
+    )
+
+
+@admin.register(Team)
+class TeamAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "manager"]
+    list_select_related = ["manager"]
+    search_fields = ["name"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "is_working_day", "note"]
+    list_filter = ["is_working_day"]
+    date_hierarchy = "date"
+
+
+@admin.register(JobRun)
+class JobRunAdmin(admin.ModelAdmin):
+    list_display = ["name", "started_at", "finished_at", "counts", "has_error"]
+    list_filter = ["name"]
+    date_hierarchy = "started_at"
+    readonly_fields = ["name", "started_at", "finished_at", "counts", "error"]
+
+    @admin.display(boolean=True, description=_("error"))
+    def has_error(self, obj):
+        return bool(obj.error)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,52 @@
+"""Demo data for `make run`: people and teams. Each domain app adds its own seeder."""
+
+from django.db import transaction
+
+from salescrm.models import Team, User
+from salescrm.roles import Role
+
+# username, first name, last name, role, team key, ability weight, discount authority (%)
+PEOPLE = [
+    ("director", "Wei", "Zhang", Role.DIRECTOR, None, 3, 30),
+    ("manager1", "Li", "Wang", Role.MANAGER, "east", 4, 20),
+    ("manager2", "Min", "Chen", Role.MANAGER, "south", 4, 20),
+    ("sales1", "Jing", "Liu", Role.SALESPERSON, "east", 5, 15),
+    ("sales2", "Lei", "Yang", Role.SALESPERSON, "east", 3, 10),
+    ("sales3", "Fang", "Zhao", Role.SALESPERSON, "east", 1, 5),
+    ("sales4", "Yan", "Huang", Role.SALESPERSON, "south", 4, 12),
+    ("sales5", "Tao", "Zhou", Role.SALESPERSON, "south", 2, 8),
+    ("sales6", "Xia", "Wu", Role.SALESPERSON, "south", 3, 10),
+    ("frontdesk", "Hui", "Xu", Role.FRONT_DESK, None, 3, 0),
+    ("admin", "Admin", "", Role.ADMIN, None, 3, 0),
+]
+TEAMS = {"east": "East China team", "south": "South China team"}
+
+
+@transaction.atomic
+def seed_people(*, password: str) -> dict:
+    """Create the demo teams and users if missing; never change existing ones."""
+    teams = {key: Team.objects.get_or_create(name=name)[0] for key, name in TEAMS.items()}
+    created = 0
+    for username, first, last, role, team_key, weight, authority in PEOPLE:
+        user = User.objects.filter(username=username).first()
+        if user is not None:
+            continue
+        user = User(
+            username=username,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@salescrm.example",
+            role=role,
+            team=teams.get(team_key),
+            ability_weight=weight,
+            discount_authority=authority,
+            is_staff=role == Role.ADMIN,
+            is_superuser=role == Role.ADMIN,
+        )
+        user.set_password(password)
+        user.save()
+        created += 1
+        if role == Role.MANAGER and teams[team_key].manager_id is None:
+            teams[team_key].manager = user
+            teams[team_key].save(update_fields=["manager"])
+    return {"users created": created}

@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from salescrm import demo
+from salescrm.demo import PEOPLE
+
+
+class Command(BaseCommand):
+    help = "Load the demo data once (idempotent) and print the demo logins."
+
+    def handle(self, *args, **options):
+        counts = demo.seed_people(password=settings.DEMO_PASSWORD)
+        for name, count in counts.items():
+            self.stdout.write(f"{name}: {count}")
+        self.stdout.write(self.style.SUCCESS(f"Demo logins, password {settings.DEMO_PASSWORD!r}:"))
+        for username, _first, _last, role, *_ in PEOPLE:
+            self.stdout.write(f"  {username:<10} {role.label}")

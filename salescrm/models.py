@@ -1,0 +1,123 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from salescrm.roles import TEAM_ROLES, Role
+
+
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    manager = models.OneToOneField(
+        "salescrm.User",
+        verbose_name=_("manager"),
+        on_delete=models.PROTECT,
+        related_name="managed_team",
+        null=True,
+        blank=True,
+        limit_choices_to={"role": Role.MANAGER},
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.SALESPERSON
+    )
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        related_name="members",
+        null=True,
+        blank=True,
+    )
+    ability_weight = models.PositiveSmallIntegerField(
+        _("ability weight"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("1 (new) to 5 (strongest); balances customer assignment."),
+    )
+    discount_authority = models.DecimalField(
+        _("discount authority (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Largest discount off list price this person may agree."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=[("en", "English"), ("zh-hans", "简体中文")],
+        help_text=_("Empty: follow the browser."),
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ability_weight__gte=1, ability_weight__lte=5),
+                name="user_ability_weight_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(discount_authority__gte=0, discount_authority__lte=100),
+                name="user_discount_authority_0_to_100",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def is_team_role(self) -> bool:
+        return self.role in TEAM_ROLES
+
+
+class CalendarDay(models.Model):
+    """A company-specific exception to the official calendar (extra day off or on)."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d}"
+
+
+class JobRun(models.Model):
+    """What one run of a scheduled job did: when, how long, what it changed."""
+
+    name = models.CharField(_("job"), max_length=100)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["name", "-started_at"])]
+
+    def __str__(self):
+        return f"{self.name} @ {self.started_at:%Y-%m-%d %H:%M:%S}"

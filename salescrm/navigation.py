@@ -1,0 +1,19 @@
+"""The navigation bar, per role. Each domain app adds its entries here."""
+
+from django.utils.translation import gettext_lazy as _
+
+from salescrm.roles import Role
+
+ALL_ROLES = frozenset(Role)
+
+# (url name, label, roles that see it)
+NAVIGATION = [
+    ("home", _("Home"), ALL_ROLES),
+    ("admin:index", _("Administration"), frozenset({Role.ADMIN})),
+]
+
+
+def items_for(user) -> list[tuple[str, str]]:
+    if not user.is_authenticated:
+        return []
+    return [(url, label) for url, label, roles in NAVIGATION if user.role in roles]

@@ -1,0 +1,53 @@
+"""Reads for the cross-cutting pieces: the working-day calendar, people and teams."""
+
+from functools import lru_cache
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from salescrm.models import CalendarDay, JobRun, Team, User
+from salescrm.roles import Role
+from salescrm.workdays import WorkCalendar, china_calendar
+
+# Years the official data is loaded for around the current one; overrides cover the rest.
+_YEARS_AROUND = 2
+
+
+@lru_cache(maxsize=8)
+def _official_calendar(first_year: int, last_year: int) -> WorkCalendar:
+    return china_calendar(range(first_year, last_year + 1))
+
+
+def work_calendar(*, today=None) -> WorkCalendar:
+    """The company's working-day calendar: official Chinese data plus admin overrides."""
+    year = (today or timezone.localdate()).year
+    official = _official_calendar(year - _YEARS_AROUND, year + _YEARS_AROUND)
+    overrides = dict(CalendarDay.objects.values_list("date", "is_working_day"))
+    return WorkCalendar(
+        days_off=official.days_off,
+        extra_workdays=official.extra_workdays,
+        overrides=overrides,
+    )
+
+
+def team_members(team: Team) -> QuerySet[User]:
+    return (
+        User.objects.filter(team=team, is_active=True)
+        .select_related("team")
+        .order_by("role", "username")
+    )
+
+
+def teams_with_managers() -> QuerySet[Team]:
+    return Team.objects.select_related("manager").order_by("name")
+
+
+def salespeople(*, team: Team | None = None) -> QuerySet[User]:
+    qs = User.objects.filter(role=Role.SALESPERSON, is_active=True).select_related("team")
+    if team is not None:
+        qs = qs.filter(team=team)
+    return qs.order_by("username")
+
+
+def last_job_runs(*, limit: int = 10) -> QuerySet[JobRun]:
+    return JobRun.objects.order_by("-started_at")[:limit]

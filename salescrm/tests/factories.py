@@ -1,0 +1,46 @@
+import factory
+
+from salescrm.models import Team, User
+from salescrm.roles import Role
+
+TEST_PASSWORD = "correct-horse-battery"
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    role = Role.SALESPERSON
+    ability_weight = 3
+    discount_authority = 10
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def _save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save(update_fields=["password"])
+
+
+class ManagerFactory(UserFactory):
+    """A manager together with the team they manage."""
+
+    role = Role.MANAGER
+    team = factory.SubFactory(TeamFactory)
+
+    @factory.post_generation
+    def _manage_team(obj, create, extracted, **kwargs):
+        if create and obj.team.manager_id is None:
+            obj.team.manager = obj
+            obj.team.save(update_fields=["manager"])
