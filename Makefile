@@ -46,6 +46,7 @@ run: install
 serve:
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py compilemessages --ignore=.venv --verbosity=0
+	$(PY) manage.py collectstatic --noinput --verbosity=0
 	$(PY) manage.py setup_schedule
 	$(PY) manage.py seed_demo
 	@echo ""

@@ -10,6 +10,12 @@ from salescrm.roles import Role
 from salescrm.tests.factories import ManagerFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The production hasher is slow by design; tests log in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def manager(db):
     return ManagerFactory(username="manager")
@@ -101,6 +107,10 @@ CHROMIUM_ARGS = [
 def browser():
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an event loop running in the main thread for
+    # the whole session, which trips Django's async-safety check on every later
+    # ORM call; the ORM calls in tests are still plain synchronous ones.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
@@ -110,11 +120,8 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, monkeypatch):
+def page(browser, live_server):
     """A fresh browser page (desktop size) against the live server."""
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the
-    # test makes between browser steps are still synchronous and safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     context = browser.new_context(base_url=live_server.url, locale="en-US")
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -123,9 +130,8 @@ def page(browser, live_server, monkeypatch):
 
 
 @pytest.fixture
-def phone_page(browser, live_server, monkeypatch):
+def phone_page(browser, live_server):
     """A browser page 375 px wide, as on a phone."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     context = browser.new_context(
         base_url=live_server.url,
         locale="en-US",

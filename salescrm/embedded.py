@@ -24,7 +24,7 @@ from pathlib import Path
 warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("SALESCRM_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR = Path(os.environ.get("SALESCRM_VAR_DIR") or BASE_DIR / "var")
 PGDATA = VAR_DIR / "pgdata"
 BROKER_DIR = VAR_DIR / "broker"
 DATABASE_NAME = "salescrm"

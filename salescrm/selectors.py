@@ -51,3 +51,18 @@ def salespeople(*, team: Team | None = None) -> QuerySet[User]:
 
 def last_job_runs(*, limit: int = 10) -> QuerySet[JobRun]:
     return JobRun.objects.order_by("-started_at")[:limit]
+
+
+def calendar_years_missing_schedule(*, today) -> list[int]:
+    """This year and next, where neither the official data nor an override has a make-up day.
+
+    Every recent Chinese holiday schedule has make-up working days, so a year
+    without any is one whose schedule is not loaded yet.
+    """
+    years = [today.year, today.year + 1]
+    official = _official_calendar(today.year - _YEARS_AROUND, today.year + _YEARS_AROUND)
+    known = {day.year for day in official.extra_workdays}
+    known |= {
+        day.year for day in CalendarDay.objects.filter(date__year__in=years).dates("date", "year")
+    }
+    return [year for year in years if year not in known]

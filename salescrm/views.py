@@ -28,6 +28,7 @@ def home(request):
         context["teams"] = selectors.teams_with_managers()
     elif user.role == Role.ADMIN:
         context["job_runs"] = selectors.last_job_runs()
+        context["missing_calendar_years"] = selectors.calendar_years_missing_schedule(today=today)
     return render(request, "salescrm/home.html", context)
 
 

@@ -8,8 +8,10 @@ from salescrm.demo import PEOPLE
 class Command(BaseCommand):
     help = "Load the demo data once (idempotent) and print the demo logins."
 
-    def handle(self, *args, **options):
+    def handle(self, *args, verbosity=1, **options):
         counts = demo.seed_people(password=settings.DEMO_PASSWORD)
+        if verbosity == 0:
+            return
         for name, count in counts.items():
             self.stdout.write(f"{name}: {count}")
         self.stdout.write(self.style.SUCCESS(f"Demo logins, password {settings.DEMO_PASSWORD!r}:"))

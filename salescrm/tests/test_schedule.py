@@ -1,0 +1,41 @@
+from django_celery_beat.models import PeriodicTask
+
+from salescrm.schedule import SCHEDULE, setup_schedule
+
+
+def test_setup_creates_every_declared_job(db):
+    counts = setup_schedule(time_zone="Asia/Shanghai")
+
+    assert counts["created"] == len(SCHEDULE)
+    assert set(PeriodicTask.objects.values_list("name", flat=True)) >= set(SCHEDULE)
+    heartbeat = PeriodicTask.objects.get(name="heartbeat")
+    assert heartbeat.task == "salescrm.tasks.heartbeat"
+    assert heartbeat.interval.every == 60
+
+
+def test_setup_twice_changes_nothing_more(db):
+    setup_schedule(time_zone="Asia/Shanghai")
+
+    counts = setup_schedule(time_zone="Asia/Shanghai")
+
+    assert counts == {"created": 0, "reset": 0, "kept": len(SCHEDULE)}
+    assert PeriodicTask.objects.filter(name__in=SCHEDULE).count() == len(SCHEDULE)
+
+
+def test_setup_keeps_what_the_administrator_edited(db):
+    setup_schedule(time_zone="Asia/Shanghai")
+    PeriodicTask.objects.filter(name="heartbeat").update(enabled=False)
+
+    setup_schedule(time_zone="Asia/Shanghai")
+
+    assert PeriodicTask.objects.get(name="heartbeat").enabled is False
+
+
+def test_reset_puts_edited_jobs_back(db):
+    setup_schedule(time_zone="Asia/Shanghai")
+    PeriodicTask.objects.filter(name="heartbeat").update(enabled=False)
+
+    counts = setup_schedule(time_zone="Asia/Shanghai", reset=True)
+
+    assert counts["reset"] == len(SCHEDULE)
+    assert PeriodicTask.objects.get(name="heartbeat").enabled is True

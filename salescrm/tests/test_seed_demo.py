@@ -1,0 +1,47 @@
+import io
+
+from django.core.management import call_command
+
+from salescrm.models import Team, User
+from salescrm.roles import Role
+
+DEMO_USERNAMES = {
+    "director", "manager1", "manager2", "frontdesk", "admin",
+    "sales1", "sales2", "sales3", "sales4", "sales5", "sales6",
+}  # fmt: skip
+
+
+def test_seed_demo_creates_and_prints_every_demo_login(db, settings):
+    out = io.StringIO()
+
+    call_command("seed_demo", stdout=out)
+
+    assert set(User.objects.values_list("username", flat=True)) == DEMO_USERNAMES
+    for user in User.objects.all():
+        assert user.check_password(settings.DEMO_PASSWORD)
+        assert user.username in out.getvalue()
+
+
+def test_seed_demo_builds_two_teams_of_three_with_their_managers(db):
+    call_command("seed_demo", verbosity=0)
+
+    for team in Team.objects.all():
+        assert team.manager.role == Role.MANAGER
+        assert team.manager.team == team
+        assert team.members.filter(role=Role.SALESPERSON).count() == 3
+    assert Team.objects.count() == 2
+
+
+def test_seed_demo_twice_changes_nothing(db):
+    call_command("seed_demo", verbosity=0)
+    before = list(User.objects.order_by("pk").values("pk", "password", "team", "role"))
+
+    call_command("seed_demo", verbosity=0)
+
+    assert list(User.objects.order_by("pk").values("pk", "password", "team", "role")) == before
+
+
+def test_only_the_administrator_may_use_the_admin_site(db):
+    call_command("seed_demo", verbosity=0)
+
+    assert set(User.objects.filter(is_staff=True).values_list("username", flat=True)) == {"admin"}
