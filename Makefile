@@ -58,6 +58,8 @@ test: install chromium
 	@$(EMBEDDED) $(MAKE) --no-print-directory check-and-test
 
 check-and-test:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/djlint templates --lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py compilemessages --ignore=.venv --verbosity=0
 	$(PY) -m pytest $(PYTEST_ARGS)

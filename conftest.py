@@ -104,19 +104,36 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, stopped before the test database is dropped."""
+    return live_server
+
+
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium for one module of browser tests.
+
+    Playwright's sync API keeps an event loop running in the main thread while
+    it is open, which trips Django's async-safety check on ORM calls made by the
+    test itself (still plain synchronous calls) and gives database connections a
+    separate context; so it lives only as long as the module that needs it.
+    """
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API keeps an event loop running in the main thread for
-    # the whole session, which trips Django's async-safety check on every later
-    # ORM call; the ORM calls in tests are still plain synchronous ones.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

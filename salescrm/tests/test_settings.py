@@ -18,6 +18,7 @@ PRODUCTION_ENV = {
 
 def run_manage(*args, env_overrides):
     env = {**os.environ, **env_overrides}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests' process only
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
