@@ -196,7 +196,7 @@ def test_plain_text_mail_is_not_html_escaped(db):
         "token": "y",
     }
 
-    subject, text, html = mail.render_mail("password_reset", context, language="en")
+    _subject, text, html = mail.render_mail("password_reset", context, language="en")
 
     assert "Hello Sean O'Brien," in text
     assert "O&#x27;Brien" in html
