@@ -121,3 +121,62 @@ class JobRun(models.Model):
 
     def __str__(self):
         return f"{self.name} @ {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Policy(models.Model):
+    """Company-wide targets and deadlines the administrator may change (one row)."""
+
+    daily_new_customers_target = models.PositiveSmallIntegerField(
+        _("new customer files per person per working day"), default=10
+    )
+    weekly_visits_target = models.PositiveSmallIntegerField(
+        _("visits per person per week"), default=10
+    )
+    file_completion_working_days = models.PositiveSmallIntegerField(
+        _("working days to complete a customer file"), default=2
+    )
+    first_contact_days = models.PositiveSmallIntegerField(
+        _("days to make first contact after assignment"), default=7
+    )
+    first_contact_reminder_days = models.PositiveSmallIntegerField(
+        _("days before the first-contact deadline to remind the owner"), default=2
+    )
+    reassignment_grace_working_days = models.PositiveSmallIntegerField(
+        _("working days a manager has to act on a missed first contact"), default=2
+    )
+    end_of_working_day = models.TimeField(_("end of the working day"), default="18:00")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("policy")
+        verbose_name_plural = _("policy")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="policy_single_row")]
+
+    def __str__(self):
+        return str(_("Company policy"))
+
+
+class Notification(models.Model):
+    """One entry in a person's inbox. The text is rendered in the reader's language."""
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=50)
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    params = models.JSONField(default=dict, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.kind} → {self.recipient}"

@@ -9,6 +9,12 @@ ALL_ROLES = frozenset(Role)
 # (url name, label, roles that see it)
 NAVIGATION = [
     ("home", _("Home"), ALL_ROLES),
+    ("customers:list", _("Customers"), frozenset({Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR})),
+    ("customers:pool", _("Pool"), frozenset({Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR})),
+    ("customers:checks", _("Weekly check"), frozenset({Role.MANAGER})),
+    ("customers:claims", _("Claims"), frozenset({Role.MANAGER})),
+    ("customers:board", _("Pipeline board"), frozenset({Role.MANAGER, Role.DIRECTOR})),
+    ("inbox", _("Inbox"), ALL_ROLES),
     ("admin:index", _("Administration"), frozenset({Role.ADMIN})),
 ]
 

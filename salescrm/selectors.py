@@ -5,7 +5,7 @@ from functools import lru_cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from salescrm.models import CalendarDay, JobRun, Team, User
+from salescrm.models import CalendarDay, JobRun, Policy, Team, User
 from salescrm.roles import Role
 from salescrm.workdays import WorkCalendar, china_calendar
 
@@ -66,3 +66,8 @@ def calendar_years_missing_schedule(*, today) -> list[int]:
         day.year for day in CalendarDay.objects.filter(date__year__in=years).dates("date", "year")
     }
     return [year for year in years if year not in known]
+
+
+def policy() -> Policy:
+    """The company policy row (created with the defaults on first use)."""
+    return Policy.objects.get_or_create(pk=1)[0]

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_celery_beat",
     "simple_history",
+    "import_export",
     "salescrm",
     "customers",
     "visits",

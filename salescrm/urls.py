@@ -8,6 +8,9 @@ from salescrm.forms import PasswordResetForm
 urlpatterns = [
     path("", views.home, name="home"),
     path("language/", views.language_switch, name="language_switch"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/read/", views.inbox_mark_read, name="inbox_mark_read"),
+    path("customers/", include("customers.urls")),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),

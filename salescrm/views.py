@@ -1,13 +1,22 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from salescrm import selectors, services
+from customers import selectors as customer_selectors
+from salescrm import notifications, selectors, services
 from salescrm.forms import LanguageForm
 from salescrm.roles import Role
+
+INBOX_ON_HOME = 10
+FILES_ON_HOME = 20
+INBOX_PAGE_SIZE = 50
 
 
 @require_GET
@@ -22,8 +31,22 @@ def home(request):
         "today_is_working_day": calendar.is_working_day(today),
         "next_working_day": calendar.add_working_days(today, 1),
     }
-    if user.role == Role.MANAGER and user.team_id:
+    context["inbox"] = notifications.inbox_for(user).filter(read_at__isnull=True)[:INBOX_ON_HOME]
+    policy = selectors.policy()
+    context["daily_target"] = (
+        policy.daily_new_customers_target if context["today_is_working_day"] else 0
+    )
+    if user.role == Role.SALESPERSON:
+        context["new_today"] = customer_selectors.new_files_today(user, today=today)
+        context["files_due"] = customer_selectors.files_due(user)[:FILES_ON_HOME]
+        context["returned"] = customer_selectors.returned_files(user)
+        context["now"] = timezone.now()
+    elif user.role == Role.MANAGER and user.team_id:
         context["members"] = selectors.team_members(user.team)
+        context["team_today"] = customer_selectors.team_today(user, today=today)
+        context["pending_checks"] = customer_selectors.pending_checks(user).count()
+        context["claims"] = customer_selectors.claims_to_decide(user).count()
+        context["pool_size"] = customer_selectors.pool().count()
     elif user.role == Role.DIRECTOR:
         context["teams"] = selectors.teams_with_managers()
     elif user.role == Role.ADMIN:
@@ -55,3 +78,27 @@ def language_switch(request):
             secure=request.is_secure(),
         )
     return response
+
+
+@require_GET
+@login_required
+def inbox(request):
+    page = Paginator(notifications.inbox_for(request.user), INBOX_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "salescrm/inbox.html", {"page": page})
+
+
+@require_POST
+@login_required
+def inbox_mark_read(request):
+    ids = [int(pk) for pk in request.POST.getlist("notification") if pk.isdigit()]
+    count = notifications.mark_read(user=request.user, notification_ids=ids or None)
+    messages.success(
+        request,
+        ngettext("%(count)d marked read.", "%(count)d marked read.", count) % {"count": count},
+    )
+    next_url = request.POST.get("next") or reverse("inbox")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("inbox")
+    return redirect(next_url)

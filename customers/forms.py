@@ -1,0 +1,140 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Contact, Customer, CustomerNote, PipelineClass
+from salescrm.models import User
+
+
+class QuickCaptureForm(forms.ModelForm):
+    """The few fields to capture a lead on a phone at a trade show."""
+
+    class Meta:
+        model = Customer
+        fields = ["name", "source", "source_detail", "collected_on", "phone"]
+        widgets = {
+            "collected_on": forms.DateInput(attrs={"type": "date"}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+            "name": forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["collected_on"].initial = timezone.localdate()
+        self.fields["source_detail"].help_text = _("Which show, paper, partner…")
+
+
+class CustomerFileForm(forms.ModelForm):
+    """The complete Customer Information File."""
+
+    class Meta:
+        model = Customer
+        fields = [
+            "name", "credit_code", "source", "source_detail", "collected_on", "industry",
+            "city", "address", "phone", "website", "needs", "notes",
+        ]  # fmt: skip
+        widgets = {
+            "collected_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "needs": forms.Textarea(attrs={"rows": 4}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel"}),
+            "website": forms.TextInput(attrs={"inputmode": "url"}),
+        }
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["name", "title", "phone", "email", "decision_power"]
+        widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel"})}
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("phone") or data.get("email")):
+            raise forms.ValidationError(_("Give a phone number or an e-mail address."))
+        return data
+
+
+class ClassChangeForm(forms.Form):
+    to_class = forms.ChoiceField(
+        label=_("New class"),
+        choices=[(c.value, c.label) for c in PipelineClass if c != PipelineClass.SIGNED],
+    )
+    reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ClaimForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why should this customer be yours?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: you met them first, or you have worked with them before."),
+    )
+
+
+class ClaimDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("keep", _("Keep the current owner")),
+            ("transfer", _("Transfer to the claimant")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CheckForm(forms.Form):
+    customers = forms.ModelMultipleChoiceField(queryset=Customer.objects.none())
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customers"].queryset = (
+            queryset if queryset is not None else Customer.objects.none()
+        )
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What needs correcting"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class NoteForm(forms.Form):
+    kind = forms.ChoiceField(choices=CustomerNote.Kind.choices, widget=forms.HiddenInput)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AssignForm(forms.Form):
+    """Assign pool customers: to one person, or balanced across the team."""
+
+    customers = forms.ModelMultipleChoiceField(queryset=Customer.objects.none())
+    assignee = forms.ModelChoiceField(
+        label=_("Assign to"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Balanced across the team (proposed)"),
+    )
+
+    def __init__(self, *args, customers=None, team_members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customers"].queryset = (
+            customers if customers is not None else Customer.objects.none()
+        )
+        self.fields["assignee"].queryset = (
+            team_members if team_members is not None else User.objects.none()
+        )
+
+
+class ReassignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("New owner"), queryset=User.objects.none())
+
+    def __init__(self, *args, team_members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = (
+            team_members if team_members is not None else User.objects.none()
+        )

@@ -1,0 +1,314 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class SourceChannel(models.TextChoices):
+    TRADE_SHOW = "trade_show", _("Trade show / exhibition")
+    INDUSTRY_PRESS = "industry_press", _("Industry press")
+    INTERNET = "internet", _("Internet")
+    INDUSTRY_ASSOCIATION = "association", _("Industry association")
+    LEADING_COMPANY = "leading_company", _("Leading company of an industry")
+    MALL_BRAND_LIST = "mall_brands", _("Mall brand list")
+    PARTNER_REFERRAL = "partner", _("Partner referral")
+    COMPANY_DATA = "company_data", _("Company data")
+    COMPETING_MEDIA = "competing_media", _("Competing media")
+    MARKETING_EVENT = "marketing_event", _("Company marketing event")
+    OTHER = "other", _("Other")
+
+
+class PipelineClass(models.TextChoices):
+    """Rule 3.1, in order of progress."""
+
+    UNCLASSIFIED = "unclassified", _("Unclassified")
+    TRACKING = "tracking", _("Tracking")
+    POTENTIAL = "potential", _("Potential")
+    PROGRESSING = "progressing", _("Progressing")
+    KEY = "key", _("Key")
+    LETTER_OF_INTENT = "loi", _("Letter of intent signed")
+    SIGNED = "signed", _("Signed")
+
+
+class DecisionPower(models.TextChoices):
+    YES = "yes", _("Decision maker")
+    NO = "no", _("Not a decision maker")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class CheckState(models.TextChoices):
+    """The manager's weekly check of new files (rule 1.2)."""
+
+    PENDING = "pending", _("Waiting for check")
+    CHECKED = "checked", _("Checked")
+    RETURNED = "returned", _("Returned for correction")
+
+
+class Customer(models.Model):
+    """Customer Information File (客户信息档案)."""
+
+    name = models.CharField(_("company name"), max_length=200)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        help_text=_("统一社会信用代码, 18 characters."),
+    )
+    source = models.CharField(_("source channel"), max_length=30, choices=SourceChannel.choices)
+    source_detail = models.CharField(_("source detail"), max_length=200, blank=True)
+    collected_on = models.DateField(_("date collected"))
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    industry = models.CharField(_("industry"), max_length=100, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    website = models.CharField(_("website"), max_length=200, blank=True)
+    needs = models.TextField(_("needs and problems (as the customer sees them)"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="customers",
+        null=True,
+        blank=True,
+        help_text=_("Empty: the customer is in the unowned pool."),
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("entered at"), db_index=True)
+    pipeline_class = models.CharField(
+        _("class"),
+        max_length=20,
+        choices=PipelineClass.choices,
+        default=PipelineClass.UNCLASSIFIED,
+        db_index=True,
+    )
+
+    # File completion (rule 1.2): due at the end of the 2nd working day after collection.
+    completion_due_at = models.DateTimeField(_("file due"), db_index=True)
+    completed_at = models.DateTimeField(_("file completed"), null=True, blank=True)
+
+    # First contact within one week of every assignment (rule 1.3.3).
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    first_contact_due_at = models.DateTimeField(
+        _("first contact due"), null=True, blank=True, db_index=True
+    )
+    first_contact_at = models.DateTimeField(_("first contact"), null=True, blank=True)
+
+    # The manager's weekly check (rule 1.2).
+    check_state = models.CharField(
+        _("check"),
+        max_length=10,
+        choices=CheckState.choices,
+        default=CheckState.PENDING,
+        db_index=True,
+    )
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked by"),
+    )
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    check_comment = models.TextField(_("check comment"), blank=True)
+
+    # Escalated to the manager as hard or large (rule 2.3.2), until the manager closes it.
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["-entered_at"]
+        indexes = [
+            models.Index(fields=["owner", "pipeline_class"]),
+            models.Index(fields=["owner", "-entered_at"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def in_pool(self) -> bool:
+        return self.owner_id is None
+
+
+class IdentityKey(models.Model):
+    """A normalised identifier of a customer; unique, so the first record wins."""
+
+    class Kind(models.TextChoices):
+        NAME = "name", _("company name")
+        CREDIT_CODE = "credit_code", _("unified social credit code")
+        PHONE = "phone", _("phone")
+        EMAIL = "email", _("e-mail")
+        DOMAIN = "domain", _("website")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="keys")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    value = models.CharField(max_length=320)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value"], name="identity_key_first_record_wins")
+        ]
+
+    def __str__(self):
+        return f"{self.kind}:{self.value}"
+
+
+class Contact(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=100)
+    title = models.CharField(_("job title"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    decision_power = models.CharField(
+        _("decision power"),
+        max_length=10,
+        choices=DecisionPower.choices,
+        default=DecisionPower.UNKNOWN,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact people")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class ClassChange(models.Model):
+    """Every change of pipeline class: who, when, why."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="class_changes")
+    from_class = models.CharField(_("from"), max_length=20, choices=PipelineClass.choices)
+    to_class = models.CharField(_("to"), max_length=20, choices=PipelineClass.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"))
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.customer}: {self.from_class} → {self.to_class}"
+
+
+class Assignment(models.Model):
+    """Every time a customer gets an owner (or goes back to the pool)."""
+
+    class Reason(models.TextChoices):
+        COLLECTED = "collected", _("Collected by the owner")
+        MANAGER = "manager", _("Assigned by the manager")
+        CLAIM = "claim", _("Ownership claim granted")
+        REASSIGNED = "reassigned", _("Reassigned")
+        TO_POOL = "to_pool", _("Returned to the pool")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="assignments")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments_received",
+    )
+    previous_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(db_index=True)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+
+    class Meta:
+        ordering = ["-assigned_at", "-pk"]
+        indexes = [models.Index(fields=["assignee", "-assigned_at"])]
+
+    def __str__(self):
+        return f"{self.customer} → {self.assignee or '—'}"
+
+
+class OwnershipClaim(models.Model):
+    """A second person's claim on a customer someone else recorded first."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for the manager")
+        KEPT = "kept", _("Owner kept")
+        TRANSFERRED = "transferred", _("Transferred to the claimant")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="claims")
+    claimant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claims"
+    )
+    owner_at_claim = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("filed at"))
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_comment = models.TextField(_("decision comment"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "claimant"],
+                condition=Q(state="pending"),
+                name="one_pending_claim_per_claimant",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.claimant} claims {self.customer}"
+
+
+class CustomerNote(models.Model):
+    """The shared thread on a customer: escalations, replies and the manager's guidance."""
+
+    class Kind(models.TextChoices):
+        ESCALATION = "escalation", _("Escalation")
+        GUIDANCE = "guidance", _("Guidance")
+        COMMENT = "comment", _("Comment")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="thread")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    body = models.TextField(_("text"))
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.kind} on {self.customer}"

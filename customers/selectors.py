@@ -1,0 +1,233 @@
+"""Reads of customers, each scoped by customers.access and with its joins declared."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from customers import access, rules
+from customers.models import (
+    Assignment,
+    CheckState,
+    Customer,
+    OwnershipClaim,
+    PipelineClass,
+)
+from salescrm.models import User
+from salescrm.selectors import salespeople
+
+# Assignments in this many days count as "recent" when breaking ties.
+RECENT_ASSIGNMENT_DAYS = 30
+# Customers shown per class on the board (the counts cover all of them).
+BOARD_COLUMN_SIZE = 12
+
+
+def customer_list(user) -> QuerySet[Customer]:
+    """The customers `user` may see, ready for a list page or an export."""
+    return (
+        access.customers_for(user)
+        .select_related("owner", "owner__team")
+        .annotate(contact_count=Count("contacts"))
+        .order_by("-entered_at", "-pk")
+    )
+
+
+def customer_detail(customer: Customer) -> dict:
+    contacts = list(customer.contacts.all())
+    return {
+        "contacts": contacts,
+        "missing": rules.missing_fields(customer, contacts),
+        "class_changes": customer.class_changes.select_related("changed_by"),
+        "assignments": customer.assignments.select_related(
+            "assignee", "previous_owner", "assigned_by"
+        ),
+        "thread": customer.thread.select_related("author"),
+        "claims": customer.claims.select_related("claimant", "decided_by"),
+        "history": customer.history.select_related("history_user").order_by("-history_date")[:50],
+    }
+
+
+def pool() -> QuerySet[Customer]:
+    """The unowned pool, oldest first."""
+    return Customer.objects.filter(owner__isnull=True).order_by("entered_at", "pk")
+
+
+def assignment_loads(people: list[User], *, now: datetime) -> list[rules.Load]:
+    """Each person's open customers, ability weight and recent assignments, in two queries."""
+    ids = [p.pk for p in people]
+    open_counts = dict(
+        Customer.objects.filter(owner_id__in=ids)
+        .exclude(pipeline_class=PipelineClass.SIGNED)
+        .values_list("owner_id")
+        .annotate(n=Count("pk"))
+    )
+    since = now - timedelta(days=RECENT_ASSIGNMENT_DAYS)
+    recent = dict(
+        Assignment.objects.filter(assignee_id__in=ids, assigned_at__gte=since)
+        .values_list("assignee_id")
+        .annotate(n=Count("pk"))
+    )
+    return [
+        rules.Load(
+            person_id=p.pk,
+            open_customers=open_counts.get(p.pk, 0),
+            ability_weight=p.ability_weight,
+            recent_assignments=recent.get(p.pk, 0),
+            name=p.username,
+        )
+        for p in people
+    ]
+
+
+def proposed_assignee(team, *, now: datetime) -> User | None:
+    """Who the next customer should go to in `team` (lowest load by ability)."""
+    people = {p.pk: p for p in salespeople(team=team)}
+    plan = rules.balance(assignment_loads(list(people.values()), now=now), 1)
+    return people[plan[0]] if plan else None
+
+
+def team_loads(team, *, now: datetime) -> list[tuple[User, rules.Load]]:
+    people = list(salespeople(team=team))
+    loads = {load.person_id: load for load in assignment_loads(people, now=now)}
+    return [(p, loads[p.pk]) for p in people]
+
+
+def week_bounds(day: date) -> tuple[date, date]:
+    """Monday and Sunday of `day`'s week."""
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def check_queue(manager: User, *, week_of: date) -> list[tuple[User, list[Customer]]]:
+    """Files the team entered in the week of `week_of`, per salesperson (rule 1.2)."""
+    monday, _sunday = week_bounds(week_of)
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(monday, datetime.min.time(), tzinfo=tz)
+    end = start + timedelta(days=7)
+    files = (
+        Customer.objects.filter(
+            owner__team_id=manager.team_id, entered_at__gte=start, entered_at__lt=end
+        )
+        .select_related("owner", "checked_by")
+        .order_by("owner__username", "entered_at")
+    )
+    grouped: dict[int, tuple[User, list[Customer]]] = {}
+    for customer in files:
+        grouped.setdefault(customer.owner_id, (customer.owner, []))[1].append(customer)
+    return list(grouped.values())
+
+
+def returned_files(user: User) -> QuerySet[Customer]:
+    return Customer.objects.filter(owner=user, check_state=CheckState.RETURNED).select_related(
+        "checked_by"
+    )
+
+
+def claims_to_decide(manager: User) -> QuerySet[OwnershipClaim]:
+    """Pending claims on the manager's team's customers, or on pool customers the team claims."""
+    return (
+        OwnershipClaim.objects.filter(state=OwnershipClaim.State.PENDING)
+        .filter(
+            Q(customer__owner__team_id=manager.team_id)
+            | Q(customer__owner__isnull=True, claimant__team_id=manager.team_id)
+        )
+        .select_related("customer", "customer__owner", "claimant")
+        .order_by("created_at")
+    )
+
+
+def claims_by(user: User) -> QuerySet[OwnershipClaim]:
+    return OwnershipClaim.objects.filter(claimant=user).select_related(
+        "customer", "decided_by", "owner_at_claim"
+    )
+
+
+def board(user) -> dict:
+    """Customers by class (rule 3.1) with counts per salesperson, for resource allocation."""
+    visible = access.customers_for(user).filter(owner__isnull=False)
+    counts = (
+        visible.values("owner_id", "pipeline_class").annotate(n=Count("pk")).order_by("owner_id")
+    )
+    owners = {
+        u.pk: u
+        for u in User.objects.filter(pk__in={row["owner_id"] for row in counts}).order_by(
+            "username"
+        )
+    }
+    table = {pk: dict.fromkeys(PipelineClass.values, 0) for pk in owners}
+    totals = dict.fromkeys(PipelineClass.values, 0)
+    for row in counts:
+        table[row["owner_id"]][row["pipeline_class"]] = row["n"]
+        totals[row["pipeline_class"]] += row["n"]
+    columns = {}
+    for value in PipelineClass.values:
+        columns[value] = list(
+            visible.filter(pipeline_class=value)
+            .select_related("owner")
+            .order_by("-entered_at")[:BOARD_COLUMN_SIZE]
+        )
+    return {
+        "rows": [(owners[pk], [table[pk][c] for c in PipelineClass.values]) for pk in owners],
+        "totals": [totals[c] for c in PipelineClass.values],
+        "columns": [(PipelineClass(c), columns[c], totals[c]) for c in PipelineClass.values],
+    }
+
+
+def new_files_today(user: User, *, today: date) -> int:
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(today, datetime.min.time(), tzinfo=tz)
+    return Customer.objects.filter(
+        entered_by=user, entered_at__gte=start, entered_at__lt=start + timedelta(days=1)
+    ).count()
+
+
+def files_due(user: User) -> QuerySet[Customer]:
+    """The owner's files still incomplete, soonest due first."""
+    return Customer.objects.filter(owner=user, completed_at__isnull=True).order_by(
+        "completion_due_at"
+    )
+
+
+def team_today(manager: User, *, today: date) -> list[dict]:
+    """Per team member: new files today, incomplete files, overdue files."""
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(today, datetime.min.time(), tzinfo=tz)
+    now = timezone.now()
+    rows = []
+    base = salespeople(team=manager.team)
+    new_today = dict(
+        Customer.objects.filter(
+            entered_by__in=base, entered_at__gte=start, entered_at__lt=start + timedelta(days=1)
+        )
+        .values_list("entered_by_id")
+        .annotate(n=Count("pk"))
+    )
+    incomplete = dict(
+        Customer.objects.filter(owner__in=base, completed_at__isnull=True)
+        .values_list("owner_id")
+        .annotate(n=Count("pk"))
+    )
+    overdue = dict(
+        Customer.objects.filter(
+            owner__in=base, completed_at__isnull=True, completion_due_at__lt=now
+        )
+        .values_list("owner_id")
+        .annotate(n=Count("pk"))
+    )
+    for person in base:
+        rows.append(
+            {
+                "person": person,
+                "new_today": new_today.get(person.pk, 0),
+                "incomplete": incomplete.get(person.pk, 0),
+                "overdue": overdue.get(person.pk, 0),
+            }
+        )
+    return rows
+
+
+def pending_checks(manager: User) -> QuerySet[Customer]:
+    """The team's files waiting for the manager's check, any week."""
+    return Customer.objects.filter(owner__team_id=manager.team_id, check_state=CheckState.PENDING)

@@ -1,0 +1,31 @@
+from django.urls import path
+
+from customers import views
+
+app_name = "customers"
+
+urlpatterns = [
+    path("", views.customer_list, name="list"),
+    path("new/", views.customer_create, name="create"),
+    path("export/", views.customer_export, name="export"),
+    path("<int:pk>/", views.customer_detail, name="detail"),
+    path("<int:pk>/edit/", views.customer_edit, name="edit"),
+    path("<int:pk>/contacts/new/", views.contact_edit, name="contact_add"),
+    path("<int:pk>/contacts/<int:contact_pk>/", views.contact_edit, name="contact_edit"),
+    path("<int:pk>/contacts/<int:contact_pk>/delete/", views.contact_delete, name="contact_delete"),
+    path("<int:pk>/class/", views.customer_change_class, name="change_class"),
+    path("<int:pk>/thread/", views.note_add, name="note_add"),
+    path("<int:pk>/escalation/close/", views.escalation_close, name="escalation_close"),
+    path("<int:pk>/reassign/", views.customer_reassign, name="reassign"),
+    path("<int:pk>/return/", views.file_return, name="return"),
+    path("<int:pk>/resubmit/", views.file_resubmit, name="resubmit"),
+    path("claim/<str:token>/", views.claim_create, name="claim"),
+    path("claims/", views.claim_queue, name="claims"),
+    path("claims/mine/", views.my_claims, name="my_claims"),
+    path("claims/<int:claim_pk>/decide/", views.claim_decide, name="claim_decide"),
+    path("checks/", views.check_queue, name="checks"),
+    path("checks/mark/", views.check_mark, name="check_mark"),
+    path("pool/", views.pool, name="pool"),
+    path("pool/assign/", views.pool_assign, name="pool_assign"),
+    path("board/", views.board, name="board"),
+]

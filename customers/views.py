@@ -1,0 +1,490 @@
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core import signing
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from customers import access, selectors, services
+from customers.filters import CustomerFilter
+from customers.forms import (
+    AssignForm,
+    CheckForm,
+    ClaimDecisionForm,
+    ClaimForm,
+    ClassChangeForm,
+    ContactForm,
+    CustomerFileForm,
+    NoteForm,
+    QuickCaptureForm,
+    ReassignForm,
+    ReturnForm,
+)
+from customers.models import Contact, Customer
+from customers.resources import CustomerExportResource
+from salescrm.errors import DomainError
+from salescrm.roles import Role, role_required
+from salescrm.selectors import salespeople
+
+CUSTOMER_ROLES = (Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR)
+PAGE_SIZES = (25, 50, 100, 200)
+CLAIM_SALT = "customers.claim"
+CLAIM_MAX_AGE = 7 * 24 * 3600
+
+
+def _page_size(request) -> int:
+    try:
+        size = int(request.GET.get("size", 50))
+    except ValueError:
+        return 50
+    return size if size in PAGE_SIZES else 50
+
+
+def filtered_customers(request):
+    """The list the user sees, with the filters of the request applied (list and export)."""
+    return CustomerFilter(
+        request.GET or None, queryset=selectors.customer_list(request.user), user=request.user
+    )
+
+
+EXPORT_FORMATS = {
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+}
+
+
+@require_GET
+@role_required(*CUSTOMER_ROLES)
+def customer_export(request):
+    """The visible list, with the same filters, as CSV (UTF-8 with BOM for Excel) or XLSX."""
+    file_format = request.GET.get("format", "csv")
+    if file_format not in EXPORT_FORMATS:
+        raise Http404
+    customers = filtered_customers(request).qs
+    dataset = CustomerExportResource().export(queryset=customers)
+    content_type, extension = EXPORT_FORMATS[file_format]
+    # The byte-order mark tells Excel the CSV is UTF-8 (Chinese names stay readable).
+    body = "\ufeff" + dataset.csv if file_format == "csv" else dataset.xlsx
+    response = HttpResponse(body, content_type=content_type)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="customers-{stamp}.{extension}"'
+    return response
+
+
+@require_GET
+@role_required(*CUSTOMER_ROLES)
+def customer_list(request):
+    customer_filter = filtered_customers(request)
+    page = Paginator(customer_filter.qs, _page_size(request)).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "customers/customer_list.html",
+        {
+            "filter": customer_filter,
+            "page": page,
+            "query": query.urlencode(),
+            "page_sizes": PAGE_SIZES,
+            "now": timezone.now(),
+        },
+    )
+
+
+def claim_token(customer, user) -> str:
+    return signing.dumps({"c": customer.pk, "u": user.pk}, salt=CLAIM_SALT)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.SALESPERSON, Role.MANAGER)
+def customer_create(request):
+    form = QuickCaptureForm(request.POST or None)
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer = services.customer_create(
+                actor=request.user,
+                data=form.cleaned_data,
+                to_pool=request.user.role == Role.MANAGER and "to_pool" in request.POST,
+            )
+        except services.DuplicateCustomer as error:
+            duplicate = error
+            form.add_error(None, str(error))
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is on file. Complete it within the deadline.") % {"name": customer},
+            )
+            return redirect("customers:detail", pk=customer.pk)
+    claim_url = None
+    if (
+        duplicate is not None
+        and request.user.role == Role.SALESPERSON
+        and duplicate.existing.owner_id != request.user.pk
+    ):
+        claim_url = _claim_url(duplicate.existing, request.user)
+    return render(
+        request,
+        "customers/customer_create.html",
+        {"form": form, "duplicate": duplicate, "claim_url": claim_url},
+    )
+
+
+def _claim_url(customer, user) -> str:
+    return reverse("customers:claim", kwargs={"token": claim_token(customer, user)})
+
+
+@require_GET
+@role_required(*CUSTOMER_ROLES)
+def customer_detail(request, pk):
+    customer = access.customer_for_user(request.user, pk)
+    context = {
+        "customer": customer,
+        "can_change": access.can_change(request.user, customer),
+        "manages": access.manages(request.user, customer),
+        "now": timezone.now(),
+        "class_form": ClassChangeForm(),
+        "return_form": ReturnForm(),
+        **selectors.customer_detail(customer),
+    }
+    if context["manages"]:
+        members = salespeople(team=request.user.team)
+        context["reassign_form"] = ReassignForm(team_members=members)
+        context["proposed"] = selectors.proposed_assignee(request.user.team, now=timezone.now())
+    return render(request, "customers/customer_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.SALESPERSON, Role.MANAGER)
+def customer_edit(request, pk):
+    customer = access.customer_for_user(request.user, pk, write=True)
+    form = CustomerFileForm(request.POST or None, instance=customer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.customer_update(customer=customer, actor=request.user, data=form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("File saved."))
+            return redirect("customers:detail", pk=customer.pk)
+    # A failed form must not leave the instance half-changed for the page.
+    customer.refresh_from_db()
+    return render(request, "customers/customer_edit.html", {"form": form, "customer": customer})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.SALESPERSON, Role.MANAGER)
+def contact_edit(request, pk, contact_pk=None):
+    customer = access.customer_for_user(request.user, pk, write=True)
+    contact = get_object_or_404(Contact, pk=contact_pk, customer=customer) if contact_pk else None
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_save(
+                customer=customer,
+                actor=request.user,
+                contact=contact,
+                data=services.ContactData(**form.cleaned_data),
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Contact person saved."))
+            return redirect("customers:detail", pk=customer.pk)
+    return render(
+        request,
+        "customers/contact_form.html",
+        {"form": form, "customer": customer, "contact": contact},
+    )
+
+
+@require_POST
+@role_required(Role.SALESPERSON, Role.MANAGER)
+def contact_delete(request, pk, contact_pk):
+    customer = access.customer_for_user(request.user, pk, write=True)
+    contact = get_object_or_404(Contact, pk=contact_pk, customer=customer)
+    services.contact_delete(contact=contact, actor=request.user)
+    messages.success(request, _("Contact person removed."))
+    return redirect("customers:detail", pk=customer.pk)
+
+
+@require_POST
+@role_required(Role.SALESPERSON, Role.MANAGER)
+def customer_change_class(request, pk):
+    customer = access.customer_for_user(request.user, pk, write=True)
+    form = ClassChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a class and say why."))
+        return redirect("customers:detail", pk=customer.pk)
+    try:
+        services.customer_change_class(
+            customer=customer,
+            actor=request.user,
+            to_class=form.cleaned_data["to_class"],
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Class changed."))
+    return redirect("customers:detail", pk=customer.pk)
+
+
+@require_POST
+@role_required(*CUSTOMER_ROLES)
+def note_add(request, pk):
+    customer = access.customer_for_user(request.user, pk)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write something first."))
+        return redirect("customers:detail", pk=customer.pk)
+    try:
+        services.note_add(
+            customer=customer,
+            actor=request.user,
+            kind=form.cleaned_data["kind"],
+            body=form.cleaned_data["body"],
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Added to the thread."))
+    return redirect("customers:detail", pk=customer.pk)
+
+
+@require_POST
+@role_required(Role.MANAGER)
+def escalation_close(request, pk):
+    customer = access.customer_for_user(request.user, pk, write=True)
+    try:
+        services.escalation_close(customer=customer, actor=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Escalation closed."))
+    return redirect("customers:detail", pk=customer.pk)
+
+
+@require_POST
+@role_required(Role.MANAGER)
+def customer_reassign(request, pk):
+    customer = access.customer_for_user(request.user, pk, write=True)
+    form = ReassignForm(request.POST, team_members=salespeople(team=request.user.team))
+    if not form.is_valid():
+        messages.error(request, _("Choose a salesperson of your team."))
+        return redirect("customers:detail", pk=customer.pk)
+    try:
+        services.customer_reassign(
+            customer=customer, actor=request.user, assignee=form.cleaned_data["assignee"]
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Reassigned to %(person)s.") % {"person": form.cleaned_data["assignee"]}
+        )
+    return redirect("customers:detail", pk=customer.pk)
+
+
+# --- ownership claims ------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.SALESPERSON)
+def claim_create(request, token):
+    """File a claim on the customer a refusal named; the signed token is the only way in."""
+    try:
+        data = signing.loads(token, salt=CLAIM_SALT, max_age=CLAIM_MAX_AGE)
+    except signing.BadSignature:
+        raise Http404 from None
+    if data.get("u") != request.user.pk:
+        raise Http404
+    customer = get_object_or_404(Customer.objects.select_related("owner"), pk=data.get("c"))
+    form = ClaimForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.claim_file(
+                customer=customer, claimant=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Claim filed. Your manager will decide."))
+            return redirect("customers:my_claims")
+    return render(request, "customers/claim_form.html", {"form": form, "customer": customer})
+
+
+@require_GET
+@role_required(Role.SALESPERSON)
+def my_claims(request):
+    return render(
+        request, "customers/claim_mine.html", {"claims": selectors.claims_by(request.user)}
+    )
+
+
+@require_GET
+@role_required(Role.MANAGER)
+def claim_queue(request):
+    return render(
+        request,
+        "customers/claim_queue.html",
+        {"claims": selectors.claims_to_decide(request.user), "form": ClaimDecisionForm()},
+    )
+
+
+@require_POST
+@role_required(Role.MANAGER)
+def claim_decide(request, claim_pk):
+    claim = get_object_or_404(selectors.claims_to_decide(request.user), pk=claim_pk)
+    form = ClaimDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose keep or transfer."))
+        return redirect("customers:claims")
+    try:
+        services.claim_decide(
+            claim=claim,
+            actor=request.user,
+            transfer=form.cleaned_data["decision"] == "transfer",
+            comment=form.cleaned_data["comment"],
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Claim decided."))
+    return redirect("customers:claims")
+
+
+# --- weekly check -------------------------------------------------------------------------
+
+
+@require_GET
+@role_required(Role.MANAGER)
+def check_queue(request):
+    week_of = parse_date(request.GET.get("week", "") or "") or timezone.localdate()
+    monday, sunday = selectors.week_bounds(week_of)
+    return render(
+        request,
+        "customers/check_queue.html",
+        {
+            "groups": selectors.check_queue(request.user, week_of=week_of),
+            "monday": monday,
+            "sunday": sunday,
+            "previous_week": monday - timedelta(days=7),
+            "next_week": monday + timedelta(days=7),
+            "return_form": ReturnForm(),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.MANAGER)
+def check_mark(request):
+    team_files = Customer.objects.filter(owner__team_id=request.user.team_id)
+    form = CheckForm(request.POST, queryset=team_files)
+    week = request.POST.get("week", "")
+    if not form.is_valid():
+        messages.error(request, _("Choose the files you checked."))
+    else:
+        count = services.files_mark_checked(
+            customers=form.cleaned_data["customers"],
+            actor=request.user,
+            comment=form.cleaned_data["comment"],
+        )
+        messages.success(request, _("%(count)d files marked checked.") % {"count": count})
+    return redirect(f"{reverse('customers:checks')}?week={week}")
+
+
+@require_POST
+@role_required(Role.MANAGER)
+def file_return(request, pk):
+    customer = access.customer_for_user(request.user, pk, write=True)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what needs correcting."))
+    else:
+        try:
+            services.file_return(
+                customer=customer, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("Returned to %(owner)s for correction.") % {"owner": customer.owner}
+            )
+    return redirect(
+        request.POST.get("next") or reverse("customers:detail", kwargs={"pk": customer.pk})
+    )
+
+
+@require_POST
+@role_required(Role.SALESPERSON)
+def file_resubmit(request, pk):
+    customer = access.customer_for_user(request.user, pk, write=True)
+    try:
+        services.file_resubmit(customer=customer, actor=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Sent back to your manager's check queue."))
+    return redirect("customers:detail", pk=customer.pk)
+
+
+# --- the unowned pool ------------------------------------------------------------------------
+
+
+@require_GET
+@role_required(*CUSTOMER_ROLES)
+def pool(request):
+    page = Paginator(selectors.pool(), _page_size(request)).get_page(request.GET.get("page"))
+    context = {"page": page, "can_assign": request.user.role == Role.MANAGER}
+    if context["can_assign"]:
+        now = timezone.now()
+        context["loads"] = selectors.team_loads(request.user.team, now=now)
+        context["proposed"] = selectors.proposed_assignee(request.user.team, now=now)
+        context["form"] = AssignForm(team_members=salespeople(team=request.user.team))
+    return render(request, "customers/pool.html", context)
+
+
+@require_POST
+@role_required(Role.MANAGER)
+def pool_assign(request):
+    form = AssignForm(
+        request.POST,
+        customers=Customer.objects.all(),
+        team_members=salespeople(team=request.user.team),
+    )
+    if not form.is_valid():
+        messages.error(request, _("Choose the customers to assign."))
+        return redirect("customers:pool")
+    chosen = list(form.cleaned_data["customers"])
+    try:
+        done = services.customers_assign(
+            customers=chosen, actor=request.user, assignee=form.cleaned_data["assignee"]
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("customers:pool")
+    messages.success(request, _("%(count)d customers assigned.") % {"count": len(done)})
+    skipped = len(chosen) - len(done)
+    if skipped:
+        messages.warning(
+            request,
+            _("%(count)d were already assigned by someone else and were left alone.")
+            % {"count": skipped},
+        )
+    return redirect("customers:pool")
+
+
+@require_GET
+@role_required(Role.MANAGER, Role.DIRECTOR)
+def board(request):
+    return render(request, "customers/board.html", selectors.board(request.user))

@@ -1,0 +1,60 @@
+"""The in-app inbox: who is told what. Each kind's text is rendered in the reader's language."""
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from salescrm.models import Notification, User
+
+# kind -> message; params are filled in when the notification is shown.
+MESSAGES = {
+    "customer_assigned": _("%(customer)s was assigned to you."),
+    "customer_reassigned_away": _("%(customer)s was reassigned to %(assignee)s."),
+    "customer_returned_to_pool": _("%(customer)s went back to the unowned pool."),
+    "claim_filed": _("%(actor)s claims %(customer)s, owned by %(owner)s."),
+    "claim_kept": _("Claim on %(customer)s decided: the owner keeps it."),
+    "claim_transferred": _("Claim on %(customer)s decided: transferred to %(claimant)s."),
+    "file_returned": _("%(actor)s returned the file of %(customer)s for correction."),
+    "file_resubmitted": _("%(actor)s corrected the file of %(customer)s."),
+    "escalation": _("%(actor)s escalated %(customer)s to you."),
+    "guidance": _("%(actor)s gave guidance on %(customer)s."),
+    "comment": _("%(actor)s commented on %(customer)s."),
+}
+
+
+def message(notification: Notification) -> str:
+    template = MESSAGES.get(notification.kind)
+    if template is None:
+        return notification.kind
+    params = {"actor": str(notification.actor or ""), **notification.params}
+    return str(template) % params
+
+
+def notify(
+    *, recipients, kind: str, actor: User | None = None, params: dict, url: str = "", body: str = ""
+) -> int:
+    """Put one notification in each recipient's inbox (never twice for one person)."""
+    if kind not in MESSAGES:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    people = {person.pk: person for person in recipients if person is not None}
+    Notification.objects.bulk_create(
+        Notification(recipient=person, kind=kind, actor=actor, params=params, url=url, body=body)
+        for person in people.values()
+    )
+    return len(people)
+
+
+def unread_for(user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True)
+
+
+def inbox_for(user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).select_related("actor")
+
+
+def mark_read(*, user: User, notification_ids=None) -> int:
+    """Mark some (or all) of `user`'s unread notifications read; returns how many."""
+    qs = unread_for(user)
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=notification_ids)
+    return qs.update(read_at=timezone.now())
