@@ -68,7 +68,7 @@ def _url(customer: Customer) -> str:
     return f"/customers/{customer.pk}/"
 
 
-# --- identity: first record wins -------------------------------------------------
+# --- identity: first record wins -----------------------------------------------------------------
 
 
 def _keys_for(customer: Customer, contacts) -> set[tuple[str, str]]:
@@ -139,7 +139,7 @@ def _validate(customer: Customer, *, today: date) -> None:
         raise DomainError(_("The date collected cannot be in the future."))
 
 
-# --- deadlines ------------------------------------------------------------------------
+# --- deadlines -----------------------------------------------------------------------------------
 
 
 def completion_due(collected_on: date) -> datetime:
@@ -165,7 +165,7 @@ def _refresh_completion(customer: Customer, *, now: datetime) -> list[str]:
     return ["completed_at"]
 
 
-# --- create and change the file -------------------------------------------------------
+# --- create and change the file ------------------------------------------------------------------
 
 
 @dataclass
@@ -189,6 +189,8 @@ def customer_create(
     now = now or timezone.now()
     if actor.role not in (Role.SALESPERSON, Role.MANAGER):
         raise DomainError(_("Only salespeople and managers record customers."))
+    if to_pool and actor.role != Role.MANAGER:
+        raise DomainError(_("Only a sales manager puts customers in the unowned pool."))
     customer = Customer(**{field: data[field] for field in CUSTOMER_FIELDS if field in data})
     customer.collected_on = customer.collected_on or timezone.localdate(now)
     _validate(customer, today=timezone.localdate(now))
@@ -271,7 +273,7 @@ def contact_delete(*, contact: Contact, actor: User, now=None) -> None:
         locked.save(update_fields=["completed_at"])
 
 
-# --- pipeline class (rule 3.1) ----------------------------------------------------------
+# --- pipeline class (rule 3.1) -------------------------------------------------------------------
 
 # Set by the agreements, not by hand: a customer is signed when an agreement is.
 SYSTEM_ONLY_CLASSES = {PipelineClass.SIGNED}
@@ -306,7 +308,7 @@ def customer_change_class(
     return change
 
 
-# --- assignment (rule 1.3) ----------------------------------------------------------------
+# --- assignment (rule 1.3) -----------------------------------------------------------------------
 
 
 def _assign(customer: Customer, *, assignee: User | None, actor: User, reason: str, now) -> None:
@@ -378,7 +380,7 @@ def customers_assign(
                 customer, assignee=person, actor=actor, reason=Assignment.Reason.MANAGER, now=now
             )
             done[customer.pk] = person
-        transaction.on_commit(lambda: _notify_assigned(done, actor))
+        _notify_assigned(done, actor)
     return done
 
 
@@ -387,7 +389,11 @@ def customer_reassign(*, customer: Customer, actor: User, assignee: User, now=No
     now = now or timezone.now()
     _check_manager_of(actor, assignee)
     with transaction.atomic():
-        locked = Customer.objects.select_for_update().select_related("owner").get(pk=customer.pk)
+        locked = (
+            Customer.objects.select_for_update(of=("self",))
+            .select_related("owner")
+            .get(pk=customer.pk)
+        )
         if locked.owner_id == assignee.pk:
             raise DomainError(_("%(person)s already owns this customer."), person=str(assignee))
         if locked.owner is not None and locked.owner.team_id != actor.team_id:
@@ -432,14 +438,16 @@ def user_deactivate(*, user: User, actor: User, now=None) -> int:
         user.is_active = False
         user.save(update_fields=["is_active"])
         owned = list(
-            Customer.objects.select_for_update().filter(owner=user).select_related("owner")
+            Customer.objects.select_for_update(of=("self",))
+            .filter(owner=user)
+            .select_related("owner")
         )
         for customer in owned:
             _assign(customer, assignee=None, actor=actor, reason=Assignment.Reason.TO_POOL, now=now)
     return len(owned)
 
 
-# --- ownership claims (rule 1.3.1) ---------------------------------------------------------
+# --- ownership claims (rule 1.3.1) ---------------------------------------------------------------
 
 
 def _deciding_managers(customer: Customer, claimant: User) -> list[User]:
@@ -535,7 +543,7 @@ def claim_decide(
     return locked
 
 
-# --- weekly check (rule 1.2) ----------------------------------------------------------------
+# --- weekly check (rule 1.2) ---------------------------------------------------------------------
 
 CHECK_TRANSITIONS = {
     # (from, to): who may make the move
@@ -634,7 +642,7 @@ def file_resubmit(*, customer: Customer, actor: User, now=None) -> None:
     )
 
 
-# --- escalation and guidance (rules 2.3.2 and 3.3) ----------------------------------------
+# --- escalation and guidance (rules 2.3.2 and 3.3) -----------------------------------------------
 
 
 def note_add(*, customer: Customer, actor: User, kind: str, body: str, now=None) -> CustomerNote:

@@ -1,6 +1,6 @@
 """Table-driven tests for the pure customer identity keys (no database, no settings)."""
 
-# ruff: noqa: RUF001  (full-width and CJK punctuation is the test data here)
+
 
 import random
 

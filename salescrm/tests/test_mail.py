@@ -22,8 +22,8 @@ from salescrm.tests.factories import TEST_PASSWORD, UserFactory
 TEST_TEMPLATES = Path(__file__).resolve().parent / "templates"
 NEW_PASSWORD = "vermilion-otter-Lantern-42"
 # Chinese text uses full-width punctuation on purpose.
-NOTICE_SUBJECT = "客户档案逾期提醒：上海远航贸易有限公司"  # noqa: RUF001
-NOTICE_GREETING = "张伟，您好："  # noqa: RUF001
+NOTICE_SUBJECT = "客户档案逾期提醒：上海远航贸易有限公司"
+NOTICE_GREETING = "张伟，您好："
 
 
 def test_render_mail_renders_the_password_reset_subject_text_and_html(db):

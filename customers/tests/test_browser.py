@@ -1,0 +1,126 @@
+"""The customer file as users walk it, in a real Chromium."""
+
+import pytest
+from django.conf import settings
+
+from customers.models import Customer, OwnershipClaim
+from customers.tests.factories import make_customer
+from salescrm.demo import seed_people
+from salescrm.models import User
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def people(transactional_db):
+    seed_people(password=settings.DEMO_PASSWORD)
+    return {user.username: user for user in User.objects.all()}
+
+
+@pytest.fixture
+def sign_in(browser, live_server):
+    contexts = []
+
+    def open_as(username, *, phone=False):
+        options = {"base_url": live_server.url, "locale": "en-US"}
+        if phone:
+            options.update(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(settings.DEMO_PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url("**/")
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def test_a_salesperson_captures_a_lead_on_a_phone_and_completes_the_file(sign_in, people):
+    page = sign_in("sales1", phone=True)
+
+    page.get_by_role("link", name="New customer").click()
+    page.get_by_label("Company name").fill("杭州云帆文化传媒有限公司")
+    page.get_by_label("Source channel").select_option("trade_show")
+    page.get_by_label("Source detail").fill("2026 Hangzhou Ad Expo")
+    page.get_by_label("Phone").fill("0571-8888 1234")
+    page.get_by_role("button", name="Save customer").click()
+
+    assert page.get_by_test_id("customer-name").inner_text() == "杭州云帆文化传媒有限公司"
+    assert "Missing" in page.get_by_test_id("missing").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+    page.get_by_role("link", name="Edit file").click()
+    page.get_by_label("Industry").fill("Culture and media")
+    page.get_by_label("City").fill("杭州")
+    page.get_by_label("Needs and problems (as the customer sees them)").fill(
+        "Wants outdoor screens"
+    )
+    page.get_by_role("button", name="Save file").click()
+    page.get_by_role("link", name="Add contact person").click()
+    page.get_by_label("Name").fill("王芳")
+    page.get_by_label("Job title").fill("品牌总监")
+    page.get_by_label("Phone").fill("13912345678")
+    page.get_by_label("Decision power").select_option("yes")
+    page.get_by_role("button", name="Save contact person").click()
+
+    assert "File complete" in page.get_by_test_id("complete").inner_text()
+    assert "王芳" in page.get_by_test_id("contacts").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_a_second_salesperson_is_refused_claims_and_the_manager_transfers(sign_in, people):
+    make_customer(people["sales1"], name="杭州云帆文化传媒有限公司")
+
+    page = sign_in("sales4")
+    page.goto("/customers/new/")
+    page.get_by_label("Company name").fill("杭州云帆文化传媒股份有限公司")
+    page.get_by_label("Source channel").select_option("internet")
+    page.get_by_role("button", name="Save customer").click()
+
+    refusal = page.get_by_test_id("duplicate").inner_text()
+    assert str(people["sales1"]) in refusal
+    page.get_by_role("link", name="File an ownership claim").click()
+    page.get_by_label("Why should this customer be yours?").fill("Their CEO is my old client.")
+    page.get_by_role("button", name="File the claim").click()
+    assert "Claim filed" in page.locator(".alert-success").inner_text()
+    assert Customer.objects.count() == 1
+
+    manager = sign_in("manager1")
+    manager.get_by_role("link", name="Claims", exact=True).click()
+    claim = manager.get_by_test_id("claim")
+    assert "Their CEO is my old client." in claim.inner_text()
+    claim.get_by_label("Transfer to the claimant").check()
+    claim.get_by_label("Comment").fill("Relationship counts here.")
+    claim.get_by_role("button", name="Decide").click()
+
+    assert "Claim decided" in manager.locator(".alert-success").inner_text()
+    assert Customer.objects.get().owner == people["sales4"]
+    assert OwnershipClaim.objects.get().state == OwnershipClaim.State.TRANSFERRED
+
+
+def test_the_manager_assigns_pool_customers_in_bulk(sign_in, people):
+    for number in range(6):
+        make_customer(
+            actor=people["manager1"],
+            to_pool=True,
+            name=f"Expo Lead {number}",
+            source="marketing_event",
+        )
+
+    page = sign_in("manager1")
+    page.get_by_role("link", name="Pool", exact=True).click()
+    assert "proposed" in page.get_by_test_id("loads").inner_text()
+    page.get_by_label("Tick all").check()
+    page.get_by_role("button", name="Assign the ticked customers").click()
+
+    assert "6 customers assigned" in page.locator(".alert-success").inner_text()
+    owners = list(Customer.objects.values_list("owner__username", flat=True))
+    assert None not in owners
+    assert set(owners) <= {"sales1", "sales2", "sales3"}
+    assert "The pool is empty" in page.get_by_test_id("pool").inner_text()
