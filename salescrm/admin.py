@@ -3,7 +3,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from salescrm.models import CalendarDay, JobRun, Team, User
+from customers import services as customer_services
+from salescrm.models import CalendarDay, JobRun, Policy, Team, User
 
 admin.site.site_header = _("SalesCRM administration")
 admin.site.site_title = _("SalesCRM")
@@ -33,6 +34,29 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
         *DjangoUserAdmin.add_fieldsets,
         (_("Sales"), {"fields": ["role", "team", "ability_weight", "discount_authority"]}),
     )
+    actions = ["deactivate"]
+
+    def save_model(self, request, obj, form, change):
+        # Deactivating someone hands their customers back to the pool: through the service.
+        deactivating = change and "is_active" in form.changed_data and not obj.is_active
+        if deactivating:
+            obj.is_active = True
+        super().save_model(request, obj, form, change)
+        if deactivating:
+            moved = customer_services.user_deactivate(user=obj, actor=request.user)
+            self.message_user(
+                request, _("%(count)d customers went back to the pool.") % {"count": moved}
+            )
+
+    @admin.action(description=_("Deactivate (customers go back to the pool)"))
+    def deactivate(self, request, queryset):
+        moved = sum(
+            customer_services.user_deactivate(user=user, actor=request.user)
+            for user in queryset.filter(is_active=True)
+        )
+        self.message_user(
+            request, _("%(count)d customers went back to the pool.") % {"count": moved}
+        )
 
 
 @admin.register(Team)
@@ -64,4 +88,15 @@ class JobRunAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Policy)
+class PolicyAdmin(SimpleHistoryAdmin):
+    """The one policy row: targets and deadlines (created with defaults on first use)."""
+
+    def has_add_permission(self, request):
+        return not Policy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -1,0 +1,33 @@
+"""Customers in the admin are for looking up; every change goes through the app's services."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from customers.models import Customer, OwnershipClaim
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Customer)
+class CustomerAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ["name", "owner", "pipeline_class", "source", "entered_at", "completed_at"]
+    list_filter = ["pipeline_class", "source", "check_state"]
+    list_select_related = ["owner"]
+    search_fields = ["name", "credit_code", "keys__value"]
+    date_hierarchy = "entered_at"
+
+
+@admin.register(OwnershipClaim)
+class OwnershipClaimAdmin(ReadOnlyAdmin):
+    list_display = ["customer", "claimant", "state", "created_at", "decided_by"]
+    list_filter = ["state"]
+    list_select_related = ["customer", "claimant", "decided_by"]
