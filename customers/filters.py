@@ -32,9 +32,11 @@ class CustomerFilter(django_filters.FilterSet):
         # Owners to choose from: the people whose customers this user may see (a team, at most
         # the company's sales staff), never a list of customers.
         if user is not None and user.role == Role.MANAGER:
-            owners = User.objects.filter(team_id=user.team_id, role=Role.SALESPERSON)
+            owners = User.objects.filter(
+                team_id=user.team_id, role=Role.SALESPERSON, is_active=True
+            )
         elif user is not None and user.role == Role.DIRECTOR:
-            owners = User.objects.filter(role=Role.SALESPERSON)
+            owners = User.objects.filter(role=Role.SALESPERSON, is_active=True)
         else:
             owners = User.objects.none()
             del self.filters["owner"]

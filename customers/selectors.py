@@ -125,17 +125,30 @@ def returned_files(user: User) -> QuerySet[Customer]:
     )
 
 
+def _team_claims(manager: User) -> Q:
+    """Claims on the manager's team's customers, or on pool customers the team claims."""
+    return Q(customer__owner__team_id=manager.team_id) | Q(
+        customer__owner__isnull=True, claimant__team_id=manager.team_id
+    )
+
+
 def claims_to_decide(manager: User) -> QuerySet[OwnershipClaim]:
     """Pending claims on the manager's team's customers, or on pool customers the team claims."""
     return (
         OwnershipClaim.objects.filter(state=OwnershipClaim.State.PENDING)
-        .filter(
-            Q(customer__owner__team_id=manager.team_id)
-            | Q(customer__owner__isnull=True, claimant__team_id=manager.team_id)
-        )
+        .filter(_team_claims(manager))
         .select_related("customer", "customer__owner", "claimant")
         .order_by("created_at")
     )
+
+
+def claims_for_decision(manager: User) -> QuerySet[OwnershipClaim]:
+    """Claims a decision from `manager` may name: those to decide and those already decided
+    (on the team's customers, or by this manager), so that a second click gets the service's
+    "already decided" message rather than a 404."""
+    return OwnershipClaim.objects.filter(
+        _team_claims(manager) | Q(decided_by=manager)
+    ).select_related("customer", "customer__owner", "claimant")
 
 
 def claims_by(user: User) -> QuerySet[OwnershipClaim]:

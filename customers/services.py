@@ -55,7 +55,7 @@ class DuplicateCustomer(DomainError):
             if owner
             else _(
                 "%(name)s is already on file (same %(kind)s) and sits in the unowned pool "
-                "since %(entered)s. Ask your manager to assign it to you."
+                "since %(entered)s. You can ask for it with an ownership claim."
             ),
             name=existing.name,
             kind=IdentityKey.Kind(kind).label,
@@ -81,6 +81,12 @@ def _keys_for(customer: Customer, contacts) -> set[tuple[str, str]]:
         emails=emails,
         website=customer.website,
     )
+
+
+def keys_for_new(data: dict, contacts=()) -> set[tuple[str, str]]:
+    """The identity keys customer_create would give a file with `data` (nothing is saved)."""
+    customer = Customer(**{field: data[field] for field in CUSTOMER_FIELDS if field in data})
+    return _keys_for(customer, contacts)
 
 
 def find_duplicate(keys, *, exclude_pk=None) -> tuple[Customer, str] | None:
@@ -450,9 +456,11 @@ def user_deactivate(*, user: User, actor: User, now=None) -> int:
 # --- ownership claims (rule 1.3.1) ---------------------------------------------------------------
 
 
-def _deciding_managers(customer: Customer, claimant: User) -> list[User]:
-    teams = {customer.owner.team_id if customer.owner else None, claimant.team_id} - {None}
-    return list(User.objects.filter(managed_team__in=teams, is_active=True))
+def _deciding_manager(customer: Customer, claimant: User) -> User | None:
+    """The owner's manager decides; for a pool customer, the claimant's manager."""
+    team = customer.owner.team if customer.owner else claimant.team
+    manager = team.manager if team else None
+    return manager if manager is not None and manager.is_active else None
 
 
 def claim_file(*, customer: Customer, claimant: User, reason: str, now=None) -> OwnershipClaim:
@@ -476,7 +484,7 @@ def claim_file(*, customer: Customer, claimant: User, reason: str, now=None) -> 
     except IntegrityError:
         raise DomainError(_("You already have a claim on this customer waiting.")) from None
     notifications.notify(
-        recipients=_deciding_managers(customer, claimant),
+        recipients=[_deciding_manager(customer, claimant)],
         kind="claim_filed",
         actor=claimant,
         params={"customer": customer.name, "owner": str(customer.owner or "—")},

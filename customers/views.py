@@ -1,13 +1,14 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -343,7 +344,7 @@ def claim_queue(request):
 @require_POST
 @role_required(Role.MANAGER)
 def claim_decide(request, claim_pk):
-    claim = get_object_or_404(selectors.claims_to_decide(request.user), pk=claim_pk)
+    claim = get_object_or_404(selectors.claims_for_decision(request.user), pk=claim_pk)
     form = ClaimDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose keep or transfer."))
@@ -365,10 +366,18 @@ def claim_decide(request, claim_pk):
 # --- weekly check -------------------------------------------------------------------------
 
 
+def _week_of(value) -> date:
+    """A day of the week asked for, or today for a missing or impossible date."""
+    try:
+        return parse_date(value or "") or timezone.localdate()
+    except ValueError:  # well formed but no such day, e.g. 2026-02-30
+        return timezone.localdate()
+
+
 @require_GET
 @role_required(Role.MANAGER)
 def check_queue(request):
-    week_of = parse_date(request.GET.get("week", "") or "") or timezone.localdate()
+    week_of = _week_of(request.GET.get("week"))
     monday, sunday = selectors.week_bounds(week_of)
     return render(
         request,
@@ -389,7 +398,7 @@ def check_queue(request):
 def check_mark(request):
     team_files = Customer.objects.filter(owner__team_id=request.user.team_id)
     form = CheckForm(request.POST, queryset=team_files)
-    week = request.POST.get("week", "")
+    week = _week_of(request.POST.get("week"))
     if not form.is_valid():
         messages.error(request, _("Choose the files you checked."))
     else:
@@ -399,7 +408,7 @@ def check_mark(request):
             comment=form.cleaned_data["comment"],
         )
         messages.success(request, _("%(count)d files marked checked.") % {"count": count})
-    return redirect(f"{reverse('customers:checks')}?week={week}")
+    return redirect(f"{reverse('customers:checks')}?week={week:%Y-%m-%d}")
 
 
 @require_POST
@@ -420,9 +429,12 @@ def file_return(request, pk):
             messages.success(
                 request, _("Returned to %(owner)s for correction.") % {"owner": customer.owner}
             )
-    return redirect(
-        request.POST.get("next") or reverse("customers:detail", kwargs={"pk": customer.pk})
-    )
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("customers:detail", kwargs={"pk": customer.pk})
+    return HttpResponseRedirect(next_url)  # a URL, never a view name to reverse
 
 
 @require_POST
@@ -478,8 +490,7 @@ def pool_assign(request):
     if skipped:
         messages.warning(
             request,
-            _("%(count)d were already assigned by someone else and were left alone.")
-            % {"count": skipped},
+            _("%(count)d were no longer in the pool and were left alone.") % {"count": skipped},
         )
     return redirect("customers:pool")
 

@@ -130,6 +130,9 @@ STORAGES = {
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "media/"
 
+# A cell such as "=HYPERLINK(...)" must not become a live formula in someone's Excel.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -415,7 +415,7 @@ def test_a_claim_waits_for_the_owners_manager(
     assert claim.state == OwnershipClaim.State.PENDING
     assert claim.owner_at_claim == salesperson
     told = set(Notification.objects.filter(kind="claim_filed").values_list("recipient", flat=True))
-    assert told == {manager.pk, other_manager.pk}
+    assert told == {manager.pk}
     assert services.claim_can_decide(manager, claim)
     assert not services.claim_can_decide(other_manager, claim)
 

@@ -1,0 +1,369 @@
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from customers import services
+from customers.models import CheckState
+from customers.tests.factories import make_customer
+from customers.tests.views.helpers import (
+    assert_sent_to_login,
+    html,
+    messages_of,
+    queries_for,
+    shown,
+)
+from salescrm.models import Notification
+from salescrm.tests.factories import UserFactory
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# A Wednesday: the week runs Monday 9 to Sunday 15 March 2026.
+NOW = datetime(2026, 3, 11, 10, 0, tzinfo=SHANGHAI)
+LAST_WEEK = NOW - timedelta(days=7)
+
+QUEUE = reverse("customers:checks")
+MARK = reverse("customers:check_mark")
+
+pytestmark = pytest.mark.usefixtures("frozen")
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def return_url(customer) -> str:
+    return reverse("customers:return", kwargs={"pk": customer.pk})
+
+
+def resubmit_url(customer) -> str:
+    return reverse("customers:resubmit", kwargs={"pk": customer.pk})
+
+
+def detail(customer) -> str:
+    return reverse("customers:detail", kwargs={"pk": customer.pk})
+
+
+def state_of(customer) -> str:
+    customer.refresh_from_db()
+    return customer.check_state
+
+
+@pytest.fixture
+def week_files(salesperson, teammate):
+    return [
+        make_customer(salesperson, name="Week File A"),
+        make_customer(salesperson, name="Week File B"),
+        make_customer(teammate, name="Week File C"),
+    ]
+
+
+@pytest.fixture
+def old_file(salesperson):
+    return make_customer(salesperson, name="Last Week File", now=LAST_WEEK)
+
+
+@pytest.fixture
+def foreign_file(other_salesperson):
+    return make_customer(other_salesperson, name="Foreign Week File")
+
+
+@pytest.fixture
+def returned(manager, salesperson):
+    customer = make_customer(salesperson, name="Returned File")
+    services.file_return(customer=customer, actor=manager, reason="Add the city, please")
+    return customer
+
+
+# --- the queue ------------------------------------------------------------------------------------
+
+
+def test_the_manager_sees_this_weeks_team_files_per_salesperson(
+    client_for, manager, salesperson, teammate, week_files, old_file, foreign_file
+):
+    response = client_for(manager).get(QUEUE)
+
+    assert response.status_code == 200
+    groups = {person: [c.name for c in files] for person, files in response.context["groups"]}
+    assert groups == {
+        salesperson: ["Week File A", "Week File B"],
+        teammate: ["Week File C"],
+    }
+    page = html(response)
+    assert "Last Week File" not in page
+    assert "Foreign Week File" not in page
+    assert shown(salesperson) in page
+
+
+def test_the_manager_browses_to_an_earlier_week(client_for, manager, week_files, old_file):
+    response = client_for(manager).get(QUEUE, {"week": LAST_WEEK.date().isoformat()})
+
+    names = [c.name for _person, files in response.context["groups"] for c in files]
+    assert names == ["Last Week File"]
+
+
+def test_a_week_that_is_not_a_date_falls_back_to_this_week(client_for, manager, week_files):
+    for week in ("soon", "2026-02-30", "2026-13-01"):
+        response = client_for(manager).get(QUEUE, {"week": week})
+
+        assert response.status_code == 200
+        assert response.context["monday"] == NOW.date() - timedelta(days=2)
+
+
+@pytest.mark.parametrize(
+    "persona", ["salesperson", "other_salesperson", "director", "front_desk", "admin_user"]
+)
+def test_the_queue_is_404_for_other_roles(request, client_for, persona, week_files):
+    assert client_for(request.getfixturevalue(persona)).get(QUEUE).status_code == 404
+
+
+def test_another_teams_manager_sees_none_of_the_files(client_for, other_manager, week_files):
+    response = client_for(other_manager).get(QUEUE)
+
+    assert response.context["groups"] == []
+    assert "Week File" not in html(response)
+
+
+def test_the_queue_sends_anonymous_visitors_to_login(client):
+    assert_sent_to_login(client.get(QUEUE))
+
+
+def test_the_queue_refuses_post(client_for, manager):
+    assert client_for(manager).post(QUEUE).status_code == 405
+
+
+def _files(team, manager, numbers):
+    """New files this week from several salespeople; every third one already checked."""
+    people = [UserFactory(team=team) for _ in range(3)]
+    for number in numbers:
+        customer = make_customer(people[number % 3], name=f"Check Company {number}")
+        if number % 3 == 0:
+            services.files_mark_checked(customers=[customer], actor=manager, comment="ok")
+
+
+def test_the_queue_runs_the_same_queries_for_5_and_60_files(client_for, manager, team):
+    client = client_for(manager)
+    _files(team, manager, range(5))
+    client.get(QUEUE)
+    few = queries_for(client, QUEUE)
+
+    _files(team, manager, range(5, 60))
+    many = queries_for(client, QUEUE)
+
+    response = client.get(QUEUE)
+    assert sum(len(files) for _person, files in response.context["groups"]) == 60
+    assert few == many
+
+
+# --- marking checked ------------------------------------------------------------------------------
+
+
+def test_the_manager_marks_the_weeks_pending_files_checked(
+    client_for, manager, week_files, old_file
+):
+    response = client_for(manager).post(
+        MARK,
+        {"customers": [c.pk for c in week_files], "comment": "Looks good", "week": "2026-03-09"},
+    )
+
+    assert response.status_code == 302
+    assert response.url == f"{QUEUE}?week=2026-03-09"
+    assert "3 files marked checked." in messages_of(response)
+    for customer in week_files:
+        customer.refresh_from_db()
+        assert (customer.check_state, customer.checked_by) == (CheckState.CHECKED, manager)
+        assert customer.check_comment == "Looks good"
+    assert state_of(old_file) == CheckState.PENDING
+
+
+def test_marking_skips_files_already_checked_or_returned(client_for, manager, week_files, returned):
+    services.files_mark_checked(customers=[week_files[0]], actor=manager, comment="first")
+
+    response = client_for(manager).post(
+        MARK, {"customers": [week_files[0].pk, week_files[1].pk, returned.pk], "week": ""}
+    )
+
+    assert "1 files marked checked." in messages_of(response)
+    week_files[0].refresh_from_db()
+    assert week_files[0].check_comment == "first"
+    assert state_of(returned) == CheckState.RETURNED
+
+
+def test_marking_nothing_says_so(client_for, manager, week_files):
+    response = client_for(manager).post(MARK, {"week": ""})
+
+    assert "Choose the files you checked." in messages_of(response)
+    assert {state_of(c) for c in week_files} == {CheckState.PENDING}
+
+
+def test_another_teams_manager_cannot_mark_the_files(client_for, other_manager, week_files):
+    response = client_for(other_manager).post(
+        MARK, {"customers": [c.pk for c in week_files], "week": ""}
+    )
+
+    assert response.status_code in (302, 404)
+    assert {state_of(c) for c in week_files} == {CheckState.PENDING}
+
+
+@pytest.mark.parametrize("persona", ["salesperson", "director", "front_desk", "admin_user"])
+def test_other_roles_get_404_marking(request, client_for, persona, week_files):
+    response = client_for(request.getfixturevalue(persona)).post(
+        MARK, {"customers": [c.pk for c in week_files], "week": ""}
+    )
+
+    assert response.status_code == 404
+    assert {state_of(c) for c in week_files} == {CheckState.PENDING}
+
+
+def test_marking_sends_anonymous_visitors_to_login(client, week_files):
+    assert_sent_to_login(client.post(MARK, {"customers": [week_files[0].pk]}))
+    assert state_of(week_files[0]) == CheckState.PENDING
+
+
+def test_marking_is_post_only(client_for, manager):
+    assert client_for(manager).get(MARK).status_code == 405
+
+
+# --- returning a file -----------------------------------------------------------------------------
+
+
+def test_the_manager_returns_a_file_and_the_owner_sees_why(
+    client_for, manager, salesperson, week_files
+):
+    customer = week_files[0]
+
+    response = client_for(manager).post(return_url(customer), {"reason": "Phone is missing"})
+
+    assert response.status_code == 302
+    assert response.url == detail(customer)
+    customer.refresh_from_db()
+    assert (customer.check_state, customer.check_comment) == (
+        CheckState.RETURNED,
+        "Phone is missing",
+    )
+    assert Notification.objects.filter(recipient=salesperson, kind="file_returned").exists()
+    owner = client_for(salesperson)
+    on_detail = html(owner.get(detail(customer))).split('data-testid="returned"', 1)[1]
+    assert "Phone is missing" in on_detail.split("</div>", 1)[0]
+    on_home = html(owner.get(reverse("home"))).split('data-testid="returned-files"', 1)[1]
+    assert "Week File A" in on_home
+    assert "Phone is missing" in on_home
+
+
+def test_returning_needs_a_reason(client_for, manager, week_files):
+    response = client_for(manager).post(return_url(week_files[0]), {"reason": ""})
+
+    assert "Say what needs correcting." in messages_of(response)
+    assert state_of(week_files[0]) == CheckState.PENDING
+
+
+def test_returning_a_returned_file_says_it_cannot(client_for, manager, returned):
+    response = client_for(manager).post(return_url(returned), {"reason": "Again"})
+
+    assert messages_of(response)
+    returned.refresh_from_db()
+    assert returned.check_comment == "Add the city, please"
+
+
+def test_a_next_page_that_is_not_a_url_is_not_an_error(client_for, manager, week_files):
+    response = client_for(manager).post(return_url(week_files[0]), {"reason": "Fix", "next": "x"})
+
+    assert response.status_code == 302
+    assert state_of(week_files[0]) == CheckState.RETURNED
+
+
+def test_returning_goes_back_to_a_local_next_page(client_for, manager, week_files):
+    response = client_for(manager).post(
+        return_url(week_files[0]), {"reason": "Fix", "next": f"{QUEUE}?week=2026-03-09"}
+    )
+
+    assert response.url == f"{QUEUE}?week=2026-03-09"
+
+
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.example/", "//evil.example/phish", "javascript:alert(1)"]
+)
+def test_returning_never_redirects_to_another_site(client_for, manager, week_files, next_url):
+    response = client_for(manager).post(
+        return_url(week_files[0]), {"reason": "Fix", "next": next_url}
+    )
+
+    assert response.status_code == 302
+    assert response.url == detail(week_files[0])
+
+
+@pytest.mark.parametrize(
+    "outsider", ["other_manager", "salesperson", "teammate", "director", "front_desk", "admin_user"]
+)
+def test_others_cannot_return_a_file(request, client_for, week_files, outsider):
+    response = client_for(request.getfixturevalue(outsider)).post(
+        return_url(week_files[0]), {"reason": "Mine to judge"}
+    )
+
+    assert response.status_code == 404
+    assert state_of(week_files[0]) == CheckState.PENDING
+
+
+def test_returning_sends_anonymous_visitors_to_login(client, week_files):
+    assert_sent_to_login(client.post(return_url(week_files[0]), {"reason": "x"}))
+    assert state_of(week_files[0]) == CheckState.PENDING
+
+
+def test_returning_is_post_only(client_for, manager, week_files):
+    assert client_for(manager).get(return_url(week_files[0])).status_code == 405
+
+
+# --- resubmitting ---------------------------------------------------------------------------------
+
+
+def test_the_owner_resubmits_a_corrected_file(client_for, salesperson, manager, returned):
+    response = client_for(salesperson).post(resubmit_url(returned))
+
+    assert response.status_code == 302
+    assert response.url == detail(returned)
+    assert "Sent back to your manager's check queue." in messages_of(response)
+    assert state_of(returned) == CheckState.PENDING
+    assert Notification.objects.filter(recipient=manager, kind="file_resubmitted").exists()
+    groups = client_for(manager).get(QUEUE).context["groups"]
+    assert returned in [c for _person, files in groups for c in files]
+
+
+def test_resubmitting_a_file_that_was_not_returned_says_it_cannot(
+    client_for, salesperson, week_files
+):
+    response = client_for(salesperson).post(resubmit_url(week_files[0]))
+
+    assert messages_of(response)
+    assert state_of(week_files[0]) == CheckState.PENDING
+    assert not Notification.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "outsider",
+    [
+        "teammate",
+        "other_salesperson",
+        "manager",
+        "other_manager",
+        "director",
+        "front_desk",
+        "admin_user",
+    ],
+)
+def test_only_the_owner_resubmits(request, client_for, returned, outsider):
+    response = client_for(request.getfixturevalue(outsider)).post(resubmit_url(returned))
+
+    assert response.status_code == 404
+    assert state_of(returned) == CheckState.RETURNED
+
+
+def test_resubmitting_sends_anonymous_visitors_to_login(client, returned):
+    assert_sent_to_login(client.post(resubmit_url(returned)))
+    assert state_of(returned) == CheckState.RETURNED
+
+
+def test_resubmitting_is_post_only(client_for, salesperson, returned):
+    assert client_for(salesperson).get(resubmit_url(returned)).status_code == 405
