@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from customers import identity, rules
+from customers import access, identity, rules
 from customers import selectors as customer_selectors
 from customers.models import (
     Assignment,
@@ -297,7 +297,13 @@ def customer_change_class(
     if not reason.strip():
         raise DomainError(_("Say why the class changes."))
     with transaction.atomic():
-        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        locked = (
+            Customer.objects.select_for_update(of=("self",))
+            .select_related("owner")
+            .get(pk=customer.pk)
+        )
+        if not system and not access.can_change(actor, locked):
+            raise DomainError(_("Only the owner or their manager changes the class."))
         if locked.pipeline_class == to_class:
             raise DomainError(_("The customer is already in that class."))
         change = ClassChange.objects.create(
@@ -470,6 +476,7 @@ def claim_file(*, customer: Customer, claimant: User, reason: str, now=None) -> 
         raise DomainError(_("Only salespeople file ownership claims."))
     if not reason.strip():
         raise DomainError(_("Say why the customer should be yours."))
+    customer = Customer.objects.select_related("owner__team__manager").get(pk=customer.pk)
     if customer.owner_id == claimant.pk:
         raise DomainError(_("You already own this customer."))
     try:
@@ -663,6 +670,8 @@ def note_add(*, customer: Customer, actor: User, kind: str, body: str, now=None)
     body = body.strip()
     if not body:
         raise DomainError(_("Write something first."))
+    # Decide who hears of it from the file as it is now, not as the caller last saw it.
+    customer = Customer.objects.select_related("owner__team__manager").get(pk=customer.pk)
     owner = customer.owner
     manager = owner.team.manager if owner and owner.team_id else None
     if kind == CustomerNote.Kind.ESCALATION:

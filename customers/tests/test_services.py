@@ -579,3 +579,24 @@ def test_the_manager_closes_an_escalation(manager, salesperson):
     assert customer.escalated_at is None
     with pytest.raises(DomainError):
         services.escalation_close(customer=customer, actor=manager)
+
+
+@pytest.mark.parametrize("persona", ["teammate", "other_manager", "director"])
+def test_only_the_owner_or_their_manager_changes_the_class(request, salesperson, persona):
+    customer = make_customer(salesperson)
+
+    with pytest.raises(DomainError):
+        services.customer_change_class(
+            customer=customer, actor=request.getfixturevalue(persona), to_class="key", reason="x"
+        )
+
+
+def test_a_note_goes_to_the_current_owner_not_a_stale_one(manager, salesperson, teammate):
+    customer = make_customer(salesperson)
+    stale = Customer.objects.get(pk=customer.pk)
+    services.customer_reassign(customer=customer, actor=manager, assignee=teammate)
+
+    services.note_add(customer=stale, actor=manager, kind="guidance", body="Call them")
+
+    assert Notification.objects.filter(recipient=teammate, kind="guidance").exists()
+    assert not Notification.objects.filter(recipient=salesperson, kind="guidance").exists()

@@ -2,6 +2,7 @@ import io
 
 from django.core.management import call_command
 
+from salescrm.demo import seed_people
 from salescrm.models import Team, User
 from salescrm.roles import Role
 
@@ -22,8 +23,8 @@ def test_seed_demo_creates_and_prints_every_demo_login(db, settings):
         assert user.username in out.getvalue()
 
 
-def test_seed_demo_builds_two_teams_of_three_with_their_managers(db):
-    call_command("seed_demo", verbosity=0)
+def test_seed_demo_builds_two_teams_of_three_with_their_managers(db, settings):
+    seed_people(password=settings.DEMO_PASSWORD)
 
     for team in Team.objects.all():
         assert team.manager.role == Role.MANAGER
@@ -32,16 +33,16 @@ def test_seed_demo_builds_two_teams_of_three_with_their_managers(db):
     assert Team.objects.count() == 2
 
 
-def test_seed_demo_twice_changes_nothing(db):
-    call_command("seed_demo", verbosity=0)
+def test_seed_people_twice_changes_nothing(db, settings):
+    seed_people(password=settings.DEMO_PASSWORD)
     before = list(User.objects.order_by("pk").values("pk", "password", "team", "role"))
 
-    call_command("seed_demo", verbosity=0)
+    seed_people(password=settings.DEMO_PASSWORD)
 
     assert list(User.objects.order_by("pk").values("pk", "password", "team", "role")) == before
 
 
-def test_only_the_administrator_may_use_the_admin_site(db):
-    call_command("seed_demo", verbosity=0)
+def test_only_the_administrator_may_use_the_admin_site(db, settings):
+    seed_people(password=settings.DEMO_PASSWORD)
 
     assert set(User.objects.filter(is_staff=True).values_list("username", flat=True)) == {"admin"}

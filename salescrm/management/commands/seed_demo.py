@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from customers.demo import seed_customers
 from salescrm import demo
 from salescrm.demo import PEOPLE
 
@@ -10,6 +11,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, verbosity=1, **options):
         counts = demo.seed_people(password=settings.DEMO_PASSWORD)
+        counts |= seed_customers()
         if verbosity == 0:
             return
         for name, count in counts.items():
