@@ -569,7 +569,8 @@ CHECK_TRANSITIONS = {
 }
 
 
-def _check_move(customer: Customer, actor: User, to_state: str) -> None:
+def _check_move(customer: Customer, actor: User, to_state: str, *, now, comment=None) -> None:
+    """Move a locked file's check state by the table, recording who and when."""
     who = CHECK_TRANSITIONS.get((customer.check_state, to_state))
     if who is None:
         raise DomainError(
@@ -584,6 +585,22 @@ def _check_move(customer: Customer, actor: User, to_state: str) -> None:
         actor.role == Role.MANAGER and customer.owner and customer.owner.team_id == actor.team_id
     ):
         raise DomainError(_("Only the owner's manager checks the file."))
+    customer.check_state = to_state
+    fields = ["check_state"]
+    if who == "manager":
+        customer.checked_by, customer.checked_at = actor, now
+        customer.check_comment = (comment or "").strip()
+        fields += ["checked_by", "checked_at", "check_comment"]
+    customer.save(update_fields=fields)
+
+
+def _locked_for_check(pks):
+    return (
+        Customer.objects.select_for_update(of=("self",))
+        .select_related("owner")
+        .filter(pk__in=pks)
+        .order_by("pk")
+    )
 
 
 def files_mark_checked(*, customers, actor: User, comment: str = "", now=None) -> int:
@@ -591,21 +608,10 @@ def files_mark_checked(*, customers, actor: User, comment: str = "", now=None) -
     now = now or timezone.now()
     count = 0
     with transaction.atomic():
-        for customer in (
-            Customer.objects.select_for_update(of=("self",))
-            .select_related("owner")
-            .filter(pk__in=[c.pk for c in customers])
-            .order_by("pk")
-        ):
+        for customer in _locked_for_check([c.pk for c in customers]):
             if customer.check_state != CheckState.PENDING:
                 continue  # already checked or returned by a click that came first
-            _check_move(customer, actor, CheckState.CHECKED)
-            customer.check_state = CheckState.CHECKED
-            customer.checked_by, customer.checked_at = actor, now
-            customer.check_comment = comment.strip()
-            customer.save(
-                update_fields=["check_state", "checked_by", "checked_at", "check_comment"]
-            )
+            _check_move(customer, actor, CheckState.CHECKED, now=now, comment=comment)
             count += 1
     return count
 
@@ -616,16 +622,8 @@ def file_return(*, customer: Customer, actor: User, reason: str, now=None) -> No
     if not reason.strip():
         raise DomainError(_("Say what needs correcting."))
     with transaction.atomic():
-        locked = (
-            Customer.objects.select_for_update(of=("self",))
-            .select_related("owner")
-            .get(pk=customer.pk)
-        )
-        _check_move(locked, actor, CheckState.RETURNED)
-        locked.check_state = CheckState.RETURNED
-        locked.checked_by, locked.checked_at = actor, now
-        locked.check_comment = reason.strip()
-        locked.save(update_fields=["check_state", "checked_by", "checked_at", "check_comment"])
+        locked = _locked_for_check([customer.pk]).get()
+        _check_move(locked, actor, CheckState.RETURNED, now=now, comment=reason)
     notifications.notify(
         recipients=[locked.owner],
         kind="file_returned",
@@ -638,16 +636,11 @@ def file_return(*, customer: Customer, actor: User, reason: str, now=None) -> No
 
 def file_resubmit(*, customer: Customer, actor: User, now=None) -> None:
     """The owner says a returned file is corrected; it goes back to the check queue."""
+    now = now or timezone.now()
     with transaction.atomic():
-        locked = (
-            Customer.objects.select_for_update(of=("self",))
-            .select_related("owner")
-            .get(pk=customer.pk)
-        )
-        _check_move(locked, actor, CheckState.PENDING)
-        locked.check_state = CheckState.PENDING
-        locked.save(update_fields=["check_state"])
-    manager = getattr(actor.team, "manager", None) if actor.team_id else None
+        locked = _locked_for_check([customer.pk]).get()
+        _check_move(locked, actor, CheckState.PENDING, now=now)
+    manager = actor.team.manager if actor.team_id else None
     notifications.notify(
         recipients=[manager],
         kind="file_resubmitted",
