@@ -3,7 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from customers.models import Customer, OwnershipClaim
+from customers.models import Customer, CustomerImport, OwnershipClaim
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -31,3 +31,11 @@ class OwnershipClaimAdmin(ReadOnlyAdmin):
     list_display = ["customer", "claimant", "state", "created_at", "decided_by"]
     list_filter = ["state"]
     list_select_related = ["customer", "claimant", "decided_by"]
+
+
+@admin.register(CustomerImport)
+class CustomerImportAdmin(ReadOnlyAdmin):
+    list_display = ["file_name", "uploaded_by", "created_at", "status", "to_pool"]
+    list_filter = ["status", "to_pool"]
+    list_select_related = ["uploaded_by"]
+    exclude = ["content"]

@@ -13,15 +13,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import partial
-from types import SimpleNamespace
 
 from django.db import connection, transaction
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from customers import identity, services
 from customers.models import (
@@ -36,6 +33,7 @@ from customers.models import (
 from salescrm import selectors
 from salescrm.demo import PEOPLE
 from salescrm.errors import DomainError
+from salescrm.history import acting_as
 from salescrm.models import User
 from salescrm.roles import Role
 
@@ -434,21 +432,6 @@ class _Step:
     seq: int
     actor: User = field(compare=False)
     run: Callable[[datetime], None] = field(compare=False)
-
-
-@contextmanager
-def _acting(user: User):
-    """Let simple-history record `user` as the author, as the middleware does for a request."""
-    context = HistoricalRecords.context
-    previous = getattr(context, "request", None)
-    context.request = SimpleNamespace(user=user)
-    try:
-        yield
-    finally:
-        if previous is None:
-            del context.request
-        else:
-            context.request = previous
 
 
 def seed_customers(*, now: datetime | None = None, seed: int = SEED) -> dict:
@@ -1017,7 +1000,7 @@ class _Seeder:
         for n, step in enumerate(sorted(self.steps)):
             if n in (50, 400):
                 self._analyze()
-            with _acting(step.actor):
+            with acting_as(step.actor):
                 try:
                     step.run(step.at)
                 except DomainError as error:  # a step the rules refused: note it, go on
@@ -1073,7 +1056,7 @@ class _Seeder:
         if customer is None or customer.owner is None:
             return
         owner = customer.owner
-        with _acting(owner):
+        with acting_as(owner):
             if not any(c.phone or c.email for c in customer.contacts.all()):
                 contact = f.company.contact
                 services.contact_save(customer=customer, actor=owner, data=contact, now=at)
@@ -1104,7 +1087,7 @@ class _Seeder:
         customer = self._customer(f)
         if customer is None or customer.owner is None:
             return
-        with _acting(customer.owner):
+        with acting_as(customer.owner):
             services.customer_change_class(
                 customer=customer, actor=customer.owner, to_class=to_class, reason=reason, now=at
             )
@@ -1175,7 +1158,7 @@ class _Seeder:
     def _resubmit(self, f: _File, at: datetime) -> None:
         customer = self._customer(f)
         if customer is not None:
-            with _acting(customer.owner):
+            with acting_as(customer.owner):
                 services.file_resubmit(customer=customer, actor=customer.owner, now=at)
 
     def _recheck(self, manager: User, f: _File, at: datetime) -> None:
@@ -1190,7 +1173,7 @@ class _Seeder:
         if customer is None:
             return
         actor = customer.owner.team.manager if kind == "guidance" else customer.owner
-        with _acting(actor):
+        with acting_as(actor):
             services.note_add(customer=customer, actor=actor, kind=kind, body=body, now=at)
 
     # --- the result -------------------------------------------------------------------

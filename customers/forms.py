@@ -2,8 +2,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import Contact, Customer, CustomerNote, PipelineClass
+from customers.imports import MAX_UPLOAD_BYTES
+from customers.models import Contact, Customer, CustomerNote, PipelineClass, SourceChannel
 from salescrm.models import User
+from salescrm.roles import Role
 
 
 class QuickCaptureForm(forms.ModelForm):
@@ -138,3 +140,39 @@ class ReassignForm(forms.Form):
         self.fields["assignee"].queryset = (
             team_members if team_members is not None else User.objects.none()
         )
+
+
+class ImportForm(forms.Form):
+    """Upload a lead list; managers may send it to the unowned pool."""
+
+    file = forms.FileField(
+        label=_("Lead list"),
+        help_text=_("CSV (UTF-8 or GBK) or Excel .xlsx (the first sheet), at most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+    to_pool = forms.BooleanField(
+        label=_("Put them in the unowned pool (to assign later)"), required=False
+    )
+    default_source = forms.ChoiceField(
+        label=_("Source channel of rows without one"),
+        choices=[("", _("None: every row must give it")), *SourceChannel.choices],
+        required=False,
+        help_text=_("For the pool, rows without one are a company marketing event."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.role != Role.MANAGER:
+            del self.fields["to_pool"]
+            self.fields["default_source"].help_text = ""
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _(
+                    "The file is larger than 5 MB. Split it into smaller files, or ask an "
+                    "administrator to import it with the import_customers command."
+                )
+            )
+        return upload

@@ -312,3 +312,54 @@ class CustomerNote(models.Model):
 
     def __str__(self):
         return f"{self.kind} on {self.customer}"
+
+
+class CustomerImport(models.Model):
+    """An uploaded lead list: the file as uploaded, its per-row report and what became of it.
+
+    The file is kept in the database (not under MEDIA_ROOT) so the confirm step can
+    re-read it on any web machine, and the record stays as the history of the import.
+    The status changes only through customers.imports.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed, waiting for confirmation")
+        IMPORTING = "importing", _("Importing")
+        IMPORTED = "imported", _("Imported")
+        FAILED = "failed", _("Failed: nothing imported")
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="customer_imports",
+    )
+    created_at = models.DateTimeField(_("uploaded at"))
+    file_name = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("file content"))
+    to_pool = models.BooleanField(_("into the unowned pool"), default=False)
+    default_source = models.CharField(
+        _("default source channel"), max_length=30, choices=SourceChannel.choices, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED
+    )
+    # {"columns": [[header, field], ...], "ignored": [header, ...], "rows": [row result, ...]}
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    new_count = models.PositiveIntegerField(_("new"), default=0)
+    duplicate_count = models.PositiveIntegerField(_("duplicates"), default=0)
+    invalid_count = models.PositiveIntegerField(_("invalid"), default=0)
+    imported_count = models.PositiveIntegerField(_("imported"), default=0)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    # Why the last confirmation failed: {"row": n, "code": ..., "params": {...}}.
+    failure = models.JSONField(_("failure"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("customer import")
+        verbose_name_plural = _("customer imports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["uploaded_by", "-created_at"])]
+
+    def __str__(self):
+        return self.file_name

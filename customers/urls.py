@@ -1,6 +1,6 @@
 from django.urls import path
 
-from customers import views
+from customers import import_views, views
 
 app_name = "customers"
 
@@ -8,6 +8,10 @@ urlpatterns = [
     path("", views.customer_list, name="list"),
     path("new/", views.customer_create, name="create"),
     path("export/", views.customer_export, name="export"),
+    path("import/", import_views.import_upload, name="import"),
+    path("import/template.<str:fmt>", import_views.import_template, name="import_template"),
+    path("import/<int:pk>/", import_views.import_preview, name="import_preview"),
+    path("import/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
     path("<int:pk>/", views.customer_detail, name="detail"),
     path("<int:pk>/edit/", views.customer_edit, name="edit"),
     path("<int:pk>/contacts/new/", views.contact_edit, name="contact_add"),

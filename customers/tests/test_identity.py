@@ -1,7 +1,5 @@
 """Table-driven tests for the pure customer identity keys (no database, no settings)."""
 
-
-
 import random
 
 import pytest
