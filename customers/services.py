@@ -28,6 +28,7 @@ from customers.models import (
     IdentityKey,
     OwnershipClaim,
     PipelineClass,
+    SourceChannel,
 )
 from salescrm import notifications, selectors
 from salescrm.errors import DomainError
@@ -191,7 +192,10 @@ def customer_create(
     to_pool: bool = False,
     now: datetime | None = None,
 ) -> Customer:
-    """Record a new customer file, owned by `actor` (or in the pool); the first record wins."""
+    """Record a new customer file, owned by `actor` (or in the pool); the first record wins.
+
+    Customers from a company marketing event always go to the unowned pool.
+    """
     now = now or timezone.now()
     if actor.role not in (Role.SALESPERSON, Role.MANAGER):
         raise DomainError(_("Only salespeople and managers record customers."))
@@ -203,7 +207,8 @@ def customer_create(
     customer.entered_by = actor
     customer.entered_at = now
     customer.completion_due_at = completion_due(customer.collected_on)
-    owner = None if to_pool else actor
+    # Rule 1.3.2: customers from the company's own marketing events are the manager's to assign.
+    owner = None if to_pool or customer.source == SourceChannel.MARKETING_EVENT else actor
     keys = _keys_for(customer, contacts)
     duplicate = find_duplicate(keys)
     if duplicate:

@@ -120,10 +120,22 @@ def customer_create(request):
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(
-                request,
-                _("%(name)s is on file. Complete it within the deadline.") % {"name": customer},
-            )
+            if customer.owner_id is None:
+                messages.success(
+                    request,
+                    _(
+                        "%(name)s is on file in the unowned pool: customers from company "
+                        "events are assigned by the sales manager."
+                    )
+                    % {"name": customer},
+                )
+                if not access.customers_for(request.user).filter(pk=customer.pk).exists():
+                    return redirect("customers:pool")
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is on file. Complete it within the deadline.") % {"name": customer},
+                )
             return redirect("customers:detail", pk=customer.pk)
     claim_url = None
     if (

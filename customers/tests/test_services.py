@@ -600,3 +600,11 @@ def test_a_note_goes_to_the_current_owner_not_a_stale_one(manager, salesperson, 
 
     assert Notification.objects.filter(recipient=teammate, kind="guidance").exists()
     assert not Notification.objects.filter(recipient=salesperson, kind="guidance").exists()
+
+
+def test_a_customer_from_a_company_marketing_event_goes_to_the_pool(salesperson):
+    customer = make_customer(salesperson, source="marketing_event")
+
+    assert customer.owner is None
+    assert customer.entered_by == salesperson
+    assert customer.first_contact_due_at is None

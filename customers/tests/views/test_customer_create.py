@@ -176,3 +176,16 @@ def test_a_missing_name_is_refused(client_for, salesperson):
     assert response.status_code == 200
     assert response.context["form"].errors["name"]
     assert not Customer.objects.exists()
+
+
+def test_a_company_event_lead_goes_to_the_pool_and_the_salesperson_sees_the_pool(
+    client_for, salesperson
+):
+    response = client_for(salesperson).post(
+        reverse("customers:create"),
+        {"name": "Event Lead Co", "source": "marketing_event", "collected_on": "2026-03-02"},
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("customers:pool")
+    assert Customer.objects.get(name="Event Lead Co").owner is None
