@@ -284,6 +284,21 @@ def contact_delete(*, contact: Contact, actor: User, now=None) -> None:
         locked.save(update_fields=["completed_at"])
 
 
+def customer_first_contact(*, customer: Customer, at: datetime) -> bool:
+    """The first contact after an assignment meets its deadline (rule 1.3.3).
+
+    Returns True when this contact was the first; later ones change nothing.
+    """
+    with transaction.atomic():
+        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        if locked.first_contact_at is not None or locked.owner_id is None:
+            return False
+        locked.first_contact_at = at
+        locked.save(update_fields=["first_contact_at"])
+    customer.first_contact_at = at
+    return True
+
+
 # --- pipeline class (rule 3.1) -------------------------------------------------------------------
 
 # Set by the agreements, not by hand: a customer is signed when an agreement is.

@@ -144,6 +144,9 @@ class Policy(models.Model):
     reassignment_grace_working_days = models.PositiveSmallIntegerField(
         _("working days a manager has to act on a missed first contact"), default=2
     )
+    visit_log_working_days = models.PositiveSmallIntegerField(
+        _("working days to write the log of a visit"), default=2
+    )
     end_of_working_day = models.TimeField(_("end of the working day"), default="18:00")
     history = HistoricalRecords()
 

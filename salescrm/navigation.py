@@ -11,6 +11,8 @@ NAVIGATION = [
     ("home", _("Home"), ALL_ROLES),
     ("customers:list", _("Customers"), frozenset({Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR})),
     ("customers:pool", _("Pool"), frozenset({Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR})),
+    ("visits:list", _("Visits"), frozenset({Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR})),
+    ("visits:desk", _("Today's visits"), frozenset({Role.FRONT_DESK})),
     ("customers:checks", _("Weekly check"), frozenset({Role.MANAGER})),
     ("customers:claims", _("Claims"), frozenset({Role.MANAGER})),
     ("customers:board", _("Pipeline board"), frozenset({Role.MANAGER, Role.DIRECTOR})),

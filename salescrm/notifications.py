@@ -19,6 +19,10 @@ MESSAGES = {
     "escalation": _("%(actor)s escalated %(customer)s to you."),
     "guidance": _("%(actor)s gave guidance on %(customer)s."),
     "comment": _("%(actor)s commented on %(customer)s."),
+    "slip_submitted": _("%(actor)s asks approval to visit %(customer)s."),
+    "slip_approved": _("%(actor)s approved your visit to %(customer)s."),
+    "slip_rejected": _("%(actor)s rejected your visit to %(customer)s."),
+    "slip_late": _("%(actor)s is late back from %(customer)s: new return %(time)s."),
 }
 
 

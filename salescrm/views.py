@@ -13,6 +13,8 @@ from customers import selectors as customer_selectors
 from salescrm import notifications, selectors, services
 from salescrm.forms import LanguageForm
 from salescrm.roles import Role
+from visits import selectors as visit_selectors
+from visits.models import SlipState
 
 INBOX_ON_HOME = 10
 FILES_ON_HOME = 20
@@ -41,14 +43,22 @@ def home(request):
         context["files_due"] = customer_selectors.files_due(user)[:FILES_ON_HOME]
         context["returned"] = customer_selectors.returned_files(user)
         context["now"] = timezone.now()
+        context["week"] = visit_selectors.my_week(user, now=context["now"])
+        context["weekly_target"] = policy.weekly_visits_target
     elif user.role == Role.MANAGER and user.team_id:
         context["members"] = selectors.team_members(user.team)
         context["team_today"] = customer_selectors.team_today(user, today=today)
         context["pending_checks"] = customer_selectors.pending_checks(user).count()
         context["claims"] = customer_selectors.claims_to_decide(user).count()
         context["pool_size"] = customer_selectors.pool().count()
+        context["slips_to_approve"] = visit_selectors.approval_queue(user).count()
+        context["late_returns"] = visit_selectors.late_returns(user, now=timezone.now())
     elif user.role == Role.DIRECTOR:
         context["teams"] = selectors.teams_with_managers()
+    elif user.role == Role.FRONT_DESK:
+        slips = visit_selectors.desk_slips(now=timezone.now())
+        context["desk_out"] = slips.filter(state=SlipState.DEPARTED).count()
+        context["desk_waiting"] = slips.filter(state=SlipState.APPROVED).count()
     elif user.role == Role.ADMIN:
         context["job_runs"] = selectors.last_job_runs()
         context["missing_calendar_years"] = selectors.calendar_years_missing_schedule(today=today)

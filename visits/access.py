@@ -1,0 +1,59 @@
+"""Who may see which visit slip. Every view goes through here.
+
+- Salesperson: their own slips (and contact records on their own customers).
+- Sales manager: their team's slips.
+- Marketing director: every slip, read-only.
+- Front desk: today's slips only (departure and return), nothing else.
+"""
+
+from datetime import datetime, timedelta
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from salescrm.roles import Role
+from visits.models import SlipState, VisitSlip
+
+
+def today_bounds(now=None) -> tuple[datetime, datetime]:
+    today = timezone.localdate(now)
+    start = datetime.combine(today, datetime.min.time(), tzinfo=timezone.get_current_timezone())
+    return start, start + timedelta(days=1)
+
+
+def todays_slips(now=None) -> QuerySet[VisitSlip]:
+    """What the front desk sees: slips out today, and anyone still out from before."""
+    start, end = today_bounds(now)
+    return VisitSlip.objects.filter(
+        Q(
+            state__in=[SlipState.APPROVED, SlipState.DEPARTED, SlipState.RETURNED],
+            planned_departure__gte=start,
+            planned_departure__lt=end,
+        )
+        | Q(state=SlipState.DEPARTED)
+        | Q(state=SlipState.RETURNED, returned_at__gte=start, returned_at__lt=end)
+    )
+
+
+def slips_for(user) -> QuerySet[VisitSlip]:
+    qs = VisitSlip.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.role == Role.DIRECTOR:
+        return qs
+    if user.role == Role.MANAGER and user.team_id:
+        return qs.filter(salesperson__team_id=user.team_id)
+    if user.role == Role.SALESPERSON:
+        return qs.filter(salesperson=user)
+    if user.role == Role.FRONT_DESK:
+        return todays_slips()
+    return qs.none()
+
+
+def slip_for_user(user, pk) -> VisitSlip:
+    """The slip `pk` if `user` may see it; else 404."""
+    try:
+        return slips_for(user).select_related("customer", "salesperson__team").get(pk=pk)
+    except (VisitSlip.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -1,0 +1,70 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import PipelineClass
+from visits.models import ContactRecord, VisitLog, VisitSlip
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ContactRecordForm(forms.ModelForm):
+    class Meta:
+        model = ContactRecord
+        fields = [
+            "channel", "brochure_sent", "proposal_sent", "receipt_confirmed", "meeting_at",
+            "summary",
+        ]  # fmt: skip
+        widgets = {"meeting_at": DATETIME, "summary": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"meeting_at": _("If a meeting was booked: you can plan the visit next.")}
+
+
+class SlipForm(forms.ModelForm):
+    class Meta:
+        model = VisitSlip
+        fields = [
+            "plan", "planned_departure", "expected_return", "recent_status", "purpose",
+            "objectives", "likely_issues",
+        ]  # fmt: skip
+        widgets = {
+            "planned_departure": DATETIME,
+            "expected_return": DATETIME,
+            "plan": forms.Textarea(attrs={"rows": 3}),
+            "recent_status": forms.Textarea(attrs={"rows": 2}),
+            "purpose": forms.Textarea(attrs={"rows": 2}),
+            "objectives": forms.Textarea(attrs={"rows": 2}),
+            "likely_issues": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LateNoticeForm(forms.Form):
+    new_return = forms.DateTimeField(label=_("New return time"), widget=DATETIME)
+    text = forms.CharField(
+        label=_("Message to your manager"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class VisitLogForm(forms.ModelForm):
+    suggested_class = forms.ChoiceField(
+        label=_("Suggested class"),
+        required=False,
+        choices=[("", "—")]
+        + [(c.value, c.label) for c in PipelineClass if c != PipelineClass.SIGNED],
+    )
+
+    class Meta:
+        model = VisitLog
+        fields = [
+            "person_met", "person_title", "person_phone", "decision_power", "needs", "notes",
+            "outcome", "next_step", "next_step_on", "suggested_class",
+        ]  # fmt: skip
+        widgets = {
+            "needs": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+            "outcome": forms.Textarea(attrs={"rows": 2}),
+            "next_step": forms.Textarea(attrs={"rows": 2}),
+            "next_step_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }

@@ -1,0 +1,124 @@
+"""Reads of contacts, slips and logs, scoped by visits.access, joins declared."""
+
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from salescrm.models import User
+from salescrm.selectors import salespeople
+from visits import access
+from visits.models import ContactRecord, SlipState, VisitLog, VisitSlip
+
+SLIP_JOINS = ("customer", "salesperson", "decided_by")
+
+
+def week_start(day: date) -> datetime:
+    monday = day - timedelta(days=day.weekday())
+    return datetime.combine(monday, datetime.min.time(), tzinfo=timezone.get_current_timezone())
+
+
+def slip_list(user) -> QuerySet[VisitSlip]:
+    return access.slips_for(user).select_related(*SLIP_JOINS).order_by("-planned_departure", "-pk")
+
+
+def approval_queue(manager: User) -> QuerySet[VisitSlip]:
+    """Slips waiting for this manager, oldest first, with the customer and the pre-visit report."""
+    return (
+        VisitSlip.objects.filter(salesperson__team_id=manager.team_id, state=SlipState.SUBMITTED)
+        .select_related(*SLIP_JOINS)
+        .order_by("submitted_at", "pk")
+    )
+
+
+def late_returns(manager: User, *, now: datetime) -> QuerySet[VisitSlip]:
+    """The team's slips still out past the moment they became overdue."""
+    return (
+        VisitSlip.objects.filter(
+            salesperson__team_id=manager.team_id, state=SlipState.DEPARTED, overdue_at__lt=now
+        )
+        .select_related(*SLIP_JOINS)
+        .order_by("overdue_at")
+    )
+
+
+def desk_slips(*, now: datetime) -> QuerySet[VisitSlip]:
+    return (
+        access.todays_slips(now)
+        .select_related("customer", "salesperson")
+        .order_by("state", "planned_departure", "pk")
+    )
+
+
+def contact_records(customer) -> QuerySet[ContactRecord]:
+    return customer.contact_records.select_related("author")
+
+
+def week_counts(people, *, day: date) -> dict[int, dict]:
+    """Per person: visits planned (approved or later, not cancelled) and done this week."""
+    start = week_start(day)
+    end = start + timedelta(days=7)
+    rows = (
+        VisitSlip.objects.filter(
+            salesperson__in=people, planned_departure__gte=start, planned_departure__lt=end
+        )
+        .values("salesperson_id")
+        .annotate(
+            planned=Count(
+                "pk",
+                filter=Q(state__in=[SlipState.APPROVED, SlipState.DEPARTED, SlipState.RETURNED]),
+            ),
+            done=Count("pk", filter=Q(state=SlipState.RETURNED)),
+        )
+    )
+    return {row["salesperson_id"]: row for row in rows}
+
+
+def logs_due(user: User) -> QuerySet[VisitLog]:
+    return (
+        VisitLog.objects.filter(author=user, written_at__isnull=True)
+        .select_related("customer", "slip")
+        .order_by("due_at")
+    )
+
+
+def my_week(user: User, *, now: datetime) -> dict:
+    counts = week_counts([user], day=timezone.localdate(now)).get(user.pk, {})
+    return {
+        "planned": counts.get("planned", 0),
+        "done": counts.get("done", 0),
+        "logs_due": logs_due(user),
+        "waiting": VisitSlip.objects.filter(salesperson=user, state=SlipState.SUBMITTED)
+        .select_related("customer")
+        .order_by("planned_departure"),
+        "upcoming": VisitSlip.objects.filter(
+            salesperson=user, state=SlipState.APPROVED, planned_departure__gte=now
+        )
+        .select_related("customer")
+        .order_by("planned_departure")[:10],
+    }
+
+
+def team_week(manager: User, *, now: datetime) -> list[dict]:
+    people = list(salespeople(team=manager.team))
+    start, end = access.today_bounds(now)
+    counts = week_counts(people, day=timezone.localdate(now))
+    today = dict(
+        VisitSlip.objects.filter(
+            salesperson__in=people,
+            planned_departure__gte=start,
+            planned_departure__lt=end,
+            state__in=[SlipState.APPROVED, SlipState.DEPARTED, SlipState.RETURNED],
+        )
+        .values_list("salesperson_id")
+        .annotate(n=Count("pk"))
+    )
+    return [
+        {
+            "person": person,
+            "today": today.get(person.pk, 0),
+            "planned": counts.get(person.pk, {}).get("planned", 0),
+            "done": counts.get(person.pk, {}).get("done", 0),
+        }
+        for person in people
+    ]

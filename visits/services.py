@@ -1,0 +1,373 @@
+"""Every change to contact records, visit slips and visit logs goes through these functions.
+
+A slip moves only along TRANSITIONS: each move locks the slip, checks the table
+and the actor, saves with update_fields (history kept by simple-history) and
+then tells the people concerned.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from customers import services as customer_services
+from customers.models import Customer
+from salescrm import notifications, selectors
+from salescrm.errors import DomainError
+from salescrm.models import User
+from salescrm.roles import Role
+from visits.models import ContactRecord, SlipState, VisitLog, VisitSlip
+
+S = SlipState
+
+# (from, to) -> who may make the move: "owner" (the slip's salesperson), "manager" (of the
+# salesperson's team), "front_desk".
+TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    (S.DRAFT, S.SUBMITTED): frozenset({"owner"}),
+    (S.SUBMITTED, S.APPROVED): frozenset({"manager"}),
+    (S.SUBMITTED, S.DRAFT): frozenset({"manager"}),  # rejected, with a reason
+    (S.APPROVED, S.DEPARTED): frozenset({"front_desk"}),
+    (S.DEPARTED, S.RETURNED): frozenset({"front_desk", "owner"}),
+    (S.DRAFT, S.CANCELLED): frozenset({"owner", "manager"}),
+    (S.SUBMITTED, S.CANCELLED): frozenset({"owner", "manager"}),
+    (S.APPROVED, S.CANCELLED): frozenset({"owner", "manager"}),
+}
+
+
+def _roles_of(actor: User, slip: VisitSlip) -> set[str]:
+    roles = set()
+    if actor.pk == slip.salesperson_id:
+        roles.add("owner")
+    if actor.role == Role.MANAGER and actor.team_id and actor.team_id == slip.salesperson.team_id:
+        roles.add("manager")
+    if actor.role == Role.FRONT_DESK:
+        roles.add("front_desk")
+    return roles
+
+
+def _lock(slip: VisitSlip) -> VisitSlip:
+    return (
+        VisitSlip.objects.select_for_update(of=("self",))
+        .select_related("salesperson__team__manager", "customer")
+        .get(pk=slip.pk)
+    )
+
+
+def _move(slip: VisitSlip, actor: User, to_state: str) -> VisitSlip:
+    """Lock the slip and check the move against TRANSITIONS; the caller saves."""
+    locked = _lock(slip)
+    allowed = TRANSITIONS.get((locked.state, to_state))
+    if allowed is None:
+        raise DomainError(
+            _("This slip is %(state)s; it cannot become %(to)s."),
+            state=SlipState(locked.state).label.lower(),
+            to=SlipState(to_state).label.lower(),
+        )
+    if not allowed & _roles_of(actor, locked):
+        raise DomainError(_("You may not make this change to the slip."))
+    locked.state = to_state
+    return locked
+
+
+def _manager_of(slip: VisitSlip) -> User | None:
+    team = slip.salesperson.team
+    return team.manager if team else None
+
+
+def _url(slip: VisitSlip) -> str:
+    return f"/visits/{slip.pk}/"
+
+
+def _notify(slip, kind, recipients, actor, **params):
+    notifications.notify(
+        recipients=recipients,
+        kind=kind,
+        actor=actor,
+        params={"customer": slip.customer.name, **params},
+        url=_url(slip),
+    )
+
+
+def overdue_from(planned_departure: datetime, expected_return: datetime) -> datetime:
+    """The expected return, or the end of that working day, whichever comes first (rule 2.4.1)."""
+    policy = selectors.policy()
+    local = timezone.localtime(planned_departure)
+    calendar = selectors.work_calendar(today=local.date())
+    end_of_day = calendar.end_of_working_day(local, end_of_day=policy.end_of_working_day)
+    return min(expected_return, end_of_day)
+
+
+def visit_log_due(returned_at: datetime) -> datetime:
+    """End of the N-th working day after the visit (rule 2.4.5)."""
+    policy = selectors.policy()
+    day = timezone.localdate(returned_at)
+    calendar = selectors.work_calendar(today=day)
+    return calendar.due_at(day, policy.visit_log_working_days, tz=timezone.get_current_timezone())
+
+
+# --- contact records (rule 2.1) ----------------------------------------------------------
+
+CONTACT_FIELDS = [
+    "channel", "brochure_sent", "proposal_sent", "receipt_confirmed", "meeting_at", "summary",
+]  # fmt: skip
+
+
+def contact_record_add(*, customer: Customer, actor: User, data: dict, now=None) -> ContactRecord:
+    """Record a contact; the first one after an assignment meets the first-contact deadline."""
+    now = now or timezone.now()
+    if actor.pk != customer.owner_id:
+        raise DomainError(_("Only the customer's owner records contacts."))
+    if not (data.get("summary") or "").strip():
+        raise DomainError(_("Write what was said or sent."))
+    if data.get("meeting_at") and data["meeting_at"] < now:
+        raise DomainError(_("A meeting booked must be in the future."))
+    with transaction.atomic():
+        record = ContactRecord.objects.create(
+            customer=customer,
+            author=actor,
+            contacted_at=now,
+            **{field: data[field] for field in CONTACT_FIELDS if field in data},
+        )
+        customer_services.customer_first_contact(customer=customer, at=now)
+    return record
+
+
+# --- visit slips (rule 2.4) ---------------------------------------------------------------
+
+SLIP_FIELDS = [
+    "plan", "planned_departure", "expected_return", "recent_status", "purpose", "objectives",
+    "likely_issues",
+]  # fmt: skip
+PRE_VISIT_FIELDS = ["recent_status", "purpose", "objectives", "likely_issues"]
+
+
+def is_revisit(customer: Customer) -> bool:
+    """The customer already had a completed visit: the next one needs a pre-visit report."""
+    return VisitSlip.objects.filter(customer=customer, state=SlipState.RETURNED).exists()
+
+
+def _check_times(planned_departure, expected_return, *, now) -> None:
+    if expected_return <= planned_departure:
+        raise DomainError(_("The expected return must be after the departure."))
+    if planned_departure < now - timedelta(hours=1):
+        raise DomainError(_("The planned departure is in the past."))
+
+
+def slip_create(
+    *, customer: Customer, actor: User, data: dict, contact_record=None, now=None
+) -> VisitSlip:
+    """A draft visit slip for one of the salesperson's own customers."""
+    now = now or timezone.now()
+    if actor.role != Role.SALESPERSON or customer.owner_id != actor.pk:
+        raise DomainError(_("Only the customer's owner plans a visit."))
+    if not (data.get("plan") or "").strip():
+        raise DomainError(_("Write the visit plan and its objectives."))
+    _check_times(data["planned_departure"], data["expected_return"], now=now)
+    return VisitSlip.objects.create(
+        customer=customer,
+        salesperson=actor,
+        contact_record=contact_record,
+        created_at=now,
+        is_revisit=is_revisit(customer),
+        **{field: data.get(field, "") for field in SLIP_FIELDS},
+    )
+
+
+def slip_update(*, slip: VisitSlip, actor: User, data: dict, now=None) -> VisitSlip:
+    """Change a draft (a rejected slip is a draft again)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock(slip)
+        if locked.state != SlipState.DRAFT:
+            raise DomainError(_("Only a draft slip can be changed."))
+        if actor.pk != locked.salesperson_id:
+            raise DomainError(_("Only the salesperson changes their slip."))
+        changed = [f for f in SLIP_FIELDS if f in data and getattr(locked, f) != data[f]]
+        for field in changed:
+            setattr(locked, field, data[field])
+        _check_times(locked.planned_departure, locked.expected_return, now=now)
+        locked.save(update_fields=changed or ["plan"])
+    return locked
+
+
+def slip_submit(*, slip: VisitSlip, actor: User, now=None) -> VisitSlip:
+    """Send the plan to the manager; a revisit needs the pre-visit report (rule 3.2)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _move(slip, actor, SlipState.SUBMITTED)
+        locked.is_revisit = is_revisit(locked.customer)
+        missing = [f for f in PRE_VISIT_FIELDS if not getattr(locked, f).strip()]
+        if locked.is_revisit and missing:
+            raise DomainError(
+                _("This is a revisit: fill in the pre-visit report (%(fields)s)."),
+                fields=", ".join(str(VisitSlip._meta.get_field(f).verbose_name) for f in missing),
+            )
+        _check_times(locked.planned_departure, locked.expected_return, now=now)
+        locked.submitted_at = now
+        locked.rejection_reason = ""
+        locked.save(update_fields=["state", "is_revisit", "submitted_at", "rejection_reason"])
+    _notify(locked, "slip_submitted", [_manager_of(locked)], actor)
+    return locked
+
+
+def slip_approve(*, slip: VisitSlip, actor: User, now=None) -> VisitSlip:
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _move(slip, actor, SlipState.APPROVED)
+        locked.decided_by, locked.decided_at = actor, now
+        locked.save(update_fields=["state", "decided_by", "decided_at"])
+    _notify(locked, "slip_approved", [locked.salesperson], actor)
+    return locked
+
+
+def slip_reject(*, slip: VisitSlip, actor: User, reason: str, now=None) -> VisitSlip:
+    """Back to draft with the manager's reason."""
+    now = now or timezone.now()
+    if not reason.strip():
+        raise DomainError(_("Say why the slip is rejected."))
+    with transaction.atomic():
+        locked = _move(slip, actor, SlipState.DRAFT)
+        locked.decided_by, locked.decided_at = actor, now
+        locked.rejection_reason = reason.strip()
+        locked.save(update_fields=["state", "decided_by", "decided_at", "rejection_reason"])
+    notifications.notify(
+        recipients=[locked.salesperson],
+        kind="slip_rejected",
+        actor=actor,
+        params={"customer": locked.customer.name},
+        url=_url(locked),
+        body=reason.strip(),
+    )
+    return locked
+
+
+def slip_depart(*, slip: VisitSlip, actor: User, now=None) -> VisitSlip:
+    """The front desk registers the departure; only an approved slip may leave."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _move(slip, actor, SlipState.DEPARTED)
+        locked.departed_at, locked.departure_by = now, actor
+        locked.overdue_at = overdue_from(now, locked.expected_return)
+        locked.save(update_fields=["state", "departed_at", "departure_by", "overdue_at"])
+    return locked
+
+
+def slip_return(*, slip: VisitSlip, actor: User, now=None) -> VisitSlip:
+    """The return is registered; the visit's log falls due (rule 2.4.5)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _move(slip, actor, SlipState.RETURNED)
+        locked.returned_at, locked.return_by = now, actor
+        locked.overdue_at = None
+        locked.save(update_fields=["state", "returned_at", "return_by", "overdue_at"])
+        VisitLog.objects.create(
+            slip=locked,
+            customer=locked.customer,
+            author=locked.salesperson,
+            due_at=visit_log_due(now),
+        )
+    return locked
+
+
+def slip_cancel(*, slip: VisitSlip, actor: User, reason: str = "", now=None) -> VisitSlip:
+    """Cancel before departure."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _move(slip, actor, SlipState.CANCELLED)
+        locked.cancelled_at, locked.cancel_reason = now, reason.strip()
+        locked.save(update_fields=["state", "cancelled_at", "cancel_reason"])
+    return locked
+
+
+def slip_late_notice(
+    *, slip: VisitSlip, actor: User, new_return: datetime, text: str = "", now=None
+) -> VisitSlip:
+    """The salesperson, still out, tells the manager of a new return time (rule 2.4.1)."""
+    now = now or timezone.now()
+    if new_return <= now:
+        raise DomainError(_("The new return time must be in the future."))
+    with transaction.atomic():
+        locked = _lock(slip)
+        if locked.state != SlipState.DEPARTED:
+            raise DomainError(_("Only a slip that is out can send a late notice."))
+        if actor.pk != locked.salesperson_id:
+            raise DomainError(_("Only the salesperson sends a late notice."))
+        locked.expected_return = new_return
+        locked.overdue_at = new_return
+        locked.late_notice_at = now
+        locked.late_notice_text = text.strip()
+        locked.save(
+            update_fields=["expected_return", "overdue_at", "late_notice_at", "late_notice_text"]
+        )
+    notifications.notify(
+        recipients=[_manager_of(locked)],
+        kind="slip_late",
+        actor=actor,
+        params={
+            "customer": locked.customer.name,
+            "time": timezone.localtime(new_return).strftime("%Y-%m-%d %H:%M"),
+        },
+        url=_url(locked),
+        body=text.strip(),
+    )
+    return locked
+
+
+# --- visit logs (rule 2.4.5) ------------------------------------------------------------
+
+LOG_FIELDS = [
+    "person_met", "person_title", "person_phone", "decision_power", "needs", "notes", "outcome",
+    "next_step", "next_step_on", "suggested_class",
+]  # fmt: skip
+
+
+def visit_log_write(*, log: VisitLog, actor: User, data: dict, now=None) -> VisitLog:
+    """Write the log; the person met joins the customer's contact people."""
+    now = now or timezone.now()
+    if not (data.get("notes") or "").strip():
+        raise DomainError(_("Write the meeting notes."))
+    with transaction.atomic():
+        locked = VisitLog.objects.select_for_update().select_related("customer").get(pk=log.pk)
+        if actor.pk != locked.author_id:
+            raise DomainError(_("Only the salesperson who visited writes the log."))
+        first_time = locked.written_at is None
+        for field in LOG_FIELDS:
+            if field in data:
+                setattr(locked, field, data[field] if data[field] is not None else "")
+        locked.written_at = locked.written_at or now
+        locked.save(update_fields=[*LOG_FIELDS, "written_at"])
+        name = locked.person_met.strip()
+        if first_time and name and not locked.customer.contacts.filter(name=name).exists():
+            customer_services.contact_save(
+                customer=locked.customer,
+                actor=actor,
+                data=customer_services.ContactData(
+                    name=name,
+                    title=locked.person_title,
+                    phone=locked.person_phone,
+                    decision_power=locked.decision_power,
+                ),
+            )
+    return locked
+
+
+def apply_suggested_class(*, log: VisitLog, actor: User) -> None:
+    """The owner takes the class the log suggests (kept in the class history)."""
+    if not log.suggested_class:
+        raise DomainError(_("The log suggests no class."))
+    customer_services.customer_change_class(
+        customer=log.customer,
+        actor=actor,
+        to_class=log.suggested_class,
+        reason=str(_("Suggested by the visit log of %(day)s"))
+        % {"day": timezone.localdate(log.slip.returned_at).isoformat()},
+    )
+
+
+def allowed_moves(slip: VisitSlip, user: User) -> set[str]:
+    """The states `user` may move `slip` to now (for showing the right buttons)."""
+    roles = _roles_of(user, slip)
+    return {to for (frm, to), who in TRANSITIONS.items() if frm == slip.state and who & roles}

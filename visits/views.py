@@ -1,0 +1,255 @@
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from customers import access as customer_access
+from salescrm.errors import DomainError
+from salescrm.roles import Role, role_required
+from visits import access, selectors, services
+from visits.forms import ContactRecordForm, LateNoticeForm, ReasonForm, SlipForm, VisitLogForm
+from visits.models import ContactRecord, SlipState, VisitLog
+
+SLIP_ROLES = (Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR)
+PAGE_SIZE = 50
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.SALESPERSON)
+def contact_record_add(request, customer_pk):
+    customer = customer_access.customer_for_user(request.user, customer_pk, write=True)
+    form = ContactRecordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.contact_record_add(
+                customer=customer, actor=request.user, data=form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Contact recorded."))
+            if record.meeting_at:
+                return redirect(f"/visits/new/{customer.pk}/?contact={record.pk}")
+            return redirect("customers:detail", pk=customer.pk)
+    return render(request, "visits/contact_form.html", {"form": form, "customer": customer})
+
+
+@require_GET
+@role_required(*SLIP_ROLES)
+def slip_list(request):
+    now = timezone.now()
+    context = {
+        "page": Paginator(selectors.slip_list(request.user), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        ),
+        "now": now,
+    }
+    if request.user.role == Role.MANAGER:
+        context["queue"] = selectors.approval_queue(request.user)
+        context["late"] = selectors.late_returns(request.user, now=now)
+        context["team_week"] = selectors.team_week(request.user, now=now)
+    return render(request, "visits/slip_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.SALESPERSON)
+def slip_create(request, customer_pk):
+    customer = customer_access.customer_for_user(request.user, customer_pk, write=True)
+    record = None
+    if request.GET.get("contact", "").isdigit():
+        record = ContactRecord.objects.filter(pk=request.GET["contact"], customer=customer).first()
+    initial = {}
+    if record and record.meeting_at:
+        initial = {
+            "planned_departure": timezone.localtime(record.meeting_at) - timedelta(hours=1),
+            "expected_return": timezone.localtime(record.meeting_at) + timedelta(hours=2),
+        }
+    form = SlipForm(request.POST or None, initial=initial)
+    revisit = services.is_revisit(customer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            slip = services.slip_create(
+                customer=customer, actor=request.user, data=form.cleaned_data, contact_record=record
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Visit slip drafted. Submit it for approval."))
+            return redirect("visits:detail", pk=slip.pk)
+    return render(
+        request,
+        "visits/slip_form.html",
+        {"form": form, "customer": customer, "revisit": revisit, "slip": None},
+    )
+
+
+@require_GET
+@role_required(*SLIP_ROLES, Role.FRONT_DESK)
+def slip_detail(request, pk):
+    slip = access.slip_for_user(request.user, pk)
+    return render(
+        request,
+        "visits/slip_detail.html",
+        {
+            "slip": slip,
+            "moves": services.allowed_moves(slip, request.user),
+            "log": VisitLog.objects.filter(slip=slip).first(),
+            "reason_form": ReasonForm(),
+            "late_form": LateNoticeForm(),
+            "history": slip.history.select_related("history_user").order_by("-history_date")[:30],
+            "now": timezone.now(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.SALESPERSON)
+def slip_edit(request, pk):
+    slip = access.slip_for_user(request.user, pk)
+    if slip.salesperson_id != request.user.pk or slip.state != SlipState.DRAFT:
+        messages.error(request, _("Only a draft slip can be changed."))
+        return redirect("visits:detail", pk=slip.pk)
+    form = SlipForm(request.POST or None, instance=slip)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.slip_update(slip=slip, actor=request.user, data=form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Slip saved."))
+            return redirect("visits:detail", pk=slip.pk)
+    slip.refresh_from_db()
+    return render(
+        request,
+        "visits/slip_form.html",
+        {"form": form, "customer": slip.customer, "revisit": slip.is_revisit, "slip": slip},
+    )
+
+
+def _act(request, pk, action, success, **kwargs):
+    """Run one slip move for the request's user; the loser of a race gets the reason."""
+    slip = access.slip_for_user(request.user, pk)
+    try:
+        action(slip=slip, actor=request.user, **kwargs)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+    back = request.POST.get("next")
+    if back in ("desk", "list"):
+        return redirect(f"visits:{back}")
+    return redirect("visits:detail", pk=slip.pk)
+
+
+@require_POST
+@role_required(Role.SALESPERSON)
+def slip_submit(request, pk):
+    return _act(request, pk, services.slip_submit, _("Sent to your manager for approval."))
+
+
+@require_POST
+@role_required(Role.MANAGER)
+def slip_approve(request, pk):
+    return _act(request, pk, services.slip_approve, _("Visit approved."))
+
+
+@require_POST
+@role_required(Role.MANAGER)
+def slip_reject(request, pk):
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the slip is rejected."))
+        return redirect("visits:detail", pk=access.slip_for_user(request.user, pk).pk)
+    return _act(
+        request,
+        pk,
+        services.slip_reject,
+        _("Slip sent back to draft."),
+        reason=form.cleaned_data["reason"],
+    )
+
+
+@require_POST
+@role_required(Role.FRONT_DESK)
+def slip_depart(request, pk):
+    return _act(request, pk, services.slip_depart, _("Departure registered."))
+
+
+@require_POST
+@role_required(Role.FRONT_DESK, Role.SALESPERSON)
+def slip_return(request, pk):
+    return _act(request, pk, services.slip_return, _("Return registered."))
+
+
+@require_POST
+@role_required(Role.SALESPERSON, Role.MANAGER)
+def slip_cancel(request, pk):
+    return _act(
+        request,
+        pk,
+        services.slip_cancel,
+        _("Visit cancelled."),
+        reason=request.POST.get("reason", ""),
+    )
+
+
+@require_POST
+@role_required(Role.SALESPERSON)
+def slip_late(request, pk):
+    form = LateNoticeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the new return time."))
+        return redirect("visits:detail", pk=access.slip_for_user(request.user, pk).pk)
+    return _act(
+        request,
+        pk,
+        services.slip_late_notice,
+        _("Your manager has been told."),
+        new_return=form.cleaned_data["new_return"],
+        text=form.cleaned_data["text"],
+    )
+
+
+@require_GET
+@role_required(Role.FRONT_DESK)
+def desk(request):
+    now = timezone.now()
+    return render(request, "visits/desk.html", {"slips": selectors.desk_slips(now=now), "now": now})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.SALESPERSON)
+def log_edit(request, pk):
+    log = get_object_or_404(
+        VisitLog.objects.select_related("customer", "slip"), pk=pk, author=request.user
+    )
+    form = VisitLogForm(request.POST or None, instance=log)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_log_write(log=log, actor=request.user, data=form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Visit log saved."))
+            return redirect("visits:detail", pk=log.slip_id)
+    log.refresh_from_db()
+    return render(request, "visits/log_form.html", {"form": form, "log": log})
+
+
+@require_POST
+@role_required(Role.SALESPERSON)
+def log_apply_class(request, pk):
+    log = get_object_or_404(
+        VisitLog.objects.select_related("customer", "slip"), pk=pk, author=request.user
+    )
+    try:
+        services.apply_suggested_class(log=log, actor=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Class changed as the log suggests."))
+    return redirect("visits:detail", pk=log.slip_id)
