@@ -189,7 +189,8 @@ def slip_update(*, slip: VisitSlip, actor: User, data: dict, now=None) -> VisitS
         for field in changed:
             setattr(locked, field, data[field])
         _check_times(locked.planned_departure, locked.expected_return, now=now)
-        locked.save(update_fields=changed or ["plan"])
+        if changed:
+            locked.save(update_fields=changed)
     return locked
 
 
@@ -269,6 +270,8 @@ def slip_return(*, slip: VisitSlip, actor: User, now=None) -> VisitSlip:
             author=locked.salesperson,
             due_at=visit_log_due(now),
         )
+        # Meeting the customer is a contact: it meets a first-contact deadline too.
+        customer_services.customer_first_contact(customer=locked.customer, at=now)
     return locked
 
 
