@@ -23,14 +23,16 @@ def today_bounds(now=None) -> tuple[datetime, datetime]:
 
 
 def todays_slips(now=None) -> QuerySet[VisitSlip]:
-    """What the front desk sees: slips out today, and anyone still out from before."""
+    """What the front desk may open: slips planned for today, and anyone still out from before.
+
+    Today's slips not (or no longer) approved are included, all but drafts, so that a tap
+    on Departure for one (a stale desk page after a cancel, a slip still waiting) gets the
+    reason it cannot leave rather than a 404. The desk page lists only the approved ones.
+    """
     start, end = today_bounds(now)
     return VisitSlip.objects.filter(
-        Q(
-            state__in=[SlipState.APPROVED, SlipState.DEPARTED, SlipState.RETURNED],
-            planned_departure__gte=start,
-            planned_departure__lt=end,
-        )
+        Q(planned_departure__gte=start, planned_departure__lt=end)
+        & ~Q(state=SlipState.DRAFT)
         | Q(state=SlipState.DEPARTED)
         | Q(state=SlipState.RETURNED, returned_at__gte=start, returned_at__lt=end)
     )

@@ -43,8 +43,10 @@ def late_returns(manager: User, *, now: datetime) -> QuerySet[VisitSlip]:
 
 
 def desk_slips(*, now: datetime) -> QuerySet[VisitSlip]:
+    """The desk page: today's approved slips, who is out, who came back."""
     return (
         access.todays_slips(now)
+        .filter(state__in=[SlipState.APPROVED, SlipState.DEPARTED, SlipState.RETURNED])
         .select_related("customer", "salesperson")
         .order_by("state", "planned_departure", "pk")
     )

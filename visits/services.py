@@ -339,7 +339,11 @@ def visit_log_write(*, log: VisitLog, actor: User, data: dict, now=None) -> Visi
         first_time = locked.written_at is None
         for field in LOG_FIELDS:
             if field in data:
-                setattr(locked, field, data[field] if data[field] is not None else "")
+                value = data[field]
+                # An empty text field is "", an empty date (next_step_on) stays None.
+                if value is None and not VisitLog._meta.get_field(field).null:
+                    value = ""
+                setattr(locked, field, value)
         locked.written_at = locked.written_at or now
         locked.save(update_fields=[*LOG_FIELDS, "written_at"])
         name = locked.person_met.strip()

@@ -224,6 +224,7 @@ def wait_for(predicate, *, worker: Worker, timeout: float = WORKER_DEADLINE) -> 
             return True
         if not worker.is_running():
             return predicate()
+        # Another process is doing the work: real waiting, bounded by the deadline.
         time.sleep(POLL_INTERVAL)
     return predicate()
 
