@@ -550,6 +550,7 @@ def claim_decide(
         locked.decision_comment = comment.strip()
         locked.save(update_fields=["state", "decided_by", "decided_at", "decision_comment"])
         previous = customer.owner
+        settled = []
         if transfer:
             _assign(
                 customer,
@@ -559,17 +560,17 @@ def claim_decide(
                 now=now,
             )
             # Other waiting claims on the customer are settled by this decision.
-            OwnershipClaim.objects.filter(
+            for other in OwnershipClaim.objects.select_for_update().filter(
                 customer=customer, state=OwnershipClaim.State.PENDING
-            ).update(
-                state=OwnershipClaim.State.KEPT,
-                decided_by=actor,
-                decided_at=now,
-                decision_comment=comment.strip(),
-            )
+            ):
+                other.state = OwnershipClaim.State.KEPT
+                other.decided_by, other.decided_at = actor, now
+                other.decision_comment = comment.strip()
+                other.save(update_fields=["state", "decided_by", "decided_at", "decision_comment"])
+                settled.append(other.claimant)
     kind = "claim_transferred" if transfer else "claim_kept"
     notifications.notify(
-        recipients=[locked.claimant, previous],
+        recipients=[locked.claimant, previous, *settled],
         kind=kind,
         actor=actor,
         params={"customer": customer.name, "claimant": str(locked.claimant)},
