@@ -1,3 +1,5 @@
+from datetime import time
+
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -147,7 +149,7 @@ class Policy(models.Model):
     visit_log_working_days = models.PositiveSmallIntegerField(
         _("working days to write the log of a visit"), default=2
     )
-    end_of_working_day = models.TimeField(_("end of the working day"), default="18:00")
+    end_of_working_day = models.TimeField(_("end of the working day"), default=time(18, 0))
     history = HistoricalRecords()
 
     class Meta:

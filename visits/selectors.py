@@ -24,6 +24,8 @@ def slip_list(user) -> QuerySet[VisitSlip]:
 
 def approval_queue(manager: User) -> QuerySet[VisitSlip]:
     """Slips waiting for this manager, oldest first, with the customer and the pre-visit report."""
+    if not manager.team_id:  # team_id=None would match everyone without a team
+        return VisitSlip.objects.none()
     return (
         VisitSlip.objects.filter(salesperson__team_id=manager.team_id, state=SlipState.SUBMITTED)
         .select_related(*SLIP_JOINS)
@@ -33,6 +35,8 @@ def approval_queue(manager: User) -> QuerySet[VisitSlip]:
 
 def late_returns(manager: User, *, now: datetime) -> QuerySet[VisitSlip]:
     """The team's slips still out past the moment they became overdue."""
+    if not manager.team_id:
+        return VisitSlip.objects.none()
     return (
         VisitSlip.objects.filter(
             salesperson__team_id=manager.team_id, state=SlipState.DEPARTED, overdue_at__lt=now
@@ -102,6 +106,8 @@ def my_week(user: User, *, now: datetime) -> dict:
 
 
 def team_week(manager: User, *, now: datetime) -> list[dict]:
+    if not manager.team_id:  # salespeople(team=None) would be every salesperson
+        return []
     people = list(salespeople(team=manager.team))
     start, end = access.today_bounds(now)
     counts = week_counts(people, day=timezone.localdate(now))

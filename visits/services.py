@@ -97,6 +97,9 @@ def overdue_from(planned_departure: datetime, expected_return: datetime) -> date
     local = timezone.localtime(planned_departure)
     calendar = selectors.work_calendar(today=local.date())
     end_of_day = calendar.end_of_working_day(local, end_of_day=policy.end_of_working_day)
+    if end_of_day <= planned_departure:
+        # Leaving after the working day has ended: only the expected return counts.
+        return expected_return
     return min(expected_return, end_of_day)
 
 
@@ -330,13 +333,14 @@ LOG_FIELDS = [
 def visit_log_write(*, log: VisitLog, actor: User, data: dict, now=None) -> VisitLog:
     """Write the log; the person met joins the customer's contact people."""
     now = now or timezone.now()
-    if not (data.get("notes") or "").strip():
-        raise DomainError(_("Write the meeting notes."))
     with transaction.atomic():
         locked = VisitLog.objects.select_for_update().select_related("customer").get(pk=log.pk)
         if actor.pk != locked.author_id:
             raise DomainError(_("Only the salesperson who visited writes the log."))
-        first_time = locked.written_at is None
+        if not (data.get("notes") or "").strip():
+            raise DomainError(_("Write the meeting notes."))
+        # The person met joins the contacts once: when the log first names them.
+        named_before = bool(locked.person_met.strip())
         for field in LOG_FIELDS:
             if field in data:
                 value = data[field]
@@ -347,7 +351,7 @@ def visit_log_write(*, log: VisitLog, actor: User, data: dict, now=None) -> Visi
         locked.written_at = locked.written_at or now
         locked.save(update_fields=[*LOG_FIELDS, "written_at"])
         name = locked.person_met.strip()
-        if first_time and name and not locked.customer.contacts.filter(name=name).exists():
+        if not named_before and name and not locked.customer.contacts.filter(name=name).exists():
             customer_services.contact_save(
                 customer=locked.customer,
                 actor=actor,
