@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -66,7 +67,7 @@ class DuplicateCustomer(DomainError):
 
 
 def _url(customer: Customer) -> str:
-    return f"/customers/{customer.pk}/"
+    return reverse("customers:detail", kwargs={"pk": customer.pk})
 
 
 # --- identity: first record wins -----------------------------------------------------------------
@@ -459,7 +460,7 @@ def _notify_assigned(done: dict[int, User], actor: User) -> None:
             kind="customer_assigned",
             actor=actor,
             params={"customer": names[pk]},
-            url=f"/customers/{pk}/",
+            url=reverse("customers:detail", kwargs={"pk": pk}),
         )
 
 
@@ -515,7 +516,7 @@ def claim_file(*, customer: Customer, claimant: User, reason: str, now=None) -> 
         kind="claim_filed",
         actor=claimant,
         params={"customer": customer.name, "owner": str(customer.owner or "—")},
-        url="/customers/claims/",
+        url=reverse("customers:claims"),
     )
     return claim
 

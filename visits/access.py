@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from salescrm.roles import Role
-from visits.models import SlipState, VisitSlip
+from visits.models import SlipState, VisitLog, VisitSlip
 
 
 def today_bounds(now=None) -> tuple[datetime, datetime]:
@@ -31,8 +31,7 @@ def todays_slips(now=None) -> QuerySet[VisitSlip]:
     """
     start, end = today_bounds(now)
     return VisitSlip.objects.filter(
-        Q(planned_departure__gte=start, planned_departure__lt=end)
-        & ~Q(state=SlipState.DRAFT)
+        Q(planned_departure__gte=start, planned_departure__lt=end) & ~Q(state=SlipState.DRAFT)
         | Q(state=SlipState.DEPARTED)
         | Q(state=SlipState.RETURNED, returned_at__gte=start, returned_at__lt=end)
     )
@@ -58,4 +57,12 @@ def slip_for_user(user, pk) -> VisitSlip:
     try:
         return slips_for(user).select_related("customer", "salesperson__team").get(pk=pk)
     except (VisitSlip.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def log_for_user(user, pk) -> VisitLog:
+    """A visit log is written by the salesperson who made the visit; anyone else gets 404."""
+    try:
+        return VisitLog.objects.select_related("customer", "slip").get(pk=pk, author=user)
+    except (VisitLog.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

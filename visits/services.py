@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -62,9 +63,8 @@ def _move(slip: VisitSlip, actor: User, to_state: str) -> VisitSlip:
     allowed = TRANSITIONS.get((locked.state, to_state))
     if allowed is None:
         raise DomainError(
-            _("This slip is %(state)s; it cannot become %(to)s."),
-            state=SlipState(locked.state).label.lower(),
-            to=SlipState(to_state).label.lower(),
+            _("That is not possible now: the slip is “%(state)s”."),
+            state=SlipState(locked.state).label,
         )
     if not allowed & _roles_of(actor, locked):
         raise DomainError(_("You may not make this change to the slip."))
@@ -78,7 +78,7 @@ def _manager_of(slip: VisitSlip) -> User | None:
 
 
 def _url(slip: VisitSlip) -> str:
-    return f"/visits/{slip.pk}/"
+    return reverse("visits:detail", kwargs={"pk": slip.pk})
 
 
 def _notify(slip, kind, recipients, actor, **params):

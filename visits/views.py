@@ -2,7 +2,8 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -33,7 +34,8 @@ def contact_record_add(request, customer_pk):
         else:
             messages.success(request, _("Contact recorded."))
             if record.meeting_at:
-                return redirect(f"/visits/new/{customer.pk}/?contact={record.pk}")
+                url = reverse("visits:create", kwargs={"customer_pk": customer.pk})
+                return redirect(f"{url}?contact={record.pk}")
             return redirect("customers:detail", pk=customer.pk)
     return render(request, "visits/contact_form.html", {"form": form, "customer": customer})
 
@@ -224,9 +226,7 @@ def desk(request):
 @require_http_methods(["GET", "POST"])
 @role_required(Role.SALESPERSON)
 def log_edit(request, pk):
-    log = get_object_or_404(
-        VisitLog.objects.select_related("customer", "slip"), pk=pk, author=request.user
-    )
+    log = access.log_for_user(request.user, pk)
     form = VisitLogForm(request.POST or None, instance=log)
     if request.method == "POST" and form.is_valid():
         try:
@@ -243,9 +243,7 @@ def log_edit(request, pk):
 @require_POST
 @role_required(Role.SALESPERSON)
 def log_apply_class(request, pk):
-    log = get_object_or_404(
-        VisitLog.objects.select_related("customer", "slip"), pk=pk, author=request.user
-    )
+    log = access.log_for_user(request.user, pk)
     try:
         services.apply_suggested_class(log=log, actor=request.user)
     except DomainError as error:

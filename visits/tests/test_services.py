@@ -123,7 +123,7 @@ def test_a_move_not_in_the_table_is_refused_whoever_asks(
     slip = slip_in(from_state)
     history_before = slip.history.count()
 
-    with pytest.raises(DomainError, match="cannot become"):
+    with pytest.raises(DomainError, match="not possible now"):
         move(slip, to_state, request.getfixturevalue(persona))
 
     slip.refresh_from_db()

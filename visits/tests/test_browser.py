@@ -1,0 +1,165 @@
+"""A visit as the people involved walk it, each in their own browser, in a real Chromium.
+
+The live server runs on the real clock (Asia/Shanghai), so every time is picked relative to
+now, and the slip is planned for today: the front desk sees only today's slips.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from customers.models import Contact
+from customers.tests.factories import make_customer
+from salescrm.demo import seed_people
+from salescrm.models import User
+from visits.models import SlipState, VisitLog, VisitSlip
+from visits.tests.views.helpers import make_slip
+
+pytestmark = pytest.mark.browser
+
+CUSTOMER = "上海星河广告有限公司"
+
+
+def local_input(moment) -> str:
+    """`moment` as an <input type=datetime-local> value, in local time."""
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def departure_today(planned):
+    """`planned` if it is still today, else a departure that is (now or in a few minutes)."""
+    now = timezone.localtime()
+    if timezone.localtime(planned).date() == now.date():
+        return planned
+    soon = now + timedelta(minutes=10)
+    return soon if soon.date() == now.date() else now
+
+
+@pytest.fixture
+def people(transactional_db):
+    seed_people(password=settings.DEMO_PASSWORD)
+    return {user.username: user for user in User.objects.all()}
+
+
+@pytest.fixture
+def sign_in(browser, live_server):
+    contexts = []
+
+    def open_as(username, *, phone=False):
+        options = {"base_url": live_server.url, "locale": "en-US"}
+        if phone:
+            options.update(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(settings.DEMO_PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url("**/")
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def test_a_visit_from_the_phone_call_to_the_log(sign_in, people):
+    customer = make_customer(people["sales1"], name=CUSTOMER)
+    meeting = timezone.localtime() + timedelta(hours=2)
+
+    # sales1 rings the customer and books a meeting in two hours.
+    sales = sign_in("sales1")
+    sales.goto(f"/customers/{customer.pk}/")
+    sales.get_by_role("link", name="Record a contact").click()
+    sales.get_by_label("Channel").select_option("phone")
+    sales.get_by_label("Meeting booked for").fill(local_input(meeting))
+    sales.get_by_label("Summary").fill("Rang 王芳; she will see us today")
+    sales.get_by_role("button", name="Save contact").click()
+
+    # The slip form comes prefilled from the meeting: leave an hour before, back two after.
+    sales.wait_for_url("**/visits/new/**")
+    meeting = meeting.replace(second=0, microsecond=0)
+    assert sales.get_by_label("Planned departure").input_value() == local_input(
+        meeting - timedelta(hours=1)
+    )
+    assert sales.get_by_label("Expected return").input_value() == local_input(
+        meeting + timedelta(hours=2)
+    )
+    departure = departure_today(meeting - timedelta(hours=1))
+    if departure != meeting - timedelta(hours=1):  # late in the evening: leave today all the same
+        sales.get_by_label("Planned departure").fill(local_input(departure))
+        sales.get_by_label("Expected return").fill(local_input(departure + timedelta(hours=2)))
+    sales.get_by_label("Visit plan and objectives").fill("Present the metro screens; agree a trial")
+    sales.get_by_role("button", name="Save slip").click()
+    assert "Visit slip drafted" in sales.locator(".alert-success").inner_text()
+    sales.get_by_role("button", name="Submit for approval").click()
+    assert sales.get_by_test_id("state").inner_text() == "Waiting for approval"
+    slip = VisitSlip.objects.get()
+    assert slip.contact_record is not None
+    assert timezone.localdate(slip.planned_departure) == timezone.localdate()
+
+    # manager1 finds it in the approval queue and approves it.
+    manager = sign_in("manager1")
+    manager.get_by_role("link", name="Visits", exact=True).click()
+    approval = manager.get_by_test_id("approval").filter(has_text=CUSTOMER)
+    assert "Present the metro screens; agree a trial" in approval.inner_text()
+    approval.get_by_role("button", name="Approve").click()
+    assert "Visit approved." in manager.locator(".alert-success").inner_text()
+    assert manager.get_by_test_id("queue-count").inner_text() == "0"
+
+    # The front desk registers the departure, then the return: one tap each.
+    desk = sign_in("frontdesk")
+    desk.get_by_role("link", name="Today's visits").first.click()
+    card = desk.get_by_test_id("desk-slip").filter(has_text=CUSTOMER)
+    card.get_by_role("button", name="Departure").click()
+    assert "Departure registered." in desk.locator(".alert-success").inner_text()
+    assert "Out on the visit" in card.inner_text()
+    card.get_by_role("button", name="Return").click()
+    assert "Return registered." in desk.locator(".alert-success").inner_text()
+    assert "Returned" in card.inner_text()
+    slip.refresh_from_db()
+    assert slip.state == SlipState.RETURNED
+    assert (slip.departure_by, slip.return_by) == (people["frontdesk"], people["frontdesk"])
+
+    # sales1 is asked for the log and writes it.
+    sales.reload()
+    sales.get_by_role("link", name="Write the log").click()
+    sales.get_by_label("Person met").fill("王芳")
+    sales.get_by_label("Their job title").fill("品牌总监")
+    sales.get_by_label("Their phone").fill("13912345678")
+    sales.get_by_label("Decision power").select_option("yes")
+    sales.get_by_label("Meeting notes").fill("Liked the metro screens; wants a quote for May")
+    sales.get_by_label("Suggested class").select_option("potential")
+    sales.get_by_role("button", name="Save log").click()
+
+    assert "Visit log saved." in sales.locator(".alert-success").inner_text()
+    log = sales.get_by_test_id("log").inner_text()
+    assert "王芳" in log
+    assert "Liked the metro screens" in log
+    assert VisitLog.objects.get().written_at is not None
+
+    # The person met is now one of the customer's contact people.
+    sales.get_by_role("link", name=CUSTOMER).click()
+    assert "王芳" in sales.get_by_test_id("contacts").inner_text()
+    assert Contact.objects.filter(customer=customer, name="王芳", decision_power="yes").exists()
+
+
+def test_the_desk_fits_a_phone(sign_in, people):
+    departure = departure_today(timezone.now() + timedelta(hours=1))
+    back = departure + timedelta(hours=2)
+    for number, state in enumerate([SlipState.APPROVED, SlipState.DEPARTED]):
+        customer = make_customer(
+            people[f"sales{number + 1}"], name=f"深圳前海国际广告传播集团有限公司 {number}"
+        )
+        make_slip(customer, state, departure=departure, back=back)
+
+    desk = sign_in("frontdesk", phone=True)
+    desk.goto("/visits/desk/")
+
+    assert desk.get_by_test_id("desk-slip").count() == 2
+    assert desk.get_by_role("button", name="Departure").is_visible()
+    assert desk.get_by_role("button", name="Return").is_visible()
+    assert desk.evaluate("document.documentElement.scrollWidth") <= 375
