@@ -352,20 +352,28 @@ def visit_log_write(*, log: VisitLog, actor: User, data: dict, now=None) -> Visi
         locked.save(update_fields=[*LOG_FIELDS, "written_at"])
         name = locked.person_met.strip()
         if not named_before and name and not locked.customer.contacts.filter(name=name).exists():
-            customer_services.contact_save(
-                customer=locked.customer,
-                actor=actor,
-                data=customer_services.ContactData(
-                    name=name,
-                    title=locked.person_title,
-                    phone=locked.person_phone,
-                    decision_power=locked.decision_power,
-                ),
-            )
+            _add_person_met(locked, actor=actor, now=now)
     return locked
 
 
-def apply_suggested_class(*, log: VisitLog, actor: User) -> None:
+def _add_person_met(log: VisitLog, *, actor: User, now) -> None:
+    person = customer_services.ContactData(
+        name=log.person_met.strip(),
+        title=log.person_title,
+        phone=log.person_phone,
+        decision_power=log.decision_power,
+    )
+    try:
+        with transaction.atomic():
+            customer_services.contact_save(customer=log.customer, actor=actor, data=person, now=now)
+    except customer_services.DuplicateCustomer:
+        # The phone identifies another customer on file: keep the person, the log keeps
+        # the number, and the first record still wins.
+        person.phone = ""
+        customer_services.contact_save(customer=log.customer, actor=actor, data=person, now=now)
+
+
+def apply_suggested_class(*, log: VisitLog, actor: User, now=None) -> None:
     """The owner takes the class the log suggests (kept in the class history)."""
     if not log.suggested_class:
         raise DomainError(_("The log suggests no class."))
@@ -375,6 +383,7 @@ def apply_suggested_class(*, log: VisitLog, actor: User) -> None:
         to_class=log.suggested_class,
         reason=str(_("Suggested by the visit log of %(day)s"))
         % {"day": timezone.localdate(log.slip.returned_at).isoformat()},
+        now=now,
     )
 
 

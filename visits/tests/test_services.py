@@ -950,3 +950,16 @@ def test_a_log_write_leaves_a_history_row(salesperson, log):
     services.visit_log_write(log=log, actor=salesperson, data=log_data())
 
     assert log.history.order_by("-history_id").first().notes.startswith("Showed")
+
+
+def test_a_person_met_whose_phone_is_another_customers_joins_without_it(salesperson, teammate, log):
+    make_customer(teammate, name="Other Co", phone="13700001111")
+
+    services.visit_log_write(
+        log=log, actor=salesperson, data=log_data(person_met="Zhou Min", person_phone="13700001111")
+    )
+
+    contact = Contact.objects.get(customer=log.customer, name="Zhou Min")
+    assert contact.phone == ""
+    log.refresh_from_db()
+    assert log.person_phone == "13700001111"

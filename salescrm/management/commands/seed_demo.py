@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from customers.demo import seed_customers
 from salescrm import demo
 from salescrm.demo import PEOPLE
+from visits.demo import seed_visits
 
 
 class Command(BaseCommand):
@@ -12,6 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, verbosity=1, **options):
         counts = demo.seed_people(password=settings.DEMO_PASSWORD)
         counts |= seed_customers()
+        counts |= seed_visits()
         if verbosity == 0:
             return
         for name, count in counts.items():
