@@ -100,6 +100,19 @@ class Customer(models.Model):
         _("first contact due"), null=True, blank=True, db_index=True
     )
     first_contact_at = models.DateTimeField(_("first contact"), null=True, blank=True)
+    first_contact_reminded_at = models.DateTimeField(null=True, blank=True)
+    # Missed: the customer waits in the manager's reassignment queue until the manager acts,
+    # or until reassignment_due_at, when it is reassigned automatically.
+    first_contact_missed_at = models.DateTimeField(
+        _("first contact missed"), null=True, blank=True, db_index=True
+    )
+    reassignment_due_at = models.DateTimeField(
+        _("reassigned automatically at"), null=True, blank=True, db_index=True
+    )
+    extension_granted_at = models.DateTimeField(_("extension granted"), null=True, blank=True)
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    # Set by the file-completion job when the file passes its due time incomplete.
+    completion_overdue_at = models.DateTimeField(_("file marked overdue"), null=True, blank=True)
 
     # The manager's weekly check (rule 1.2).
     check_state = models.CharField(
@@ -219,6 +232,7 @@ class Assignment(models.Model):
         MANAGER = "manager", _("Assigned by the manager")
         CLAIM = "claim", _("Ownership claim granted")
         REASSIGNED = "reassigned", _("Reassigned")
+        AUTOMATIC = "automatic", _("Reassigned automatically after a missed first contact")
         TO_POOL = "to_pool", _("Returned to the pool")
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="assignments")
@@ -237,7 +251,12 @@ class Assignment(models.Model):
         related_name="+",
     )
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("Empty: the system, by the reassignment rule."),
     )
     assigned_at = models.DateTimeField(db_index=True)
     reason = models.CharField(max_length=20, choices=Reason.choices)

@@ -295,7 +295,9 @@ def customer_first_contact(*, customer: Customer, at: datetime) -> bool:
         if locked.first_contact_at is not None or locked.owner_id is None:
             return False
         locked.first_contact_at = at
-        locked.save(update_fields=["first_contact_at"])
+        # A late first contact takes the customer out of the reassignment queue.
+        locked.reassignment_due_at = None
+        locked.save(update_fields=["first_contact_at", "reassignment_due_at"])
     customer.first_contact_at = at
     return True
 
@@ -344,7 +346,15 @@ def customer_change_class(
 # --- assignment (rule 1.3) -----------------------------------------------------------------------
 
 
-def _assign(customer: Customer, *, assignee: User | None, actor: User, reason: str, now) -> None:
+FIRST_CONTACT_FIELDS = [
+    "first_contact_due_at", "first_contact_at", "first_contact_reminded_at",
+    "first_contact_missed_at", "reassignment_due_at", "extension_granted_at", "extension_reason",
+]  # fmt: skip
+
+
+def _assign(
+    customer: Customer, *, assignee: User | None, actor: User | None, reason: str, now
+) -> None:
     """Give a locked customer a new owner (None: back to the pool) and record it."""
     previous = customer.owner
     customer.owner = assignee
@@ -354,11 +364,15 @@ def _assign(customer: Customer, *, assignee: User | None, actor: User, reason: s
     else:
         customer.assigned_at = now
         customer.first_contact_due_at = first_contact_due(now)
+    # A new owner starts a new first-contact week (rule 1.3.3).
     customer.first_contact_at = None
+    customer.first_contact_reminded_at = None
+    customer.first_contact_missed_at = None
+    customer.reassignment_due_at = None
+    customer.extension_granted_at = None
+    customer.extension_reason = ""
     customer._change_reason = f"owner: {reason}"
-    customer.save(
-        update_fields=["owner", "assigned_at", "first_contact_due_at", "first_contact_at"]
-    )
+    customer.save(update_fields=["owner", "assigned_at", *FIRST_CONTACT_FIELDS])
     Assignment.objects.create(
         customer=customer,
         assignee=assignee,
@@ -462,6 +476,44 @@ def _notify_assigned(done: dict[int, User], actor: User) -> None:
             params={"customer": names[pk]},
             url=reverse("customers:detail", kwargs={"pk": pk}),
         )
+
+
+def first_contact_extend(*, customer: Customer, actor: User, reason: str, now=None) -> None:
+    """The manager grants one more week for a missed first contact, with a reason (once)."""
+    now = now or timezone.now()
+    if not reason.strip():
+        raise DomainError(_("Say why the extension is granted."))
+    with transaction.atomic():
+        locked = (
+            Customer.objects.select_for_update(of=("self",))
+            .select_related("owner")
+            .get(pk=customer.pk)
+        )
+        if not access.manages(actor, locked) or locked.owner is None:
+            raise DomainError(_("Only the owner's manager grants an extension."))
+        if locked.reassignment_due_at is None:
+            raise DomainError(_("This customer is not waiting in the reassignment queue."))
+        if locked.extension_granted_at is not None:
+            raise DomainError(_("An extension was granted once already: reassign the customer."))
+        locked.first_contact_due_at = first_contact_due(now)
+        locked.first_contact_reminded_at = None
+        locked.first_contact_missed_at = None
+        locked.reassignment_due_at = None
+        locked.extension_granted_at = now
+        locked.extension_reason = reason.strip()
+        locked._change_reason = "first contact: extension"
+        locked.save(update_fields=FIRST_CONTACT_FIELDS)
+    notifications.notify(
+        recipients=[locked.owner],
+        kind="first_contact_extended",
+        actor=actor,
+        params={
+            "customer": locked.name,
+            "due": date_format(timezone.localtime(locked.first_contact_due_at), "DATETIME_FORMAT"),
+        },
+        url=_url(locked),
+        body=reason.strip(),
+    )
 
 
 def user_deactivate(*, user: User, actor: User, now=None) -> int:

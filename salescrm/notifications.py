@@ -23,6 +23,19 @@ MESSAGES = {
     "slip_approved": _("%(actor)s approved your visit to %(customer)s."),
     "slip_rejected": _("%(actor)s rejected your visit to %(customer)s."),
     "slip_late": _("%(actor)s is late back from %(customer)s: new return %(time)s."),
+    "file_overdue": _("The file of %(customer)s (%(owner)s) is overdue: it was due %(due)s."),
+    "first_contact_reminder": _("Contact %(customer)s by %(due)s: the first-contact week ends."),
+    "first_contact_missed": _(
+        "%(owner)s missed the first contact with %(customer)s: reassign it or grant an extension."
+    ),
+    "customer_reassigned_auto": _(
+        "%(customer)s went from %(previous)s to %(assignee)s after a missed first contact."
+    ),
+    "first_contact_extended": _(
+        "%(actor)s extended the first contact with %(customer)s to %(due)s."
+    ),
+    "log_overdue": _("The visit log of %(customer)s (%(owner)s) is overdue: it was due %(due)s."),
+    "slip_overdue": _("%(owner)s is not back from %(customer)s: expected by %(due)s."),
 }
 
 
@@ -46,6 +59,17 @@ def notify(
         for person in people.values()
     )
     return len(people)
+
+
+def notify_many(entries) -> int:
+    """Many notifications in one statement: entries of (recipient, kind, params, url)."""
+    rows = [
+        Notification(recipient=recipient, kind=kind, params=params, url=url)
+        for recipient, kind, params, url in entries
+        if recipient is not None
+    ]
+    Notification.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
 
 
 def unread_for(user: User) -> QuerySet[Notification]:

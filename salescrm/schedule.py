@@ -6,14 +6,36 @@ creates the entries that are missing and leaves edited ones alone; `--reset`
 puts every entry back to what is declared here.
 """
 
+import json
+
 from django.db import transaction
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
-# name -> task and either {"every_seconds": N} or {"crontab": {...}}
+DEADLINE_TASK = "salescrm.tasks.run_deadline_job"
+
+# name -> task (with args) and either {"every_seconds": N} or {"crontab": {...}}
 SCHEDULE = {
-    "heartbeat": {
-        "task": "salescrm.tasks.heartbeat",
-        "every_seconds": 60,
+    "heartbeat": {"task": "salescrm.tasks.heartbeat", "every_seconds": 60},
+    "file completion": {
+        "task": DEADLINE_TASK,
+        "args": ["file_completion"],
+        "crontab": {"minute": "5"},
+    },
+    "first contact": {
+        "task": DEADLINE_TASK,
+        "args": ["first_contact"],
+        "crontab": {"minute": "10"},
+    },
+    "reassignment": {
+        "task": DEADLINE_TASK,
+        "args": ["reassignment"],
+        "crontab": {"minute": "15"},
+    },
+    "visit log": {"task": DEADLINE_TASK, "args": ["visit_log"], "crontab": {"minute": "20"}},
+    "visit return": {
+        "task": DEADLINE_TASK,
+        "args": ["visit_return"],
+        "crontab": {"minute": "*/10"},
     },
 }
 
@@ -33,7 +55,11 @@ def setup_schedule(*, time_zone: str, reset: bool = False) -> dict:
     """Make the database schedule hold every declared job; return counts."""
     counts = {"created": 0, "reset": 0, "kept": 0}
     for name, entry in SCHEDULE.items():
-        defaults = {"task": entry["task"], **_schedule_kwargs(entry, time_zone)}
+        defaults = {
+            "task": entry["task"],
+            "args": json.dumps(entry.get("args", [])),
+            **_schedule_kwargs(entry, time_zone),
+        }
         task = PeriodicTask.objects.filter(name=name).first()
         if task is None:
             PeriodicTask.objects.create(name=name, **defaults)

@@ -119,6 +119,9 @@ class VisitSlip(models.Model):
     overdue_at = models.DateTimeField(_("overdue from"), null=True, blank=True, db_index=True)
     late_notice_at = models.DateTimeField(_("late notice sent"), null=True, blank=True)
     late_notice_text = models.TextField(_("late notice"), blank=True)
+    # Set by the visit-return job when the slip passes overdue_at still out; cleared by a
+    # late notice (a new time) so the next miss is flagged again.
+    overdue_flagged_at = models.DateTimeField(_("flagged late"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -141,6 +144,7 @@ class VisitLog(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     due_at = models.DateTimeField(_("due"), db_index=True)
     written_at = models.DateTimeField(_("written at"), null=True, blank=True)
+    overdue_marked_at = models.DateTimeField(_("marked overdue"), null=True, blank=True)
     person_met = models.CharField(_("person met"), max_length=100, blank=True)
     person_title = models.CharField(_("their job title"), max_length=100, blank=True)
     person_phone = models.CharField(_("their phone"), max_length=50, blank=True)

@@ -305,8 +305,15 @@ def slip_late_notice(
         locked.overdue_at = new_return
         locked.late_notice_at = now
         locked.late_notice_text = text.strip()
+        locked.overdue_flagged_at = None  # a new time: a new miss is flagged again
         locked.save(
-            update_fields=["expected_return", "overdue_at", "late_notice_at", "late_notice_text"]
+            update_fields=[
+                "expected_return",
+                "overdue_at",
+                "late_notice_at",
+                "late_notice_text",
+                "overdue_flagged_at",
+            ]
         )
     notifications.notify(
         recipients=[_manager_of(locked)],
