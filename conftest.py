@@ -10,6 +10,20 @@ from salescrm.roles import Role
 from salescrm.tests.factories import ManagerFactory, UserFactory
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_run_inline():
+    """Tasks enqueued by the code under test run in the test, never in a stray broker queue.
+
+    The integration tests that start a real worker switch this off for themselves.
+    """
+    from salescrm.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # The production hasher is slow by design; tests log in hundreds of times.

@@ -1,9 +1,12 @@
 """The in-app inbox: who is told what. Each kind's text is rendered in the reader's language."""
 
+from django.conf import settings
+from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from salescrm import mail
 from salescrm.models import Notification, User
 
 # kind -> message; params are filled in when the notification is shown.
@@ -54,10 +57,11 @@ def notify(
     if kind not in MESSAGES:
         raise ValueError(f"unknown notification kind {kind!r}")
     people = {person.pk: person for person in recipients if person is not None}
-    Notification.objects.bulk_create(
+    created = Notification.objects.bulk_create(
         Notification(recipient=person, kind=kind, actor=actor, params=params, url=url, body=body)
         for person in people.values()
     )
+    _email_on_commit(created)
     return len(people)
 
 
@@ -68,8 +72,63 @@ def notify_many(entries) -> int:
         for recipient, kind, params, url in entries
         if recipient is not None
     ]
-    Notification.objects.bulk_create(rows, batch_size=1000)
+    created = Notification.objects.bulk_create(rows, batch_size=1000)
+    _email_on_commit(created)
     return len(rows)
+
+
+EMAIL_BATCH = 200
+
+
+def _email_on_commit(created) -> None:
+    """Once the notifications are committed, a task e-mails them (in batches)."""
+    from salescrm.tasks import send_notification_emails
+
+    ids = [n.pk for n in created]
+    for start in range(0, len(ids), EMAIL_BATCH):
+        batch = ids[start : start + EMAIL_BATCH]
+        transaction.on_commit(lambda batch=batch: send_notification_emails.delay(batch))
+
+
+def email_notifications(ids, *, now=None) -> int:
+    """E-mail each notification once, in its recipient's language; returns how many were sent.
+
+    Each one is claimed by a conditional UPDATE first, so two workers (or a task
+    delivered twice) never send it twice; a failed send gives the claim back and
+    raises, so the task retries.
+    """
+    now = now or timezone.now()
+    sent = 0
+    pending = (
+        Notification.objects.filter(pk__in=ids, emailed_at__isnull=True)
+        .exclude(recipient__email="")
+        .select_related("recipient", "actor")
+    )
+    for note in pending:
+        claimed = Notification.objects.filter(pk=note.pk, emailed_at__isnull=True).update(
+            emailed_at=now
+        )
+        if not claimed:
+            continue
+        language = note.recipient.language or settings.LANGUAGE_CODE
+        try:
+            with translation.override(language):
+                text = message(note)
+            mail.send_mail(
+                "notification",
+                {
+                    "note": note,
+                    "text": text,
+                    "link": f"{settings.SITE_URL}{note.url}" if note.url else "",
+                },
+                to=[note.recipient.email],
+                language=language,
+            )
+        except Exception:
+            Notification.objects.filter(pk=note.pk).update(emailed_at=None)
+            raise
+        sent += 1
+    return sent
 
 
 def unread_for(user: User) -> QuerySet[Notification]:

@@ -1,6 +1,8 @@
+import smtplib
+
 from celery import shared_task
 
-from salescrm import deadlines, services
+from salescrm import deadlines, notifications, services
 
 
 @shared_task
@@ -14,3 +16,14 @@ def run_deadline_job(name: str) -> dict:
     """One deadline job at the current moment (scheduled by beat, see salescrm.schedule)."""
 
     return deadlines.run_job(name)
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    max_retries=8,
+)
+def send_notification_emails(ids: list[int]) -> int:
+    """E-mail notifications once each (retried when the mail server fails)."""
+    return notifications.email_notifications(ids)
