@@ -154,7 +154,8 @@ def first_contact(*, now) -> dict:
                     services._url(customer),
                 )
                 for customer in due
-                for person in (_manager(customer), customer.owner)
+                # A set: a manager who owns the customer is told once.
+                for person in {_manager(customer), customer.owner}
             )
             missed += len(due)
     return {"first-contact reminders": reminded, "first contacts missed": missed}

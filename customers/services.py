@@ -491,7 +491,9 @@ def first_contact_extend(*, customer: Customer, actor: User, reason: str, now=No
         )
         if not access.manages(actor, locked) or locked.owner is None:
             raise DomainError(_("Only the owner's manager grants an extension."))
-        if locked.reassignment_due_at is None:
+        # In the queue: missed and not contacted since. reassignment_due_at is not the test:
+        # the job clears it for a customer it could not reassign (no one else in the team).
+        if locked.first_contact_missed_at is None or locked.first_contact_at is not None:
             raise DomainError(_("This customer is not waiting in the reassignment queue."))
         if locked.extension_granted_at is not None:
             raise DomainError(_("An extension was granted once already: reassign the customer."))

@@ -19,8 +19,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, now=None, dry_run=False, **options):
         moment = timezone.now()
-        if now:
-            moment = parse_datetime(now)
+        if now is not None:
+            try:
+                moment = parse_datetime(now)
+            except ValueError:  # well formed but impossible: 2026-02-30, 25:00
+                moment = None
             if moment is None:
                 raise CommandError(f"--now {now!r} is not an ISO date-time (2026-03-02T09:00).")
             if timezone.is_naive(moment):
