@@ -142,6 +142,14 @@ class ReassignForm(forms.Form):
         )
 
 
+class ExtensionForm(forms.Form):
+    """One more week for a missed first contact, with the manager's reason."""
+
+    reason = forms.CharField(
+        label=_("Reason for the extension"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class ImportForm(forms.Form):
     """Upload a lead list; managers may send it to the unowned pool."""
 

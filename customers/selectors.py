@@ -16,6 +16,7 @@ from customers.models import (
     PipelineClass,
 )
 from salescrm.models import User
+from salescrm.roles import Role
 from salescrm.selectors import salespeople
 
 # Assignments in this many days count as "recent" when breaking ties.
@@ -248,3 +249,48 @@ def team_today(manager: User, *, today: date) -> list[dict]:
 def pending_checks(manager: User) -> QuerySet[Customer]:
     """The team's files waiting for the manager's check, any week."""
     return Customer.objects.filter(owner__team_id=manager.team_id, check_state=CheckState.PENDING)
+
+
+def reassignment_queue(manager: User) -> QuerySet[Customer]:
+    """The team's customers whose first contact was missed, waiting for the manager to reassign
+    them or grant an extension before they are reassigned automatically (rule 1.3.3).
+
+    Missed and not contacted since, as services.first_contact_extend decides; not by
+    reassignment_due_at, which the job clears for a customer it found no one else to give to
+    (those stay here, with no automatic reassignment). Oldest miss first; none for anyone but
+    a manager of a team.
+    """
+    if manager.role != Role.MANAGER or not manager.team_id:
+        return Customer.objects.none()
+    return (
+        access.customers_for(manager)
+        .filter(
+            owner__team_id=manager.team_id,
+            first_contact_missed_at__isnull=False,
+            first_contact_at__isnull=True,
+        )
+        .select_related("owner")
+        .order_by("first_contact_missed_at", "first_contact_due_at", "pk")
+    )
+
+
+def reassignment_proposals(
+    customers: list[Customer], people: list[User], *, now: datetime
+) -> dict[int, User]:
+    """{customer id: the salesperson of `people` it should go to}, never its current owner.
+
+    Balanced by load and ability as the automatic reassignment spreads them: each proposal
+    counts as one more customer for the next. Two queries, however long the queue.
+    """
+    by_pk = {person.pk: person for person in people}
+    loads = {load.person_id: load for load in assignment_loads(people, now=now)}
+    proposals = {}
+    for customer in customers:
+        candidates = [load for pk, load in loads.items() if pk != customer.owner_id]
+        if not candidates:
+            continue
+        (pick,) = rules.balance(candidates, 1)
+        loads[pick].open_customers += 1
+        loads[pick].recent_assignments += 1
+        proposals[customer.pk] = by_pk[pick]
+    return proposals

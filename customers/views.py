@@ -22,6 +22,7 @@ from customers.forms import (
     ClassChangeForm,
     ContactForm,
     CustomerFileForm,
+    ExtensionForm,
     NoteForm,
     QuickCaptureForm,
     ReassignForm,
@@ -460,6 +461,70 @@ def file_resubmit(request, pk):
     else:
         messages.success(request, _("Sent back to your manager's check queue."))
     return redirect("customers:detail", pk=customer.pk)
+
+
+# --- the reassignment queue (missed first contacts) ----------------------------------------
+
+
+@require_GET
+@role_required(Role.MANAGER)
+def reassignment_queue(request):
+    """Missed first contacts: reassign each (the balanced proposal pre-selected) or extend once."""
+    people = list(salespeople(team=request.user.team)) if request.user.team_id else []
+    customers = list(selectors.reassignment_queue(request.user))
+    proposals = selectors.reassignment_proposals(customers, people, now=timezone.now())
+    rows = [
+        (customer, proposals.get(customer.pk), [p for p in people if p.pk != customer.owner_id])
+        for customer in customers
+    ]
+    return render(request, "customers/reassignment_queue.html", {"rows": rows})
+
+
+@require_POST
+@role_required(Role.MANAGER)
+def queue_reassign(request, pk):
+    customer = access.customer_for_user(request.user, pk, write=True)
+    form = ReassignForm(request.POST, team_members=salespeople(team=request.user.team))
+    if not form.is_valid():
+        messages.error(request, _("Choose a salesperson of your team."))
+    elif not selectors.reassignment_queue(request.user).filter(pk=customer.pk).exists():
+        # Contacted, extended or reassigned (perhaps automatically) since the page was loaded.
+        messages.error(request, _("This customer is not waiting in the reassignment queue."))
+    else:
+        try:
+            services.customer_reassign(
+                customer=customer, actor=request.user, assignee=form.cleaned_data["assignee"]
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("Reassigned to %(person)s.") % {"person": form.cleaned_data["assignee"]}
+            )
+    return redirect("customers:reassignment_queue")
+
+
+@require_POST
+@role_required(Role.MANAGER)
+def queue_extend(request, pk):
+    customer = access.customer_for_user(request.user, pk, write=True)
+    form = ExtensionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the extension is granted."))
+    else:
+        try:
+            services.first_contact_extend(
+                customer=customer, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("Extension granted: %(owner)s has one more week to contact %(customer)s.")
+                % {"owner": customer.owner, "customer": customer.name},
+            )
+    return redirect("customers:reassignment_queue")
 
 
 # --- the unowned pool ------------------------------------------------------------------------

@@ -15,6 +15,7 @@ NAVIGATION = [
     ("visits:desk", _("Today's visits"), frozenset({Role.FRONT_DESK})),
     ("customers:checks", _("Weekly check"), frozenset({Role.MANAGER})),
     ("customers:claims", _("Claims"), frozenset({Role.MANAGER})),
+    ("customers:reassignment_queue", _("Reassignment queue"), frozenset({Role.MANAGER})),
     ("customers:board", _("Pipeline board"), frozenset({Role.MANAGER, Role.DIRECTOR})),
     ("inbox", _("Inbox"), ALL_ROLES),
     ("admin:index", _("Administration"), frozenset({Role.ADMIN})),

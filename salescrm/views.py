@@ -50,6 +50,7 @@ def home(request):
         context["team_today"] = customer_selectors.team_today(user, today=today)
         context["pending_checks"] = customer_selectors.pending_checks(user).count()
         context["claims"] = customer_selectors.claims_to_decide(user).count()
+        context["reassignment_queue"] = customer_selectors.reassignment_queue(user).count()
         context["pool_size"] = customer_selectors.pool().count()
         context["slips_to_approve"] = visit_selectors.approval_queue(user).count()
         context["late_returns"] = visit_selectors.late_returns(user, now=timezone.now())
