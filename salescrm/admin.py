@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from customers import services as customer_services
-from salescrm.models import CalendarDay, JobRun, Policy, Team, User
+from salescrm.models import CalendarDay, DigestSent, JobRun, Policy, Team, User
 
 admin.site.site_header = _("SalesCRM administration")
 admin.site.site_title = _("SalesCRM")
@@ -99,4 +99,21 @@ class PolicyAdmin(SimpleHistoryAdmin):
         return not Policy.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DigestSent)
+class DigestSentAdmin(admin.ModelAdmin):
+    """Which digests went to whom: read-only (the digest jobs write it)."""
+
+    list_display = ["recipient", "kind", "period_start", "sent_at"]
+    list_filter = ["kind"]
+    list_select_related = ["recipient"]
+    date_hierarchy = "period_start"
+    readonly_fields = ["recipient", "kind", "period_start", "sent_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

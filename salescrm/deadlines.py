@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from customers import jobs as customer_jobs
+from salescrm import digests
 from salescrm.jobs import job_run
 from visits import jobs as visit_jobs
 
@@ -14,7 +15,12 @@ JOBS = {
     "reassignment": customer_jobs.reassignment,
     "visit_log": visit_jobs.visit_log,
     "visit_return": visit_jobs.visit_return,
+    "weekly_digests": digests.weekly_digests,
+    "daily_brief": digests.daily_brief,
 }
+
+# Jobs with effects outside the database (e-mail): told of a dry run, so they send nothing.
+SENDS_MAIL = {"weekly_digests", "daily_brief"}
 
 
 def run_job(name: str, *, now=None, dry_run: bool = False) -> dict:
@@ -23,7 +29,7 @@ def run_job(name: str, *, now=None, dry_run: bool = False) -> dict:
     now = now or timezone.now()
     if dry_run:
         with transaction.atomic():
-            counts = job(now=now)
+            counts = job(now=now, dry_run=True) if name in SENDS_MAIL else job(now=now)
             transaction.set_rollback(True)
         return counts
     with job_run(name) as run:

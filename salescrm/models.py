@@ -186,3 +186,31 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.recipient}"
+
+
+class DigestSent(models.Model):
+    """One digest e-mail claimed for one person and period: never two of the same."""
+
+    class Kind(models.TextChoices):
+        WEEKLY = "weekly", _("Weekly digest")
+        DAILY_BRIEF = "daily_brief", _("Daily brief")
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="digests_sent", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    period_start = models.DateField(_("period start"))
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        verbose_name = _("digest sent")
+        verbose_name_plural = _("digests sent")
+        ordering = ["-period_start", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "period_start"], name="one_digest_per_period"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.period_start:%Y-%m-%d} → {self.recipient}"

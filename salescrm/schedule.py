@@ -37,6 +37,17 @@ SCHEDULE = {
         "args": ["visit_return"],
         "crontab": {"minute": "*/10"},
     },
+    "weekly digests": {
+        "task": DEADLINE_TASK,
+        "args": ["weekly_digests"],
+        "crontab": {"minute": "0", "hour": "8", "day_of_week": "1"},
+    },
+    # Every day: the job itself skips days off and sends on make-up working Saturdays.
+    "daily brief": {
+        "task": DEADLINE_TASK,
+        "args": ["daily_brief"],
+        "crontab": {"minute": "30", "hour": "8"},
+    },
 }
 
 

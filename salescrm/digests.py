@@ -1,0 +1,303 @@
+"""The weekly digests and the manager's daily brief: one e-mail per person and period, never two.
+
+Each e-mail is claimed first by inserting a DigestSent row (unique per person, kind
+and period) and sent after; a second run, or a second worker at the same moment,
+finds the row and skips. A failed send deletes the claim, so the next run sends it.
+"""
+
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from customers.models import (
+    Assignment,
+    Customer,
+    CustomerNote,
+    PipelineClass,
+    SourceChannel,
+)
+from customers.selectors import claims_to_decide, pending_checks
+from salescrm import mail
+from salescrm.models import DigestSent, User
+from salescrm.roles import Role
+from salescrm.selectors import policy, salespeople, work_calendar
+from visits.models import SlipState, VisitLog, VisitSlip
+from visits.selectors import approval_queue, week_counts
+
+# Rows listed in one table of a digest (the counts cover all of them).
+LIST_SIZE = 20
+COMING_VISIT_DAYS = 7
+
+WEEKLY_TEMPLATES = {
+    Role.SALESPERSON: "digest_sales",
+    Role.MANAGER: "digest_manager",
+    Role.DIRECTOR: "digest_director",
+}
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=timezone.get_current_timezone())
+
+
+def _recipients(kind: str, period: date, roles) -> list[User]:
+    """Active people of `roles` with an address who have not had this digest yet."""
+    already = DigestSent.objects.filter(recipient=OuterRef("pk"), kind=kind, period_start=period)
+    return list(
+        User.objects.filter(is_active=True, role__in=roles)
+        .exclude(email="")
+        .exclude(Exists(already))
+        .select_related("team")
+        .order_by("pk")
+    )
+
+
+def _claim_and_send(
+    user: User, kind: str, period: date, *, now, name: str, context: dict, dry_run: bool
+) -> bool:
+    """Claim this person's digest for the period, then send it; False if someone else has."""
+    try:
+        with transaction.atomic():
+            claim = DigestSent.objects.create(
+                recipient=user, kind=kind, period_start=period, sent_at=now
+            )
+    except IntegrityError:
+        return False
+    if dry_run:
+        return True
+    try:
+        mail.send_mail(
+            name,
+            {**context, "recipient": user, "site_url": settings.SITE_URL},
+            to=[user.email],
+            language=user.language or settings.LANGUAGE_CODE,
+        )
+    except Exception:
+        claim.delete()
+        raise
+    return True
+
+
+def _count_by(queryset, field: str) -> dict:
+    return dict(queryset.values_list(field).annotate(n=Count("pk")).order_by())
+
+
+def _person_stats(people: list[User], *, start: datetime, end: datetime, now) -> dict[int, dict]:
+    """Per person: new files and visits done in [start, end), overdue files and logs now."""
+    ids = [p.pk for p in people]
+    new_files = _count_by(
+        Customer.objects.filter(entered_by_id__in=ids, entered_at__gte=start, entered_at__lt=end),
+        "entered_by_id",
+    )
+    visits = week_counts(people, day=start.date())
+    overdue_files = _count_by(
+        Customer.objects.filter(
+            owner_id__in=ids, completed_at__isnull=True, completion_due_at__lt=now
+        ),
+        "owner_id",
+    )
+    overdue_logs = _count_by(
+        VisitLog.objects.filter(author_id__in=ids, written_at__isnull=True, due_at__lt=now),
+        "author_id",
+    )
+    return {
+        pk: {
+            "new_files": new_files.get(pk, 0),
+            "visits_done": visits.get(pk, {}).get("done", 0),
+            "overdue_files": overdue_files.get(pk, 0),
+            "overdue_logs": overdue_logs.get(pk, 0),
+        }
+        for pk in ids
+    }
+
+
+def _coming_visits(people: list[User], *, now) -> dict[int, list[VisitSlip]]:
+    slips = (
+        VisitSlip.objects.filter(
+            salesperson__in=people,
+            state=SlipState.APPROVED,
+            planned_departure__gte=now,
+            planned_departure__lt=now + timedelta(days=COMING_VISIT_DAYS),
+        )
+        .select_related("customer")
+        .order_by("planned_departure", "pk")
+    )
+    grouped: dict[int, list[VisitSlip]] = {}
+    for slip in slips:
+        grouped.setdefault(slip.salesperson_id, []).append(slip)
+    return grouped
+
+
+def _choice_counts(queryset, field: str, choices) -> list[tuple[str, int]]:
+    counts = _count_by(queryset, field)
+    return [(label, counts.get(value, 0)) for value, label in choices]
+
+
+def _manager_context(manager: User, team_stats: dict, *, start, end, now) -> dict:
+    team_id = manager.team_id
+    if team_id is None:
+        return {"team": [], "no_team": True}
+    team = [(person, team_stats[person.pk]) for person in salespeople(team=manager.team)]
+    late_logs = VisitLog.objects.filter(
+        author__team_id=team_id, written_at__isnull=True, due_at__lt=now
+    ).select_related("customer", "author")
+    missed = Customer.objects.filter(
+        owner__team_id=team_id,
+        first_contact_missed_at__isnull=False,
+        reassignment_due_at__isnull=False,
+    )
+    automatic = Assignment.objects.filter(
+        Q(assignee__team_id=team_id) | Q(previous_owner__team_id=team_id),
+        reason=Assignment.Reason.AUTOMATIC,
+        assigned_at__gte=start,
+        assigned_at__lt=end,
+    )
+    return {
+        "team": team,
+        "files_to_check": pending_checks(manager).count(),
+        "missed_first_contacts": missed.count(),
+        "automatic_reassignments": automatic.count(),
+        "late_logs": list(late_logs.order_by("due_at", "pk")[:LIST_SIZE]),
+        "late_logs_count": late_logs.count(),
+        "slips_waiting": approval_queue(manager).count(),
+        "claims_waiting": claims_to_decide(manager).count(),
+    }
+
+
+def _director_context(*, start, end) -> dict:
+    customers = Customer.objects.all()
+    return {
+        "pipeline": _choice_counts(customers, "pipeline_class", PipelineClass.choices),
+        "sources": _choice_counts(customers, "source", SourceChannel.choices),
+        "new_customers": customers.filter(entered_at__gte=start, entered_at__lt=end).count(),
+        "total_customers": customers.count(),
+    }
+
+
+def weekly_digests(*, now, dry_run: bool = False) -> dict:
+    """Monday's digest for each salesperson, manager and director: last week, and what is open."""
+    today = timezone.localdate(now)
+    period = today - timedelta(days=today.weekday())
+    last_monday = period - timedelta(days=7)
+    start, end = _midnight(last_monday), _midnight(period)
+    counts = {"salesperson digests": 0, "manager digests": 0, "director digests": 0}
+    recipients = _recipients(DigestSent.Kind.WEEKLY, period, list(WEEKLY_TEMPLATES))
+    if not recipients:
+        return counts
+
+    rules = policy()
+    calendar = work_calendar(today=last_monday)
+    working_days = sum(calendar.is_working_day(last_monday + timedelta(days=n)) for n in range(7))
+    team_ids = {u.team_id for u in recipients if u.role == Role.MANAGER and u.team_id}
+    sellers = {u.pk: u for u in recipients if u.role == Role.SALESPERSON}
+    people = list(
+        User.objects.filter(
+            Q(pk__in=sellers) | Q(team_id__in=team_ids, role=Role.SALESPERSON, is_active=True)
+        )
+    )
+    stats = _person_stats(people, start=start, end=end, now=now)
+    coming = _coming_visits(list(sellers.values()), now=now)
+    director = None
+    base = {
+        "week_start": last_monday,
+        "week_end": period - timedelta(days=1),
+        "period": period,
+        "now": now,
+    }
+    for user in recipients:
+        if user.role == Role.SALESPERSON:
+            context = {
+                **base,
+                "stats": stats[user.pk],
+                "working_days": working_days,
+                "daily_target": rules.daily_new_customers_target,
+                "new_files_target": working_days * rules.daily_new_customers_target,
+                "visits_target": rules.weekly_visits_target,
+                "coming_visits": coming.get(user.pk, [])[:LIST_SIZE],
+            }
+            key = "salesperson digests"
+        elif user.role == Role.MANAGER:
+            context = {**base, **_manager_context(user, stats, start=start, end=end, now=now)}
+            key = "manager digests"
+        else:
+            director = director or _director_context(start=start, end=end)
+            context = {**base, **director}
+            key = "director digests"
+        if _claim_and_send(
+            user,
+            DigestSent.Kind.WEEKLY,
+            period,
+            now=now,
+            name=WEEKLY_TEMPLATES[user.role],
+            context=context,
+            dry_run=dry_run,
+        ):
+            counts[key] += 1
+    return counts
+
+
+def daily_brief(*, now, dry_run: bool = False) -> dict:
+    """Each manager's brief on a working day: key and difficult customers, yesterday's logs,
+    and escalations still waiting for guidance."""
+    today = timezone.localdate(now)
+    calendar = work_calendar(today=today)
+    if not calendar.is_working_day(today):
+        return {"briefs sent": 0, "skipped": "not a working day"}
+    counts = {"briefs sent": 0}
+    managers = [
+        m for m in _recipients(DigestSent.Kind.DAILY_BRIEF, today, [Role.MANAGER]) if m.team_id
+    ]
+    if not managers:
+        return counts
+
+    previous = today - timedelta(days=1)
+    while not calendar.is_working_day(previous) and previous > today - timedelta(days=30):
+        previous -= timedelta(days=1)
+    since, until = _midnight(previous), _midnight(today)
+    guidance_since = CustomerNote.objects.filter(
+        customer=OuterRef("pk"),
+        kind=CustomerNote.Kind.GUIDANCE,
+        created_at__gte=OuterRef("escalated_at"),
+    )
+    for manager in managers:
+        team_customers = Customer.objects.filter(owner__team_id=manager.team_id).select_related(
+            "owner"
+        )
+        key = team_customers.filter(pipeline_class=PipelineClass.KEY).order_by("name", "pk")
+        difficult = (
+            team_customers.filter(escalated_at__isnull=False)
+            .annotate(guided=Exists(guidance_since))
+            .order_by("escalated_at", "pk")
+        )
+        logs = (
+            VisitLog.objects.filter(
+                author__team_id=manager.team_id, written_at__gte=since, written_at__lt=until
+            )
+            .select_related("customer", "author")
+            .order_by("written_at", "pk")
+        )
+        difficult_rows = list(difficult[:LIST_SIZE])
+        context = {
+            "today": today,
+            "logs_since": previous,
+            "key_customers": list(key[:LIST_SIZE]),
+            "key_count": key.count(),
+            "difficult": difficult_rows,
+            "difficult_count": difficult.count(),
+            "needing_guidance": difficult.filter(guided=False).count(),
+            "logs": list(logs[:LIST_SIZE]),
+            "logs_count": logs.count(),
+        }
+        if _claim_and_send(
+            manager,
+            DigestSent.Kind.DAILY_BRIEF,
+            today,
+            now=now,
+            name="brief_manager",
+            context=context,
+            dry_run=dry_run,
+        ):
+            counts["briefs sent"] += 1
+    return counts
