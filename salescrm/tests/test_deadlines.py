@@ -14,9 +14,8 @@ from django_celery_beat.models import PeriodicTask
 
 from customers.models import Customer
 from customers.tests.factories import make_customer
-from salescrm import deadlines
-from salescrm.celery import app as celery_app
-from salescrm.management.commands.bench_deadlines import scratch_broker
+from salescrm import deadlines, notifications
+from salescrm.management.commands.bench_deadlines import no_notification_emails
 from salescrm.models import JobRun, Notification, Team, User
 from salescrm.schedule import DEADLINE_TASK, setup_schedule
 from salescrm.tasks import run_deadline_job
@@ -308,11 +307,13 @@ def test_the_benchmark_refuses_more_due_rows_than_customers(db, debug):
         bench("--customers", "100", "--due", "60")
 
 
-def test_the_benchmark_sends_its_e_mail_tasks_to_a_broker_in_memory_only():
-    configured = celery_app.conf.broker_url
+def test_the_benchmark_enqueues_no_e_mail_for_its_scratch_notifications(
+    salesperson, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks, no_notification_emails():
+        notifications.notify_many([(salesperson, "file_overdue", {"customer": "x"}, "")])
 
-    with scratch_broker():
-        assert celery_app.conf.broker_url == "memory://"
-        assert celery_app.conf.broker_write_url == "memory://"
-
-    assert celery_app.conf.broker_url == configured
+    assert callbacks == []
+    with django_capture_on_commit_callbacks() as callbacks:
+        notifications.notify_many([(salesperson, "file_overdue", {"customer": "x"}, "")])
+    assert len(callbacks) == 1
