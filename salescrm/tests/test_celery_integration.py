@@ -136,8 +136,8 @@ class Worker:
         self.env = env
         self.process = None
 
-    def start(self) -> None:
-        command = [
+    def command(self) -> list[str]:
+        return [
             str(CELERY),
             "-A",
             "salescrm",
@@ -151,9 +151,11 @@ class Worker:
             f"--queues={self.queue}",
             "--hostname=salescrm-test@%h",
         ]
+
+    def start(self) -> None:
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
-                command,
+                self.command(),
                 cwd=BASE_DIR,
                 env=self.env,
                 stdin=subprocess.DEVNULL,
