@@ -107,6 +107,8 @@ def week_bounds(day: date) -> tuple[date, date]:
 
 def check_queue(manager: User, *, week_of: date) -> list[tuple[User, list[Customer]]]:
     """Files the team entered in the week of `week_of`, per salesperson (rule 1.2)."""
+    if not manager.team_id:
+        return []
     monday, _sunday = week_bounds(week_of)
     tz = timezone.get_current_timezone()
     start = datetime.combine(monday, datetime.min.time(), tzinfo=tz)
@@ -132,6 +134,8 @@ def returned_files(user: User) -> QuerySet[Customer]:
 
 def _team_claims(manager: User) -> Q:
     """Claims on the manager's team's customers, or on pool customers the team claims."""
+    if not manager.team_id:
+        return Q(pk__in=[])
     return Q(customer__owner__team_id=manager.team_id) | Q(
         customer__owner__isnull=True, claimant__team_id=manager.team_id
     )
@@ -248,6 +252,8 @@ def team_today(manager: User, *, today: date) -> list[dict]:
 
 def pending_checks(manager: User) -> QuerySet[Customer]:
     """The team's files waiting for the manager's check, any week."""
+    if not manager.team_id:
+        return Customer.objects.none()
     return Customer.objects.filter(owner__team_id=manager.team_id, check_state=CheckState.PENDING)
 
 

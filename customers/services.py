@@ -468,14 +468,15 @@ def customer_reassign(*, customer: Customer, actor: User, assignee: User, now=No
 
 def _notify_assigned(done: dict[int, User], actor: User) -> None:
     names = dict(Customer.objects.filter(pk__in=done).values_list("pk", "name"))
-    for pk, person in done.items():
-        notifications.notify(
-            recipients=[person],
-            kind="customer_assigned",
-            actor=actor,
-            params={"customer": names[pk]},
-            url=reverse("customers:detail", kwargs={"pk": pk}),
+    notifications.notify_many(
+        (
+            person,
+            "customer_assigned",
+            {"customer": names[pk]},
+            reverse("customers:detail", kwargs={"pk": pk}),
         )
+        for pk, person in done.items()
+    )
 
 
 def first_contact_extend(*, customer: Customer, actor: User, reason: str, now=None) -> None:
@@ -658,7 +659,10 @@ def _check_move(customer: Customer, actor: User, to_state: str, *, now, comment=
     if who == "owner" and customer.owner_id != actor.pk:
         raise DomainError(_("Only the owner resubmits the file."))
     if who == "manager" and not (
-        actor.role == Role.MANAGER and customer.owner and customer.owner.team_id == actor.team_id
+        actor.role == Role.MANAGER
+        and actor.team_id
+        and customer.owner
+        and customer.owner.team_id == actor.team_id
     ):
         raise DomainError(_("Only the owner's manager checks the file."))
     customer.check_state = to_state

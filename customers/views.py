@@ -253,7 +253,7 @@ def customer_change_class(request, pk):
 
 
 @require_POST
-@role_required(*CUSTOMER_ROLES)
+@role_required(Role.SALESPERSON, Role.MANAGER)
 def note_add(request, pk):
     customer = access.customer_for_user(request.user, pk)
     form = NoteForm(request.POST)
@@ -409,7 +409,9 @@ def check_queue(request):
 @require_POST
 @role_required(Role.MANAGER)
 def check_mark(request):
-    team_files = Customer.objects.filter(owner__team_id=request.user.team_id)
+    if not request.user.team_id:
+        raise Http404
+    team_files = access.customers_for(request.user).filter(owner__team_id=request.user.team_id)
     form = CheckForm(request.POST, queryset=team_files)
     week = _week_of(request.POST.get("week"))
     if not form.is_valid():
@@ -548,6 +550,8 @@ def pool(request):
 def pool_assign(request):
     form = AssignForm(
         request.POST,
+        # Any id: the service assigns only those still in the pool and the rest are reported
+        # as no longer there (another manager may have been quicker).
         customers=Customer.objects.all(),
         team_members=salespeople(team=request.user.team),
     )

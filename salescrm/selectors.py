@@ -42,11 +42,15 @@ def teams_with_managers() -> QuerySet[Team]:
     return Team.objects.select_related("manager").order_by("name")
 
 
-def salespeople(*, team: Team | None = None) -> QuerySet[User]:
-    qs = User.objects.filter(role=Role.SALESPERSON, is_active=True).select_related("team")
-    if team is not None:
-        qs = qs.filter(team=team)
-    return qs.order_by("username")
+def salespeople(*, team: Team | None) -> QuerySet[User]:
+    """A team's active salespeople; no team (a manager not yet given one) has none."""
+    if team is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(role=Role.SALESPERSON, is_active=True, team=team)
+        .select_related("team")
+        .order_by("username")
+    )
 
 
 def last_job_runs(*, limit: int = 10) -> QuerySet[JobRun]:

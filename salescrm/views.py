@@ -41,7 +41,7 @@ def home(request):
     if user.role == Role.SALESPERSON:
         context["new_today"] = customer_selectors.new_files_today(user, today=today)
         context["files_due"] = customer_selectors.files_due(user)[:FILES_ON_HOME]
-        context["returned"] = customer_selectors.returned_files(user)
+        context["returned"] = customer_selectors.returned_files(user)[:FILES_ON_HOME]
         context["now"] = timezone.now()
         context["week"] = visit_selectors.my_week(user, now=context["now"])
         context["weekly_target"] = policy.weekly_visits_target
@@ -103,7 +103,9 @@ def inbox(request):
 @require_POST
 @login_required
 def inbox_mark_read(request):
-    ids = [int(pk) for pk in request.POST.getlist("notification") if pk.isdigit()]
+    ids = [
+        int(pk) for pk in request.POST.getlist("notification") if pk.isascii() and pk.isdecimal()
+    ]
     count = notifications.mark_read(user=request.user, notification_ids=ids or None)
     messages.success(
         request,

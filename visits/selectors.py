@@ -93,7 +93,7 @@ def my_week(user: User, *, now: datetime) -> dict:
     return {
         "planned": counts.get("planned", 0),
         "done": counts.get("done", 0),
-        "logs_due": logs_due(user),
+        "logs_due": logs_due(user)[:20],
         "waiting": VisitSlip.objects.filter(salesperson=user, state=SlipState.SUBMITTED)
         .select_related("customer")
         .order_by("planned_departure"),

@@ -62,8 +62,9 @@ def slip_list(request):
 def slip_create(request, customer_pk):
     customer = customer_access.customer_for_user(request.user, customer_pk, write=True)
     record = None
-    if request.GET.get("contact", "").isdigit():
-        record = ContactRecord.objects.filter(pk=request.GET["contact"], customer=customer).first()
+    contact = request.GET.get("contact", "")
+    if contact.isascii() and contact.isdecimal():
+        record = ContactRecord.objects.filter(pk=contact, customer=customer).first()
     initial = {}
     if record and record.meeting_at:
         initial = {
@@ -99,7 +100,10 @@ def slip_detail(request, pk):
         {
             "slip": slip,
             "moves": services.allowed_moves(slip, request.user),
-            "log": VisitLog.objects.filter(slip=slip).first(),
+            # The front desk sees times and buttons, not what was said at the customer's.
+            "log": None
+            if request.user.role == Role.FRONT_DESK
+            else VisitLog.objects.filter(slip=slip).first(),
             "reason_form": ReasonForm(),
             "late_form": LateNoticeForm(),
             "history": slip.history.select_related("history_user").order_by("-history_date")[:30],

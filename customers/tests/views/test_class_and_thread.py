@@ -186,13 +186,14 @@ def test_only_the_owners_manager_gives_guidance(client_for, salesperson, custome
     assert not Notification.objects.exists()
 
 
-def test_the_director_comments_and_the_owner_and_manager_are_told(
-    client_for, director, salesperson, manager, customer
-):
-    client_for(director).post(note_url(customer), {"kind": "comment", "body": "Good lead"})
+def test_the_director_reads_the_thread_but_does_not_write_in_it(client_for, director, customer):
+    response = client_for(director).post(
+        note_url(customer), {"kind": "comment", "body": "Good lead"}
+    )
 
-    recipients = set(Notification.objects.values_list("recipient", flat=True))
-    assert recipients == {salesperson.pk, manager.pk}
+    assert response.status_code == 404
+    assert not CustomerNote.objects.exists()
+    assert not Notification.objects.exists()
 
 
 def test_an_empty_note_is_refused(client_for, salesperson, customer):

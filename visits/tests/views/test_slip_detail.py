@@ -144,3 +144,14 @@ def test_the_detail_sends_anonymous_visitors_to_login(client, customer):
 
 def test_the_detail_refuses_post(client_for, salesperson, customer):
     assert client_for(salesperson).post(detail(make_slip(customer))).status_code == 405
+
+
+def test_the_front_desk_sees_a_returned_slip_but_not_its_log(client_for, front_desk, customer):
+    slip = make_slip(customer, SlipState.RETURNED)
+    write_log(slip, notes="Budget is 800k; wants the airport screens")
+
+    response = client_for(front_desk).get(detail(slip))
+
+    assert response.status_code == 200
+    assert response.context["log"] is None
+    assert "airport screens" not in html(response)
