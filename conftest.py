@@ -174,3 +174,38 @@ def phone_page(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def people(transactional_db, settings):
+    """The demo people (no customers), by username, for browser walks across roles."""
+    from salescrm.demo import seed_people
+    from salescrm.models import User
+
+    seed_people(password=settings.DEMO_PASSWORD)
+    return {user.username: user for user in User.objects.all()}
+
+
+@pytest.fixture
+def sign_in(browser, live_server, settings):
+    """sign_in(username, phone=False) -> a page signed in through the real login form."""
+    contexts = []
+
+    def open_as(username, *, phone=False):
+        options = {"base_url": live_server.url, "locale": "en-US"}
+        if phone:
+            options.update(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(settings.DEMO_PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url("**/")
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()

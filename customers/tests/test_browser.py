@@ -1,44 +1,11 @@
 """The customer file as users walk it, in a real Chromium."""
 
 import pytest
-from django.conf import settings
 
 from customers.models import Customer, OwnershipClaim
 from customers.tests.factories import make_customer
-from salescrm.demo import seed_people
-from salescrm.models import User
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def people(transactional_db):
-    seed_people(password=settings.DEMO_PASSWORD)
-    return {user.username: user for user in User.objects.all()}
-
-
-@pytest.fixture
-def sign_in(browser, live_server):
-    contexts = []
-
-    def open_as(username, *, phone=False):
-        options = {"base_url": live_server.url, "locale": "en-US"}
-        if phone:
-            options.update(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
-        context = browser.new_context(**options)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.goto("/accounts/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(settings.DEMO_PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url("**/")
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def test_a_salesperson_captures_a_lead_on_a_phone_and_completes_the_file(sign_in, people):

@@ -5,8 +5,6 @@ from django.conf import settings
 
 from customers.models import Customer
 from salescrm.celery import app as celery_app
-from salescrm.demo import seed_people
-from salescrm.models import User
 
 pytestmark = pytest.mark.browser
 
@@ -16,12 +14,6 @@ LEADS = (
     "杭州云帆文化传媒股份有限公司,展会,,,\r\n"
     ",展会,,,\r\n"
 )
-
-
-@pytest.fixture
-def people(transactional_db):
-    seed_people(password=settings.DEMO_PASSWORD)
-    return {user.username: user for user in User.objects.all()}
 
 
 @pytest.fixture

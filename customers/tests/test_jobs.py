@@ -13,10 +13,10 @@ import pytest
 from customers import jobs, services
 from customers.models import Assignment, Customer
 from customers.tests.factories import a_contact, complete_fields, make_customer
-from customers.tests.test_concurrency import run_together
 from salescrm.errors import DomainError
 from salescrm.models import Notification, Policy
 from salescrm.tests.factories import ManagerFactory, UserFactory
+from salescrm.tests.threads import run_together
 from visits import services as visit_services
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

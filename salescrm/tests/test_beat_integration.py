@@ -12,7 +12,6 @@ import email
 import email.policy
 import json
 import os
-import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -31,11 +30,11 @@ from salescrm.models import JobRun, Notification
 from salescrm.schedule import DEADLINE_TASK
 from salescrm.tests import test_mail
 from salescrm.tests.test_celery_integration import (
-    POLL_INTERVAL,
     Worker,
     celery_conf,
     database_url,
     delete_queue,
+    wait_for,
 )
 
 # The aiosmtpd fixture of test_mail, made available to this module.
@@ -135,19 +134,6 @@ def celery_processes(transactional_db, tmp_path, smtp_server):
         delete_queue(queue)
 
 
-def wait_until(predicate, *, processes: CeleryProcesses, timeout: float = BEAT_DEADLINE) -> bool:
-    """Poll `predicate` until it is true, the deadline passes, or a process dies."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        if not processes.running():
-            return predicate()
-        # Other processes are doing the work: real waiting, bounded by the deadline.
-        time.sleep(POLL_INTERVAL)
-    return predicate()
-
-
 @pytest.mark.integration
 def test_beat_fires_the_file_completion_job_and_its_e_mails_arrive_over_smtp(
     celery_processes, smtp_server, salesperson, manager
@@ -183,7 +169,9 @@ def test_beat_fires_the_file_completion_job_and_its_e_mails_arrive_over_smtp(
 
     celery_processes.start()
 
-    assert wait_until(lambda: recipients() >= expected, processes=celery_processes), (
+    assert wait_for(
+        lambda: recipients() >= expected, alive=celery_processes.running, timeout=BEAT_DEADLINE
+    ), (
         f"expected e-mails to {sorted(expected)}, got {sorted(recipients())} "
         f"(waited up to {BEAT_DEADLINE}s); output:\n{celery_processes.output()}"
     )

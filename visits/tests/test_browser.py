@@ -7,13 +7,10 @@ now, and the slip is planned for today: the front desk sees only today's slips.
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from customers.models import Contact
 from customers.tests.factories import make_customer
-from salescrm.demo import seed_people
-from salescrm.models import User
 from visits.models import SlipState, VisitLog, VisitSlip
 from visits.tests.views.helpers import make_slip
 
@@ -34,36 +31,6 @@ def departure_today(planned):
         return planned
     soon = now + timedelta(minutes=10)
     return soon if soon.date() == now.date() else now
-
-
-@pytest.fixture
-def people(transactional_db):
-    seed_people(password=settings.DEMO_PASSWORD)
-    return {user.username: user for user in User.objects.all()}
-
-
-@pytest.fixture
-def sign_in(browser, live_server):
-    contexts = []
-
-    def open_as(username, *, phone=False):
-        options = {"base_url": live_server.url, "locale": "en-US"}
-        if phone:
-            options.update(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
-        context = browser.new_context(**options)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.goto("/accounts/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(settings.DEMO_PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url("**/")
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def test_a_visit_from_the_phone_call_to_the_log(sign_in, people):

@@ -4,35 +4,15 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from salescrm.errors import DomainError
+from salescrm.tests.threads import run_together
 from visits import services
 from visits.models import SlipState, VisitLog, VisitSlip
 from visits.tests.factories import make_slip
 
 S = SlipState
-
-
-def run_together(*jobs):
-    """Run each job in its own thread (own connection); return results or exceptions."""
-    results = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            results[index] = job()
-        except Exception as error:  # collected for the assertions
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from customers.tests.test_concurrency import run_together
 from salescrm.models import Notification
+from salescrm.tests.threads import run_together
 from visits import jobs, services
 from visits.models import SlipState, VisitLog, VisitSlip
 from visits.tests.factories import make_log, make_slip
