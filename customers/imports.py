@@ -506,16 +506,23 @@ def default_source_label(customer_import: CustomerImport) -> str:
 def check_rows(
     rows: Iterable[SourceRow], *, actor, to_pool: bool, default_source: str = "", now=None
 ) -> Iterator[RowResult]:
-    """Each row's result, in file order, as the rows are read. Writes nothing."""
+    """Each row's result, in file order. Writes nothing.
+
+    Every row is read and parsed first, so that the customers on file sharing a key with
+    any row are looked up at once (services.keys_on_file), not with a query per row.
+    """
     now = now or timezone.now()
     today = timezone.localdate(now)
     check_importer(actor, to_pool=to_pool)
     default_source = default_source_for(to_pool=to_pool, default_source=default_source)
+    parsed = [_parse(row, default_source=default_source, today=today) for row in rows]
+    on_file = services.keys_on_file(set().union(*(result.keys for result in parsed)))
     first_rows: dict[tuple[str, str], int] = {}  # identity key -> the new row holding it
-    for source_row in rows:
-        result = _parse(source_row, default_source=default_source, today=today)
+    for result in parsed:
         if result.status == RowStatus.NEW:
-            result.duplicate_of = _earlier_row(result.keys, first_rows) or _on_file(result.keys)
+            result.duplicate_of = _earlier_row(result.keys, first_rows) or _on_file(
+                result.keys, on_file
+            )
             if result.duplicate_of:
                 result.status = RowStatus.DUPLICATE
             else:
@@ -546,8 +553,9 @@ def _earlier_row(keys, first_rows) -> dict | None:
     return {"row": row, "kind": kind}
 
 
-def _on_file(keys) -> dict | None:
-    found = services.find_duplicate(keys)
+def _on_file(keys, on_file: dict[tuple[str, str], IdentityKey]) -> dict | None:
+    """The customer on file sharing a key, by the rule of services.find_duplicate."""
+    found = services.pick_duplicate(on_file[key] for key in keys if key in on_file)
     if found is None:
         return None
     customer, kind = found

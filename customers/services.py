@@ -7,6 +7,7 @@ then tells people.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -101,9 +102,43 @@ def find_duplicate(keys, *, exclude_pk=None) -> tuple[Customer, str] | None:
     qs = IdentityKey.objects.filter(match).select_related("customer__owner")
     if exclude_pk is not None:
         qs = qs.exclude(customer_id=exclude_pk)
-    # Name first: it is the identity people understand best.
-    found = sorted(qs, key=lambda key: (key.kind != IdentityKey.Kind.NAME, key.customer.entered_at))
-    return (found[0].customer, found[0].kind) if found else None
+    return pick_duplicate(qs)
+
+
+def pick_duplicate(found: Iterable[IdentityKey]) -> tuple[Customer, str] | None:
+    """Of the keys on file matching a new record, the customer it duplicates (and the kind).
+
+    Name first: it is the identity people understand best; then the earliest entered
+    customer (then the lowest id and the kind, so that ties always choose the same).
+    """
+    best = min(
+        found,
+        key=lambda key: (
+            key.kind != IdentityKey.Kind.NAME,
+            key.customer.entered_at,
+            key.customer_id,
+            key.kind,
+        ),
+        default=None,
+    )
+    return (best.customer, best.kind) if best is not None else None
+
+
+def keys_on_file(keys) -> dict[tuple[str, str], IdentityKey]:
+    """The identity keys on file among `keys`, with their customer and its owner.
+
+    One query however many keys: an IN list per kind (at most five), OR-ed together.
+    """
+    values: dict[str, set[str]] = {}
+    for kind, value in keys:
+        values.setdefault(kind, set()).add(value)
+    if not values:
+        return {}
+    match = Q()
+    for kind, kind_values in values.items():
+        match |= Q(kind=kind, value__in=sorted(kind_values))
+    qs = IdentityKey.objects.filter(match).select_related("customer__owner")
+    return {(key.kind, key.value): key for key in qs}
 
 
 def _sync_keys(customer: Customer) -> None:

@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
@@ -474,6 +475,68 @@ def test_an_exported_customer_list_reads_back_as_duplicates(salesperson, teammat
     results = imports.preview(table.rows, actor=salesperson, to_pool=False)
 
     assert [r.status for r in results] == ["duplicate", "duplicate"], [r.message for r in results]
+
+
+def _mixed_rows(count, existing):
+    """`count` rows cycling: a duplicate of an existing customer (by name or by contact
+    phone), an invalid row, new rows, and a repeat of an earlier new row of the file."""
+    rows, expected = [["Company name", "Source", "Contact name", "Mobile"]], []
+    for i in range(count):
+        customer = existing[i // 6 % len(existing)]
+        owner = str(customer.owner) if customer.owner_id else ""
+        match i % 6:
+            case 0:
+                rows.append([customer.name.upper(), "other", "", ""])
+                expected.append(("duplicate", "name", owner))
+            case 1:
+                rows.append([f"Renamed {i}", "other", "Li", customer.contacts.get().phone])
+                expected.append(("duplicate", "phone", owner))
+            case 2:
+                rows.append(["", "other", "", ""])
+                expected.append(("invalid", None, None))
+            case 5:
+                rows.append([f"New {i - 2} Co", "other", "", ""])
+                expected.append(("duplicate", "name", None))  # of row i - 2 of the file
+            case _:
+                rows.append([f"New {i} Co", "other", "Wang", f"1380000{i:04d}"])
+                expected.append(("new", None, None))
+    return rows, expected
+
+
+def test_the_preview_looks_up_customers_on_file_in_as_many_queries_for_200_rows_as_for_10(
+    salesperson, teammate, manager
+):
+    existing = [
+        make_customer(
+            teammate, name="上海远航贸易有限公司", contacts=[a_contact(phone="13900000001")]
+        ),
+        make_customer(salesperson, name="Acme Ltd", contacts=[a_contact(phone="13900000002")]),
+        make_customer(
+            manager, to_pool=True, name="Pool Co", contacts=[a_contact(phone="13900000003")]
+        ),
+    ]
+    queries = {}
+    for count in (10, 200):
+        rows, expected = _mixed_rows(count, existing)
+        with CaptureQueriesContext(connection) as context:
+            results = check(rows, salesperson)
+        queries[count] = len(context.captured_queries)
+
+        found = []
+        for result in results:
+            duplicate = result.duplicate_of or {}
+            owner = duplicate.get("owner") if "customer_id" in duplicate else None
+            found.append((result.status, duplicate.get("kind"), owner))
+        assert found == expected
+        for result in results:
+            if result.duplicate_of and "customer_id" in result.duplicate_of:
+                customer = Customer.objects.get(pk=result.duplicate_of["customer_id"])
+                assert result.duplicate_of["name"] == customer.name
+                assert result.duplicate_of["owner"] == (
+                    str(customer.owner) if customer.owner_id else ""
+                )
+
+    assert queries[200] == queries[10] == 1
 
 
 # --- upload and confirm ------------------------------------------------------------------------
