@@ -18,6 +18,7 @@ from customers.models import (
 from salescrm.models import User
 from salescrm.roles import Role
 from salescrm.selectors import salespeople
+from salescrm.workdays import local_midnight, monday_of
 
 # Assignments in this many days count as "recent" when breaking ties.
 RECENT_ASSIGNMENT_DAYS = 30
@@ -101,7 +102,7 @@ def team_loads(team, *, now: datetime) -> list[tuple[User, rules.Load]]:
 
 def week_bounds(day: date) -> tuple[date, date]:
     """Monday and Sunday of `day`'s week."""
-    monday = day - timedelta(days=day.weekday())
+    monday = monday_of(day)
     return monday, monday + timedelta(days=6)
 
 
@@ -109,9 +110,7 @@ def check_queue(manager: User, *, week_of: date) -> list[tuple[User, list[Custom
     """Files the team entered in the week of `week_of`, per salesperson (rule 1.2)."""
     if not manager.team_id:
         return []
-    monday, _sunday = week_bounds(week_of)
-    tz = timezone.get_current_timezone()
-    start = datetime.combine(monday, datetime.min.time(), tzinfo=tz)
+    start = local_midnight(monday_of(week_of), tz=timezone.get_current_timezone())
     end = start + timedelta(days=7)
     files = (
         Customer.objects.filter(
@@ -198,8 +197,7 @@ def board(user) -> dict:
 
 
 def new_files_today(user: User, *, today: date) -> int:
-    tz = timezone.get_current_timezone()
-    start = datetime.combine(today, datetime.min.time(), tzinfo=tz)
+    start = local_midnight(today, tz=timezone.get_current_timezone())
     return Customer.objects.filter(
         entered_by=user, entered_at__gte=start, entered_at__lt=start + timedelta(days=1)
     ).count()
@@ -214,8 +212,7 @@ def files_due(user: User) -> QuerySet[Customer]:
 
 def team_today(manager: User, *, today: date) -> list[dict]:
     """Per team member: new files today, incomplete files, overdue files."""
-    tz = timezone.get_current_timezone()
-    start = datetime.combine(today, datetime.min.time(), tzinfo=tz)
+    start = local_midnight(today, tz=timezone.get_current_timezone())
     now = timezone.now()
     rows = []
     base = salespeople(team=manager.team)

@@ -24,6 +24,7 @@ from salescrm import mail
 from salescrm.models import DigestSent, User
 from salescrm.roles import Role
 from salescrm.selectors import policy, salespeople, work_calendar
+from salescrm.workdays import local_midnight, monday_of
 from visits.models import SlipState, VisitLog, VisitSlip
 from visits.selectors import approval_queue, week_counts
 
@@ -39,7 +40,7 @@ WEEKLY_TEMPLATES = {
 
 
 def _midnight(day: date) -> datetime:
-    return datetime.combine(day, datetime.min.time(), tzinfo=timezone.get_current_timezone())
+    return local_midnight(day, tz=timezone.get_current_timezone())
 
 
 def _recipients(kind: str, period: date, roles) -> list[User]:
@@ -179,7 +180,7 @@ def _director_context(*, start, end) -> dict:
 def weekly_digests(*, now, dry_run: bool = False) -> dict:
     """Monday's digest for each salesperson, manager and director: last week, and what is open."""
     today = timezone.localdate(now)
-    period = today - timedelta(days=today.weekday())
+    period = monday_of(today)
     last_monday = period - timedelta(days=7)
     start, end = _midnight(last_monday), _midnight(period)
     counts = {"salesperson digests": 0, "manager digests": 0, "director digests": 0}
@@ -189,7 +190,9 @@ def weekly_digests(*, now, dry_run: bool = False) -> dict:
 
     rules = policy()
     calendar = work_calendar(today=last_monday)
-    working_days = sum(calendar.is_working_day(last_monday + timedelta(days=n)) for n in range(7))
+    working_days = calendar.working_days_between(
+        last_monday - timedelta(days=1), period - timedelta(days=1)
+    )
     team_ids = {u.team_id for u in recipients if u.role == Role.MANAGER and u.team_id}
     sellers = {u.pk: u for u in recipients if u.role == Role.SALESPERSON}
     people = list(
@@ -252,9 +255,7 @@ def daily_brief(*, now, dry_run: bool = False) -> dict:
     if not managers:
         return counts
 
-    previous = today - timedelta(days=1)
-    while not calendar.is_working_day(previous) and previous > today - timedelta(days=30):
-        previous -= timedelta(days=1)
+    previous = calendar.add_working_days(today, -1)
     since, until = _midnight(previous), _midnight(today)
     guidance_since = CustomerNote.objects.filter(
         customer=OuterRef("pk"),

@@ -99,6 +99,16 @@ class WorkCalendar:
         return datetime.combine(day, end_of_day, tzinfo=moment.tzinfo)
 
 
+def monday_of(day: date) -> date:
+    """The Monday of `day`'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+def local_midnight(day: date, *, tz: tzinfo) -> datetime:
+    """The aware moment `day` begins in `tz`."""
+    return datetime.combine(day, time.min, tzinfo=tz)
+
+
 def china_calendar(
     years: Iterable[int], overrides: Mapping[date, bool] | None = None
 ) -> WorkCalendar:

@@ -13,12 +13,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from salescrm.roles import Role
+from salescrm.workdays import local_midnight
 from visits.models import SlipState, VisitLog, VisitSlip
 
 
 def today_bounds(now=None) -> tuple[datetime, datetime]:
-    today = timezone.localdate(now)
-    start = datetime.combine(today, datetime.min.time(), tzinfo=timezone.get_current_timezone())
+    start = local_midnight(timezone.localdate(now), tz=timezone.get_current_timezone())
     return start, start + timedelta(days=1)
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from salescrm.models import User
 from salescrm.selectors import salespeople
+from salescrm.workdays import local_midnight, monday_of
 from visits import access
 from visits.models import ContactRecord, SlipState, VisitLog, VisitSlip
 
@@ -14,8 +15,7 @@ SLIP_JOINS = ("customer", "salesperson", "decided_by")
 
 
 def week_start(day: date) -> datetime:
-    monday = day - timedelta(days=day.weekday())
-    return datetime.combine(monday, datetime.min.time(), tzinfo=timezone.get_current_timezone())
+    return local_midnight(monday_of(day), tz=timezone.get_current_timezone())
 
 
 def slip_list(user) -> QuerySet[VisitSlip]:

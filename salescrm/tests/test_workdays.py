@@ -336,3 +336,24 @@ def test_calendars_are_hashable_and_compare_by_value():
     assert hash(first) == hash(second)
     assert first != with_override
     assert len({first, second, with_override}) == 2
+
+
+@pytest.mark.parametrize(
+    ("day", "monday"),
+    [(date(2026, 3, 2), date(2026, 3, 2)), (date(2026, 3, 8), date(2026, 3, 2)),
+     (date(2026, 1, 1), date(2025, 12, 29))],
+)  # fmt: skip
+def test_monday_of_finds_the_weeks_monday(day, monday):
+    from salescrm.workdays import monday_of
+
+    assert monday_of(day) == monday
+
+
+def test_local_midnight_is_the_start_of_the_day_in_the_zone():
+    from zoneinfo import ZoneInfo
+
+    from salescrm.workdays import local_midnight
+
+    moment = local_midnight(date(2026, 2, 14), tz=ZoneInfo("Asia/Shanghai"))
+
+    assert moment.isoformat() == "2026-02-14T00:00:00+08:00"
