@@ -33,6 +33,7 @@ from customers.resources import CustomerExportResource
 from salescrm.errors import DomainError
 from salescrm.roles import Role, role_required
 from salescrm.selectors import salespeople
+from salescrm.web import attempt
 
 CUSTOMER_ROLES = (Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR)
 PAGE_SIZES = (25, 50, 100, 200)
@@ -238,17 +239,14 @@ def customer_change_class(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose a class and say why."))
         return redirect("customers:detail", pk=customer.pk)
-    try:
-        services.customer_change_class(
-            customer=customer,
-            actor=request.user,
-            to_class=form.cleaned_data["to_class"],
-            reason=form.cleaned_data["reason"],
-        )
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Class changed."))
+    attempt(
+        request,
+        _("Class changed."),
+        services.customer_change_class,
+        customer=customer,
+        to_class=form.cleaned_data["to_class"],
+        reason=form.cleaned_data["reason"],
+    )
     return redirect("customers:detail", pk=customer.pk)
 
 
@@ -260,17 +258,14 @@ def note_add(request, pk):
     if not form.is_valid():
         messages.error(request, _("Write something first."))
         return redirect("customers:detail", pk=customer.pk)
-    try:
-        services.note_add(
-            customer=customer,
-            actor=request.user,
-            kind=form.cleaned_data["kind"],
-            body=form.cleaned_data["body"],
-        )
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Added to the thread."))
+    attempt(
+        request,
+        _("Added to the thread."),
+        services.note_add,
+        customer=customer,
+        kind=form.cleaned_data["kind"],
+        body=form.cleaned_data["body"],
+    )
     return redirect("customers:detail", pk=customer.pk)
 
 
@@ -278,12 +273,7 @@ def note_add(request, pk):
 @role_required(Role.MANAGER)
 def escalation_close(request, pk):
     customer = access.customer_for_user(request.user, pk, write=True)
-    try:
-        services.escalation_close(customer=customer, actor=request.user)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Escalation closed."))
+    attempt(request, _("Escalation closed."), services.escalation_close, customer=customer)
     return redirect("customers:detail", pk=customer.pk)
 
 
@@ -295,16 +285,13 @@ def customer_reassign(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose a salesperson of your team."))
         return redirect("customers:detail", pk=customer.pk)
-    try:
-        services.customer_reassign(
-            customer=customer, actor=request.user, assignee=form.cleaned_data["assignee"]
-        )
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request, _("Reassigned to %(person)s.") % {"person": form.cleaned_data["assignee"]}
-        )
+    attempt(
+        request,
+        _("Reassigned to %(person)s.") % {"person": form.cleaned_data["assignee"]},
+        services.customer_reassign,
+        customer=customer,
+        assignee=form.cleaned_data["assignee"],
+    )
     return redirect("customers:detail", pk=customer.pk)
 
 
@@ -362,17 +349,14 @@ def claim_decide(request, claim_pk):
     if not form.is_valid():
         messages.error(request, _("Choose keep or transfer."))
         return redirect("customers:claims")
-    try:
-        services.claim_decide(
-            claim=claim,
-            actor=request.user,
-            transfer=form.cleaned_data["decision"] == "transfer",
-            comment=form.cleaned_data["comment"],
-        )
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Claim decided."))
+    attempt(
+        request,
+        _("Claim decided."),
+        services.claim_decide,
+        claim=claim,
+        transfer=form.cleaned_data["decision"] == "transfer",
+        comment=form.cleaned_data["comment"],
+    )
     return redirect("customers:claims")
 
 
@@ -434,16 +418,13 @@ def file_return(request, pk):
     if not form.is_valid():
         messages.error(request, _("Say what needs correcting."))
     else:
-        try:
-            services.file_return(
-                customer=customer, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-        except DomainError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request, _("Returned to %(owner)s for correction.") % {"owner": customer.owner}
-            )
+        attempt(
+            request,
+            _("Returned to %(owner)s for correction.") % {"owner": customer.owner},
+            services.file_return,
+            customer=customer,
+            reason=form.cleaned_data["reason"],
+        )
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -456,12 +437,12 @@ def file_return(request, pk):
 @role_required(Role.SALESPERSON)
 def file_resubmit(request, pk):
     customer = access.customer_for_user(request.user, pk, write=True)
-    try:
-        services.file_resubmit(customer=customer, actor=request.user)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Sent back to your manager's check queue."))
+    attempt(
+        request,
+        _("Sent back to your manager's check queue."),
+        services.file_resubmit,
+        customer=customer,
+    )
     return redirect("customers:detail", pk=customer.pk)
 
 
@@ -493,16 +474,13 @@ def queue_reassign(request, pk):
         # Contacted, extended or reassigned (perhaps automatically) since the page was loaded.
         messages.error(request, _("This customer is not waiting in the reassignment queue."))
     else:
-        try:
-            services.customer_reassign(
-                customer=customer, actor=request.user, assignee=form.cleaned_data["assignee"]
-            )
-        except DomainError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request, _("Reassigned to %(person)s.") % {"person": form.cleaned_data["assignee"]}
-            )
+        attempt(
+            request,
+            _("Reassigned to %(person)s.") % {"person": form.cleaned_data["assignee"]},
+            services.customer_reassign,
+            customer=customer,
+            assignee=form.cleaned_data["assignee"],
+        )
     return redirect("customers:reassignment_queue")
 
 
@@ -514,18 +492,14 @@ def queue_extend(request, pk):
     if not form.is_valid():
         messages.error(request, _("Say why the extension is granted."))
     else:
-        try:
-            services.first_contact_extend(
-                customer=customer, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-        except DomainError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _("Extension granted: %(owner)s has one more week to contact %(customer)s.")
-                % {"owner": customer.owner, "customer": customer.name},
-            )
+        attempt(
+            request,
+            _("Extension granted: %(owner)s has one more week to contact %(customer)s.")
+            % {"owner": customer.owner, "customer": customer.name},
+            services.first_contact_extend,
+            customer=customer,
+            reason=form.cleaned_data["reason"],
+        )
     return redirect("customers:reassignment_queue")
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from customers import access as customer_access
 from salescrm.errors import DomainError
 from salescrm.roles import Role, role_required
+from salescrm.web import attempt
 from visits import access, selectors, services
 from visits.forms import ContactRecordForm, LateNoticeForm, ReasonForm, SlipForm, VisitLogForm
 from visits.models import ContactRecord, SlipState, VisitLog
@@ -139,12 +140,7 @@ def slip_edit(request, pk):
 def _act(request, pk, action, success, **kwargs):
     """Run one slip move for the request's user; the loser of a race gets the reason."""
     slip = access.slip_for_user(request.user, pk)
-    try:
-        action(slip=slip, actor=request.user, **kwargs)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, success)
+    attempt(request, success, action, slip=slip, **kwargs)
     back = request.POST.get("next")
     if back in ("desk", "list"):
         return redirect(f"visits:{back}")
