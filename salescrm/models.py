@@ -1,4 +1,5 @@
 from datetime import time
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -150,6 +151,14 @@ class Policy(models.Model):
         _("working days to write the log of a visit"), default=2
     )
     end_of_working_day = models.TimeField(_("end of the working day"), default=time(18, 0))
+    major_agreement_threshold = models.DecimalField(
+        _("major agreement above this total (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("500000.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("An agreement whose total is above this needs the marketing director."),
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -39,6 +39,30 @@ MESSAGES = {
     ),
     "log_overdue": _("The visit log of %(customer)s (%(owner)s) is overdue: it was due %(due)s."),
     "slip_overdue": _("%(owner)s is not back from %(customer)s: expected by %(due)s."),
+    "plan_review_requested": _(
+        "%(actor)s asks you to review the plan “%(title)s” for %(customer)s (version %(version)s)."
+    ),
+    "plan_review_passed": _("%(actor)s passed your plan “%(title)s” for %(customer)s."),
+    "plan_review_rejected": _("%(actor)s rejected your plan “%(title)s” for %(customer)s."),
+    "plan_accepted": _(
+        "%(customer)s accepted the plan “%(title)s”: agreement %(number)s is drafted."
+    ),
+    "plan_declined": _("%(customer)s declined the plan “%(title)s”."),
+    "agreement_submitted": _(
+        "%(actor)s asks you to approve agreement %(number)s with %(customer)s."
+    ),
+    "agreement_needs_director": _(
+        "Agreement %(number)s with %(customer)s is major and needs your approval: %(reasons)s"
+    ),
+    "agreement_manager_approved": _(
+        "%(actor)s approved agreement %(number)s with %(customer)s; it goes to the director."
+    ),
+    "agreement_approved": _("%(actor)s approved agreement %(number)s with %(customer)s."),
+    "agreement_rejected": _("%(actor)s rejected agreement %(number)s with %(customer)s."),
+    "agreement_signed": _("%(customer)s signed agreement %(number)s (total %(total)s)."),
+    "change_charged": _(
+        "Change %(change)s on agreement %(number)s is beyond the free allowance: fee %(fee)s."
+    ),
 }
 
 

@@ -1,0 +1,86 @@
+"""Who may see which plan and agreement. Every view and download goes through here.
+
+- Salesperson: their own plans and agreements.
+- Sales manager: their team's.
+- Marketing director: all.
+- A delegate (under a delegation valid today): the documents waiting for the step they
+  may sign for the delegator, and any document they have signed.
+- Front desk and administrator: none (the administrator uses the admin site).
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from contracts.models import Agreement, AgreementState, Plan, PlanState, Signature
+from salescrm.roles import Role
+
+
+def _waiting_for(person, *, plan: bool) -> Q:
+    """Documents waiting for a step `person` signs in their own right."""
+    if person.role == Role.MANAGER and person.team_id:
+        state = PlanState.IN_REVIEW if plan else AgreementState.MANAGER_REVIEW
+        return Q(state=state, salesperson__team_id=person.team_id)
+    if person.role == Role.DIRECTOR and not plan:
+        return Q(state=AgreementState.DIRECTOR_REVIEW)
+    return Q(pk__in=[])
+
+
+def awaiting_signature(user, *, plan: bool) -> Q:
+    """Documents waiting for a step `user` may sign today: their own, or a delegator's."""
+    from contracts.services import active_delegations
+
+    condition = _waiting_for(user, plan=plan)
+    for delegation in active_delegations(user, timezone.localdate()):
+        condition |= _waiting_for(delegation.delegator, plan=plan)
+    return condition & ~Q(salesperson=user)
+
+
+def _delegated(user, *, plan: bool) -> Q:
+    """What a delegate may open: what waits for them, and what they have signed."""
+    signed = Signature.objects.filter(
+        signer=user, **{"plan" if plan else "agreement": OuterRef("pk")}
+    )
+    return awaiting_signature(user, plan=plan) | Q(Exists(signed))
+
+
+def _scope(qs, user, *, plan: bool):
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.role == Role.DIRECTOR:
+        return qs
+    if user.role == Role.MANAGER and user.team_id:
+        return qs.filter(Q(salesperson__team_id=user.team_id) | _delegated(user, plan=plan))
+    if user.role == Role.MANAGER:
+        return qs.filter(_delegated(user, plan=plan))
+    if user.role == Role.SALESPERSON:
+        return qs.filter(salesperson=user)
+    return qs.none()
+
+
+def plans_for(user) -> QuerySet[Plan]:
+    return _scope(Plan.objects.all(), user, plan=True)
+
+
+def agreements_for(user) -> QuerySet[Agreement]:
+    return _scope(Agreement.objects.all(), user, plan=False)
+
+
+def plan_for_user(user, pk) -> Plan:
+    """The plan `pk` if `user` may see it; else 404."""
+    try:
+        return plans_for(user).select_related("customer", "salesperson__team__manager").get(pk=pk)
+    except (Plan.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def agreement_for_user(user, pk) -> Agreement:
+    """The agreement `pk` if `user` may see it; else 404."""
+    try:
+        return (
+            agreements_for(user)
+            .select_related("customer", "salesperson__team__manager", "plan")
+            .get(pk=pk)
+        )
+    except (Agreement.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

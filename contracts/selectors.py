@@ -1,0 +1,84 @@
+"""Reads of plans and agreements, scoped by contracts.access, joins declared."""
+
+from django.db.models import Count, QuerySet, Sum
+
+from contracts import access
+from contracts.models import Agreement, AgreementState, Plan, PlanState, Signature
+
+PLAN_JOINS = ("customer", "salesperson")
+AGREEMENT_JOINS = ("customer", "salesperson")
+
+
+def plan_list(user, *, state: str = "") -> QuerySet[Plan]:
+    qs = access.plans_for(user).select_related(*PLAN_JOINS)
+    if state in PlanState.values:
+        qs = qs.filter(state=state)
+    return qs.order_by("-created_at", "-pk")
+
+
+def agreement_list(user, *, state: str = "") -> QuerySet[Agreement]:
+    qs = access.agreements_for(user).select_related(*AGREEMENT_JOINS)
+    if state in AgreementState.values:
+        qs = qs.filter(state=state)
+    return qs.order_by("-created_at", "-pk")
+
+
+def for_customer(user, customer) -> dict:
+    """The customer's plans and agreements that `user` may open (for the customer file)."""
+    return {
+        "plans": plan_list(user).filter(customer=customer)[:20],
+        "agreements": agreement_list(user).filter(customer=customer)[:20],
+    }
+
+
+def plans_to_review(user) -> QuerySet[Plan]:
+    """Plans waiting for a review `user` may sign (their own right or delegated), oldest first."""
+    return (
+        Plan.objects.filter(access.awaiting_signature(user, plan=True))
+        .select_related(*PLAN_JOINS)
+        .order_by("pk")
+    )
+
+
+def agreements_to_approve(user) -> QuerySet[Agreement]:
+    """Agreements waiting for an approval `user` may sign, oldest submission first."""
+    return (
+        Agreement.objects.filter(access.awaiting_signature(user, plan=False))
+        .select_related(*AGREEMENT_JOINS)
+        .order_by("submitted_at", "pk")
+    )
+
+
+def returned_to_draft(user) -> dict:
+    """The salesperson's plans and agreements sent back to them (rejected or declined)."""
+    return {
+        "plans": list(
+            Plan.objects.filter(salesperson=user, state=PlanState.DRAFT)
+            .exclude(return_reason="")
+            .select_related("customer")[:20]
+        ),
+        "agreements": list(
+            Agreement.objects.filter(salesperson=user, state=AgreementState.DRAFT)
+            .exclude(return_reason="")
+            .select_related("customer")[:20]
+        ),
+    }
+
+
+def state_counts(qs) -> dict[str, int]:
+    return dict(qs.order_by().values_list("state").annotate(n=Count("pk")))
+
+
+def signatures_of_plan(plan: Plan) -> QuerySet[Signature]:
+    return plan.signatures.select_related("signer", "on_behalf_of", "delegation")
+
+
+def signatures_of_agreement(agreement: Agreement) -> QuerySet[Signature]:
+    return agreement.signatures.select_related("signer", "on_behalf_of", "delegation")
+
+
+def signed_between(qs: QuerySet[Agreement], start, end) -> dict:
+    """How many agreements were signed on days in [start, end), and their value."""
+    signed = qs.filter(state=AgreementState.SIGNED, signed_on__gte=start, signed_on__lt=end)
+    figures = signed.aggregate(count=Count("pk"), value=Sum("total"))
+    return {"count": figures["count"], "value": figures["value"] or 0}
