@@ -9,7 +9,7 @@ PORT ?= 8000
 EMBEDDED := $(PY) -m salescrm.embedded run --
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test check-and-test lint messages chromium gettext
+.PHONY: help install run serve test check-and-test lint messages chromium gettext pdf-font
 
 help:
 	@echo "make run    start web, Celery worker and beat with demo data on http://127.0.0.1:$(PORT)"
@@ -23,7 +23,7 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-install: $(VENV)/.installed gettext
+install: $(VENV)/.installed gettext pdf-font
 
 # msgfmt compiles the translations; Debian/Ubuntu get it from apt when we are root.
 gettext:
@@ -31,6 +31,15 @@ gettext:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; \
 	  else echo "Please install GNU gettext (msgfmt)"; exit 1; fi; }
+
+# The font plan and agreement PDFs embed for Chinese (PDF_FONT_PATH): Debian's
+# fonts-wqy-zenhei from apt when we are root. Without it the PDFs use STSong-Light.
+PDF_FONT_PATH ?= /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+pdf-font:
+	@[ -f "$(PDF_FONT_PATH)" ] || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei; \
+	  else echo "Note: $(PDF_FONT_PATH) is missing; PDFs fall back to STSong-Light (install fonts-wqy-zenhei)"; fi; }
 
 # A Chromium for the browser tests: Debian's package when we are root, else Playwright's own.
 chromium: $(VENV)/.installed

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from contracts import selectors as contract_selectors
 from customers import access, selectors, services
 from customers.filters import CustomerFilter
 from customers.forms import (
@@ -169,6 +170,7 @@ def customer_detail(request, pk):
         "class_form": ClassChangeForm(),
         "return_form": ReturnForm(),
         **selectors.customer_detail(customer),
+        **contract_selectors.for_customer(request.user, customer),
     }
     if context["manages"]:
         members = salespeople(team=request.user.team)

@@ -12,6 +12,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
+from contracts.models import Agreement, AgreementState
+from contracts.selectors import agreements_to_approve, plans_to_review, signed_between
 from customers.models import (
     Assignment,
     Customer,
@@ -163,13 +165,29 @@ def _manager_context(manager: User, team_stats: dict, *, start, end, now) -> dic
         "late_logs": list(late_logs.order_by("due_at", "pk")[:LIST_SIZE]),
         "late_logs_count": late_logs.count(),
         "slips_waiting": approval_queue(manager).count(),
+        "plans_waiting": plans_to_review(manager).count(),
+        "agreements_waiting": agreements_to_approve(manager).count(),
         "claims_waiting": claims_to_decide(manager).count(),
     }
 
 
 def _director_context(*, start, end) -> dict:
     customers = Customer.objects.all()
+    agreements = Agreement.objects.all()
+    first, last = timezone.localdate(start), timezone.localdate(end)
+    waiting = agreements.filter(state=AgreementState.DIRECTOR_REVIEW).select_related(
+        "customer", "salesperson"
+    )
+    waiting_rows = list(waiting.order_by("submitted_at", "pk")[:LIST_SIZE])
+    signed_major = agreements.filter(
+        state=AgreementState.SIGNED, signed_on__gte=first, signed_on__lt=last
+    ).exclude(major_reasons=[])
     return {
+        "signed": signed_between(agreements, first, last),
+        "signed_year": signed_between(agreements, first.replace(month=1, day=1), last),
+        "major_signed": signed_major.count(),
+        "major_waiting": waiting_rows,
+        "major_waiting_count": waiting.count(),
         "pipeline": _choice_counts(customers, "pipeline_class", PipelineClass.choices),
         "sources": _choice_counts(customers, "source", SourceChannel.choices),
         "new_customers": customers.filter(entered_at__gte=start, entered_at__lt=end).count(),

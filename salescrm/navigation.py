@@ -12,6 +12,11 @@ NAVIGATION = [
     ("customers:list", _("Customers"), frozenset({Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR})),
     ("customers:pool", _("Pool"), frozenset({Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR})),
     ("visits:list", _("Visits"), frozenset({Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR})),
+    (
+        "contracts:list",
+        _("Plans & agreements"),
+        frozenset({Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR}),
+    ),
     ("visits:desk", _("Today's visits"), frozenset({Role.FRONT_DESK})),
     ("customers:checks", _("Weekly check"), frozenset({Role.MANAGER})),
     ("customers:claims", _("Claims"), frozenset({Role.MANAGER})),

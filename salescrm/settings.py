@@ -133,6 +133,10 @@ MEDIA_URL = "media/"
 # A cell such as "=HYPERLINK(...)" must not become a live formula in someone's Excel.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
+# TrueType font embedded in plan and agreement PDFs (it must cover Chinese): Debian's
+# fonts-wqy-zenhei. Missing file: ReportLab's built-in CID font STSong-Light instead.
+PDF_FONT_PATH = env("PDF_FONT_PATH", default="/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

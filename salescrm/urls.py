@@ -12,6 +12,7 @@ urlpatterns = [
     path("inbox/read/", views.inbox_mark_read, name="inbox_mark_read"),
     path("customers/", include("customers.urls")),
     path("visits/", include("visits.urls")),
+    path("contracts/", include("contracts.urls")),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),

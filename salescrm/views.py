@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from contracts import selectors as contract_selectors
+from contracts.models import Agreement
 from customers import selectors as customer_selectors
 from salescrm import notifications, selectors, services
 from salescrm.forms import LanguageForm
@@ -45,6 +49,7 @@ def home(request):
         context["now"] = timezone.now()
         context["week"] = visit_selectors.my_week(user, now=context["now"])
         context["weekly_target"] = policy.weekly_visits_target
+        context["returned_documents"] = contract_selectors.returned_to_draft(user)
     elif user.role == Role.MANAGER and user.team_id:
         context["members"] = selectors.team_members(user.team)
         context["team_today"] = customer_selectors.team_today(user, today=today)
@@ -53,9 +58,16 @@ def home(request):
         context["reassignment_queue"] = customer_selectors.reassignment_queue(user).count()
         context["pool_size"] = customer_selectors.pool().count()
         context["slips_to_approve"] = visit_selectors.approval_queue(user).count()
+        context["plans_to_review"] = contract_selectors.plans_to_review(user).count()
+        context["agreements_to_approve"] = contract_selectors.agreements_to_approve(user).count()
         context["late_returns"] = visit_selectors.late_returns(user, now=timezone.now())
     elif user.role == Role.DIRECTOR:
         context["teams"] = selectors.teams_with_managers()
+        context["agreements_to_approve"] = contract_selectors.agreements_to_approve(user).count()
+        first_of_month = today.replace(day=1)
+        context["signed_this_month"] = contract_selectors.signed_between(
+            Agreement.objects.all(), first_of_month, today + timedelta(days=1)
+        )
     elif user.role == Role.FRONT_DESK:
         slips = visit_selectors.desk_slips(now=timezone.now())
         context["desk_out"] = slips.filter(state=SlipState.DEPARTED).count()

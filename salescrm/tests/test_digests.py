@@ -2,7 +2,7 @@
 
 import smtplib
 import threading
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,6 +10,8 @@ import time_machine
 from django.core import mail as django_mail
 from django.db import connection
 
+from contracts import services as contract_services
+from contracts.tests.factories import approved_agreement, line, make_product, submitted_agreement
 from customers.models import Assignment, Customer, PipelineClass
 from customers.tests.factories import make_customer
 from salescrm import deadlines, digests
@@ -94,7 +96,49 @@ def test_each_person_gets_one_weekly_digest_with_their_numbers(
     assert "New customers last week: 4" in chief.body
     assert "Unclassified: 4" in chief.body
     assert "Trade show / exhibition: 4" in chief.body
-    assert "greement" not in chief.body
+    assert "Agreements signed last week: 0, value 0" in chief.body
+    assert "Major agreements waiting for your approval: 0" in chief.body
+
+
+def test_the_director_digest_has_major_agreements_and_signed_value(salesperson, manager, director):
+    """Last week (2-8 March) a major agreement was signed; one signed in February counts for
+    the year only; one waits for the director, with why it is major."""
+    salesperson.discount_authority = 10
+    salesperson.save()
+    product = make_product(list_price="1000.00")
+    with time_machine.travel(at(2026, 2, 10, 10), tick=False):
+        february = approved_agreement(salesperson, manager, [line(product, quantity=5)])
+        contract_services.agreement_send(agreement=february, actor=salesperson)
+        contract_services.agreement_sign(
+            agreement=february, actor=salesperson, signed_on=date(2026, 2, 10)
+        )
+    with time_machine.travel(at(2026, 3, 5, 10), tick=False):
+        major = approved_agreement(
+            salesperson, manager, [line(product, agreed_price="850.00", quantity=4)],
+            director=director,
+        )  # fmt: skip
+        contract_services.agreement_send(agreement=major, actor=salesperson)
+        contract_services.agreement_sign(
+            agreement=major, actor=salesperson, signed_on=date(2026, 3, 5)
+        )
+        waiting = submitted_agreement(
+            salesperson, manager, [line(product, agreed_price="700.00", quantity=2)]
+        )
+        contract_services.agreement_decide(agreement=waiting, actor=manager, approve=True)
+    django_mail.outbox.clear()
+
+    digests.weekly_digests(now=MONDAY)
+
+    (chief,) = mails_to(director)
+    assert "Agreements signed last week: 1, value 3400.00" in chief.body
+    assert "Signed this year: 2, value 8400.00" in chief.body
+    assert "Major agreements signed last week: 1" in chief.body
+    assert "Major agreements waiting for your approval: 1" in chief.body
+    assert f"{waiting.number} {waiting.customer.name}" in chief.body
+    assert "30.00% off, beyond the salesperson's authority of 10.00%" in chief.body
+    assert waiting.number in html_of(chief)
+    (boss,) = mails_to(manager)
+    assert "Agreements waiting for your approval: 0" in boss.body
 
 
 def test_a_chinese_reader_gets_the_digest_in_chinese(week, salesperson, teammate):

@@ -1,0 +1,144 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from contracts.models import Agreement, ChangeRequest, Plan, Product
+from salescrm.models import User
+from salescrm.roles import Role
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = [
+            "title", "objectives", "audience", "media_mix", "schedule", "budget", "period_start",
+            "period_end",
+        ]  # fmt: skip
+        widgets = {
+            "objectives": forms.Textarea(attrs={"rows": 3}),
+            "audience": forms.Textarea(attrs={"rows": 2}),
+            "media_mix": forms.Textarea(attrs={"rows": 4}),
+            "schedule": forms.Textarea(attrs={"rows": 2}),
+            "period_start": DATE,
+            "period_end": DATE,
+        }
+
+    def clean(self):
+        # Said here, on the field, rather than as the table constraint's generic message.
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The campaign must end on or after its first day."))
+        return data
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = [
+            "title", "period_start", "period_end", "free_changes", "fee_per_change",
+            "payment_terms", "notes",
+        ]  # fmt: skip
+        widgets = {
+            "period_start": DATE,
+            "period_end": DATE,
+            "payment_terms": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The agreement must end on or after its first day."))
+        return data
+
+
+class ProductChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.code} {obj.name} · {obj.list_price} {obj.get_unit_display()}"
+
+
+class LineForm(forms.Form):
+    product = ProductChoice(label=_("Product"), queryset=Product.objects.filter(active=True))
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    period_start = forms.DateField(label=_("From"), widget=DATE)
+    period_end = forms.DateField(label=_("To"), widget=DATE)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=1_000_000)
+    agreed_price = forms.DecimalField(
+        label=_("Agreed unit price"), min_value=0, max_digits=14, decimal_places=2
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            raise forms.ValidationError(_("The period must end on or after its first day."))
+        return data
+
+
+class BaseLineFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        kept = [f for f in self.forms if f.has_changed() and not self._should_delete_form(f)]
+        if not kept:
+            raise forms.ValidationError(_("Add at least one line."))
+
+    def lines(self) -> list[dict]:
+        return [
+            f.cleaned_data
+            for f in self.forms
+            if f.has_changed() and not self._should_delete_form(f) and f.cleaned_data
+        ]
+
+
+LineFormSet = forms.formset_factory(
+    LineForm, formset=BaseLineFormSet, extra=2, can_delete=True, max_num=50, validate_max=True
+)
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class FeedbackForm(forms.Form):
+    feedback = forms.CharField(
+        label=_("The customer's feedback"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class SignedOnForm(forms.Form):
+    signed_on = forms.DateField(label=_("Signed by the customer on"), widget=DATE)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ChangeRequestForm(forms.ModelForm):
+    class Meta:
+        model = ChangeRequest
+        fields = ["kind", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class DelegationForm(forms.Form):
+    delegate = forms.ModelChoiceField(
+        label=_("Who signs for you"),
+        queryset=User.objects.filter(
+            is_active=True, role__in=[Role.MANAGER, Role.DIRECTOR]
+        ).order_by("username"),
+    )
+    valid_from = forms.DateField(label=_("From"), widget=DATE)
+    valid_until = forms.DateField(label=_("Until (inclusive)"), widget=DATE)
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delegate"].queryset = self.fields["delegate"].queryset.exclude(pk=user.pk)

@@ -1,0 +1,553 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from contracts import access, documents, rules, selectors, services
+from contracts.forms import (
+    AgreementForm,
+    ChangeRequestForm,
+    CommentForm,
+    DelegationForm,
+    FeedbackForm,
+    LineFormSet,
+    PlanForm,
+    ReasonForm,
+    SignedOnForm,
+)
+from contracts.models import AgreementState, Delegation, PlanState, PlanVersion
+from customers import access as customer_access
+from salescrm.errors import DomainError
+from salescrm.roles import Role, role_required
+from salescrm.web import attempt
+
+# Who opens plans and agreements at all; access.* decides which ones.
+READERS = (Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR)
+SIGNERS = (Role.MANAGER, Role.DIRECTOR)
+SELLERS = (Role.SALESPERSON, Role.MANAGER)
+PAGE_SIZE = 50
+
+
+@require_GET
+@role_required(*READERS)
+def overview(request):
+    """Queues first (what waits for me), then my documents by state."""
+    user = request.user
+    plans = access.plans_for(user)
+    agreements = access.agreements_for(user)
+    to_approve = selectors.agreements_to_approve(user)
+    return render(
+        request,
+        "contracts/overview.html",
+        {
+            "plans_to_review": selectors.plans_to_review(user),
+            "agreements_to_approve": to_approve,
+            "plan_counts": _counts(selectors.state_counts(plans), PlanState),
+            "agreement_counts": _counts(selectors.state_counts(agreements), AgreementState),
+        },
+    )
+
+
+def _counts(counts: dict, states) -> list[tuple[str, str, int]]:
+    return [(state.value, state.label, counts.get(state.value, 0)) for state in states]
+
+
+def _paged(request, qs):
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@require_GET
+@role_required(*READERS)
+def plan_list(request):
+    state = request.GET.get("state", "")
+    return render(
+        request,
+        "contracts/plan_list.html",
+        {
+            "page": _paged(request, selectors.plan_list(request.user, state=state)),
+            "state": state,
+            "states": PlanState.choices,
+        },
+    )
+
+
+@require_GET
+@role_required(*READERS)
+def agreement_list(request):
+    state = request.GET.get("state", "")
+    return render(
+        request,
+        "contracts/agreement_list.html",
+        {
+            "page": _paged(request, selectors.agreement_list(request.user, state=state)),
+            "state": state,
+            "states": AgreementState.choices,
+        },
+    )
+
+
+# --- plans ------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.SALESPERSON)
+def plan_create(request, customer_pk):
+    customer = customer_access.customer_for_user(request.user, customer_pk, write=True)
+    form = PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.plan_create(
+                customer=customer, actor=request.user, data=form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Plan drafted. Submit it for internal review."))
+            return redirect("contracts:plan", pk=plan.pk)
+    return render(request, "contracts/plan_form.html", {"form": form, "customer": customer})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.SALESPERSON)
+def plan_edit(request, pk):
+    plan = access.plan_for_user(request.user, pk)
+    if plan.salesperson_id != request.user.pk or plan.state != PlanState.DRAFT:
+        messages.error(request, _("Only a draft plan can be changed."))
+        return redirect("contracts:plan", pk=plan.pk)
+    form = PlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_update(plan=plan, actor=request.user, data=form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Plan saved."))
+            return redirect("contracts:plan", pk=plan.pk)
+    plan.refresh_from_db()
+    return render(
+        request, "contracts/plan_form.html", {"form": form, "customer": plan.customer, "plan": plan}
+    )
+
+
+@require_GET
+@role_required(*READERS)
+def plan_detail(request, pk):
+    plan = access.plan_for_user(request.user, pk)
+    return render(
+        request,
+        "contracts/plan_detail.html",
+        {
+            "plan": plan,
+            "moves": services.plan_moves(plan, request.user),
+            "valid": services.plan_is_valid(plan),
+            "versions": plan.versions.select_related("created_by"),
+            "signatures": selectors.signatures_of_plan(plan),
+            "agreements": plan.agreements.all(),
+            "comment_form": CommentForm(),
+            "feedback_form": FeedbackForm(),
+            "reason_form": ReasonForm(),
+            "history": plan.history.select_related("history_user").order_by("-history_date")[:30],
+        },
+    )
+
+
+@require_GET
+@role_required(*READERS)
+def plan_version(request, pk, number):
+    plan = access.plan_for_user(request.user, pk)
+    version = get_object_or_404(
+        PlanVersion.objects.select_related("created_by"), plan=plan, number=number
+    )
+    return render(
+        request,
+        "contracts/plan_version.html",
+        {
+            "plan": plan,
+            "version": version,
+            "signatures": selectors.signatures_of_plan(plan).filter(revision=number),
+        },
+    )
+
+
+PLAN_ACTIONS = {
+    # action: (service, roles, success message, extra argument from the form)
+    "submit": (
+        services.plan_submit,
+        (Role.SALESPERSON,),
+        gettext_lazy("Sent to your manager for review."),
+        None,
+    ),
+    "withdraw": (
+        services.plan_withdraw,
+        (Role.SALESPERSON,),
+        gettext_lazy("Plan taken back from review."),
+        None,
+    ),
+    "approve": (
+        services.plan_review,
+        SIGNERS,
+        gettext_lazy("Review passed and signed."),
+        "approve",
+    ),
+    "reject": (services.plan_review, SIGNERS, gettext_lazy("Plan sent back to revise."), "reject"),
+    "reopen": (
+        services.plan_reopen,
+        (Role.SALESPERSON,),
+        gettext_lazy("Plan reopened to revise."),
+        None,
+    ),
+    "send": (services.plan_send, SELLERS, gettext_lazy("Plan submitted to the customer."), None),
+    "accept": (
+        services.plan_accept,
+        SELLERS,
+        gettext_lazy("Accepted: the agreement is drafted."),
+        None,
+    ),
+    "decline": (
+        services.plan_decline,
+        SELLERS,
+        gettext_lazy("Declined: revise the plan."),
+        "feedback",
+    ),
+    "cancel": (services.plan_cancel, SELLERS, gettext_lazy("Plan cancelled."), "reason"),
+}
+
+
+def _action_kwargs(request, extra) -> dict | None:
+    """The service's extra argument from the posted form; None when the form is invalid."""
+    if extra in ("approve", "reject"):
+        form = CommentForm(request.POST)
+        form.is_valid()
+        return {"approve": extra == "approve", "comment": form.cleaned_data.get("comment", "")}
+    if extra == "feedback":
+        form = FeedbackForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Write the customer's feedback."))
+            return None
+        return {"feedback": form.cleaned_data["feedback"]}
+    if extra == "reason":
+        form = ReasonForm(request.POST)
+        form.is_valid()
+        return {"reason": form.cleaned_data.get("reason", "")}
+    if extra == "signed_on":
+        form = SignedOnForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Give the date the customer signed."))
+            return None
+        return {"signed_on": form.cleaned_data["signed_on"]}
+    return {}
+
+
+@require_POST
+@role_required(*READERS)
+def plan_act(request, pk, action):
+    if action not in PLAN_ACTIONS:
+        raise Http404
+    service, roles, success, extra = PLAN_ACTIONS[action]
+    if request.user.role not in roles:
+        raise Http404
+    plan = access.plan_for_user(request.user, pk)
+    kwargs = _action_kwargs(request, extra)
+    if kwargs is None:
+        return redirect("contracts:plan", pk=plan.pk)
+    if action == "accept":
+        try:
+            agreement = services.plan_accept(plan=plan, actor=request.user)
+        except DomainError as error:
+            messages.error(request, str(error))
+            return redirect("contracts:plan", pk=plan.pk)
+        messages.success(request, success)
+        return redirect("contracts:agreement", pk=agreement.pk)
+    attempt(request, success, service, plan=plan, **kwargs)
+    return redirect("contracts:plan", pk=plan.pk)
+
+
+@require_POST
+@role_required(Role.SALESPERSON)
+def plan_new_agreement(request, pk):
+    plan = access.plan_for_user(request.user, pk)
+    try:
+        agreement = services.agreement_create(plan=plan, actor=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("contracts:plan", pk=plan.pk)
+    messages.success(request, _("Agreement drafted."))
+    return redirect("contracts:agreement", pk=agreement.pk)
+
+
+@require_GET
+@role_required(*READERS)
+def plan_print(request, pk):
+    plan = access.plan_for_user(request.user, pk)
+    return render(request, "contracts/print_plan.html", documents.plan_context(plan))
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@role_required(*READERS)
+def plan_pdf(request, pk):
+    """The plan as a PDF: watermarked on every page until the review has passed."""
+    plan = access.plan_for_user(request.user, pk)
+    suffix = "" if services.plan_is_valid(plan) else "-UNAPPROVED"
+    return _pdf(documents.plan_pdf(plan), f"plan-{plan.pk}-v{plan.version}{suffix}.pdf")
+
+
+@require_GET
+@role_required(*READERS)
+def plan_final_pdf(request, pk):
+    """The final plan for the customer: refused while the review signature is missing."""
+    plan = access.plan_for_user(request.user, pk)
+    try:
+        services.require_valid_plan(plan)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("contracts:plan", pk=plan.pk)
+    return _pdf(documents.plan_pdf(plan), f"plan-{plan.pk}-v{plan.version}.pdf")
+
+
+# --- agreements -------------------------------------------------------------------------------
+
+
+@require_GET
+@role_required(*READERS)
+def agreement_detail(request, pk):
+    agreement = access.agreement_for_user(request.user, pk)
+    lines = agreement.lines.select_related("product")
+    major_now = (
+        services.major_reasons_now(agreement)
+        if agreement.state == AgreementState.DRAFT
+        else agreement.major_reasons
+    )
+    return render(
+        request,
+        "contracts/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "lines": lines,
+            "moves": services.agreement_moves(agreement, request.user),
+            "valid": services.agreement_is_valid(agreement),
+            "missing": services.agreement_missing_signatures(agreement),
+            "major": [rules.describe(r) for r in major_now],
+            "signatures": selectors.signatures_of_agreement(agreement),
+            "changes": agreement.change_requests.select_related("recorded_by"),
+            "allowance": services.allowance(agreement),
+            "comment_form": CommentForm(),
+            "reason_form": ReasonForm(),
+            "signed_form": SignedOnForm(initial={"signed_on": timezone.localdate()}),
+            "change_form": ChangeRequestForm(),
+            "history": agreement.history.select_related("history_user").order_by("-history_date")[
+                :30
+            ],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.SALESPERSON)
+def agreement_edit(request, pk):
+    agreement = access.agreement_for_user(request.user, pk)
+    if agreement.salesperson_id != request.user.pk or agreement.state != AgreementState.DRAFT:
+        messages.error(request, _("Only a draft agreement can be changed."))
+        return redirect("contracts:agreement", pk=agreement.pk)
+    initial = [
+        {
+            "product": line.product_id,
+            "description": line.description,
+            "period_start": line.period_start,
+            "period_end": line.period_end,
+            "quantity": line.quantity,
+            "agreed_price": line.agreed_price,
+        }
+        for line in agreement.lines.all()
+    ]
+    form = AgreementForm(request.POST or None, instance=agreement)
+    lines = LineFormSet(request.POST or None, initial=initial, prefix="lines")
+    if request.method == "POST" and form.is_valid() and lines.is_valid():
+        try:
+            services.agreement_update(
+                agreement=agreement, actor=request.user, data=form.cleaned_data, lines=lines.lines()
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Agreement saved."))
+            return redirect("contracts:agreement", pk=agreement.pk)
+    agreement.refresh_from_db()
+    return render(
+        request,
+        "contracts/agreement_form.html",
+        {"form": form, "lines": lines, "agreement": agreement},
+    )
+
+
+AGREEMENT_ACTIONS = {
+    "submit": (
+        services.agreement_submit,
+        (Role.SALESPERSON,),
+        gettext_lazy("Sent for approval."),
+        None,
+    ),
+    "withdraw": (
+        services.agreement_withdraw,
+        (Role.SALESPERSON,),
+        gettext_lazy("Agreement taken back."),
+        None,
+    ),
+    "approve": (
+        services.agreement_decide,
+        SIGNERS,
+        gettext_lazy("Approved and signed."),
+        "approve",
+    ),
+    "reject": (
+        services.agreement_decide,
+        SIGNERS,
+        gettext_lazy("Agreement sent back to revise."),
+        "reject",
+    ),
+    "reopen": (
+        services.agreement_reopen,
+        SELLERS,
+        gettext_lazy("Agreement reopened to revise."),
+        None,
+    ),
+    "send": (
+        services.agreement_send,
+        SELLERS,
+        gettext_lazy("Recorded as sent to the customer."),
+        None,
+    ),
+    "sign": (
+        services.agreement_sign,
+        SELLERS,
+        gettext_lazy("Signed: the customer is now signed."),
+        "signed_on",
+    ),
+    "loi": (
+        services.agreement_record_loi,
+        SELLERS,
+        gettext_lazy("Letter of intent recorded."),
+        "signed_on",
+    ),
+    "cancel": (services.agreement_cancel, SELLERS, gettext_lazy("Agreement cancelled."), "reason"),
+}
+
+
+@require_POST
+@role_required(*READERS)
+def agreement_act(request, pk, action):
+    if action not in AGREEMENT_ACTIONS:
+        raise Http404
+    service, roles, success, extra = AGREEMENT_ACTIONS[action]
+    if request.user.role not in roles:
+        raise Http404
+    agreement = access.agreement_for_user(request.user, pk)
+    kwargs = _action_kwargs(request, extra)
+    if kwargs is not None:
+        attempt(request, success, service, agreement=agreement, **kwargs)
+    return redirect("contracts:agreement", pk=agreement.pk)
+
+
+@require_POST
+@role_required(*SELLERS)
+def change_request_add(request, pk):
+    agreement = access.agreement_for_user(request.user, pk)
+    form = ChangeRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the kind of change and describe it."))
+    else:
+        try:
+            change = services.change_request_add(
+                agreement=agreement, actor=request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            if change.free:
+                messages.success(request, _("Change recorded: within the free allowance."))
+            else:
+                messages.warning(
+                    request,
+                    _("Change recorded: beyond the free allowance, fee %(fee)s.")
+                    % {"fee": change.fee},
+                )
+    return redirect("contracts:agreement", pk=agreement.pk)
+
+
+@require_GET
+@role_required(*READERS)
+def agreement_print(request, pk):
+    agreement = access.agreement_for_user(request.user, pk)
+    return render(request, "contracts/print_agreement.html", documents.agreement_context(agreement))
+
+
+@require_GET
+@role_required(*READERS)
+def agreement_pdf(request, pk):
+    """The agreement as a PDF: watermarked on every page while a signature is missing."""
+    agreement = access.agreement_for_user(request.user, pk)
+    suffix = "" if services.agreement_is_valid(agreement) else "-UNAPPROVED"
+    return _pdf(documents.agreement_pdf(agreement), f"{agreement.number}{suffix}.pdf")
+
+
+@require_GET
+@role_required(*READERS)
+def agreement_final_pdf(request, pk):
+    """The final agreement: refused while a required signature is missing."""
+    agreement = access.agreement_for_user(request.user, pk)
+    try:
+        services.require_valid_agreement(agreement)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("contracts:agreement", pk=agreement.pk)
+    return _pdf(documents.agreement_pdf(agreement), f"{agreement.number}.pdf")
+
+
+# --- delegations ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*SIGNERS)
+def delegations(request):
+    """My delegations: who may sign for me, and for whom I may sign."""
+    form = DelegationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.delegation_create(
+                delegator=request.user, actor=request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Delegation recorded."))
+            return redirect("contracts:delegations")
+    return render(
+        request,
+        "contracts/delegations.html",
+        {
+            "form": form,
+            "given": Delegation.objects.filter(delegator=request.user).select_related("delegate"),
+            "received": Delegation.objects.filter(delegate=request.user).select_related(
+                "delegator"
+            ),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_POST
+@role_required(*SIGNERS)
+def delegation_revoke(request, pk):
+    delegation = get_object_or_404(Delegation, pk=pk, delegator=request.user)
+    attempt(request, _("Delegation revoked."), services.delegation_revoke, delegation=delegation)
+    return redirect("contracts:delegations")
