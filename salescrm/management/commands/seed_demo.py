@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from contracts.demo import seed_contracts
 from customers.demo import seed_customers
 from salescrm import demo
 from salescrm.demo import PEOPLE
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         counts = demo.seed_people(password=settings.DEMO_PASSWORD)
         counts |= seed_customers()
         counts |= seed_visits()
+        counts |= seed_contracts()
         if verbosity == 0:
             return
         for name, count in counts.items():
