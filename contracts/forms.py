@@ -61,7 +61,11 @@ class ProductChoice(forms.ModelChoiceField):
 
 
 class LineForm(forms.Form):
-    product = ProductChoice(label=_("Product"), queryset=Product.objects.filter(active=True))
+    product = ProductChoice(
+        label=_("Product"),
+        queryset=Product.objects.filter(active=True),
+        error_messages={"invalid_choice": _("That product is no longer on the price list.")},
+    )
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
     period_start = forms.DateField(label=_("From"), widget=DATE)
     period_end = forms.DateField(label=_("To"), widget=DATE)
@@ -79,19 +83,23 @@ class LineForm(forms.Form):
 
 
 class BaseLineFormSet(forms.BaseFormSet):
+    def _kept(self) -> list:
+        """The lines to save: those already there (changed or not) and those filled in."""
+        return [
+            form
+            for index, form in enumerate(self.forms)
+            if (index < self.initial_form_count() or form.has_changed())
+            and not self._should_delete_form(form)
+        ]
+
     def clean(self):
         if any(self.errors):
             return
-        kept = [f for f in self.forms if f.has_changed() and not self._should_delete_form(f)]
-        if not kept:
+        if not self._kept():
             raise forms.ValidationError(_("Add at least one line."))
 
     def lines(self) -> list[dict]:
-        return [
-            f.cleaned_data
-            for f in self.forms
-            if f.has_changed() and not self._should_delete_form(f) and f.cleaned_data
-        ]
+        return [form.cleaned_data for form in self._kept() if form.cleaned_data]
 
 
 LineFormSet = forms.formset_factory(
