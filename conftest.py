@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from salescrm.roles import Role
 from salescrm.tests.factories import ManagerFactory, UserFactory
@@ -22,6 +23,18 @@ def _tasks_run_inline():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language.
+
+    A request by a user who chose Chinese activates it for the thread (the middleware),
+    as Django's LocaleMiddleware does; in a worker the next request activates its own,
+    but in a test the next test would inherit it.
+    """
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

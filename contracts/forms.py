@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from contracts.models import Agreement, ChangeRequest, Plan, Product
 from salescrm.models import User
@@ -109,7 +110,9 @@ LineFormSet = forms.formset_factory(
 
 class CommentForm(forms.Form):
     comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("signature", "Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -143,7 +146,7 @@ class DelegationForm(forms.Form):
             is_active=True, role__in=[Role.MANAGER, Role.DIRECTOR]
         ).order_by("username"),
     )
-    valid_from = forms.DateField(label=_("From"), widget=DATE)
+    valid_from = forms.DateField(label=_("Valid from"), widget=DATE)
     valid_until = forms.DateField(label=_("Until (inclusive)"), widget=DATE)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 

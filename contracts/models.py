@@ -18,6 +18,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -171,11 +172,11 @@ class PlanVersion(models.Model):
 
 class AgreementState(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    MANAGER_REVIEW = "manager", _("Waiting for the manager")
+    MANAGER_REVIEW = "manager", pgettext_lazy("agreement state", "Waiting for the manager")
     DIRECTOR_REVIEW = "director", _("Waiting for the director")
     APPROVED = "approved", _("Approved")
     SENT = "sent", _("Sent to the customer")
-    SIGNED = "signed", _("Signed")
+    SIGNED = "signed", pgettext_lazy("agreement state", "Signed")
     CANCELLED = "cancelled", _("Cancelled")
 
 
@@ -298,8 +299,8 @@ class AgreementLine(models.Model):
         Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
     )
     description = models.CharField(_("description"), max_length=200, blank=True)
-    period_start = models.DateField(_("from"))
-    period_end = models.DateField(_("to"))
+    period_start = models.DateField(_("first day"))
+    period_end = models.DateField(_("last day"))
     quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
     # Copied from the price list when the line is saved: a later list change does not
     # alter an agreement already drafted.
@@ -373,8 +374,8 @@ class Delegation(models.Model):
         related_name="delegations_received",
         verbose_name=_("delegate"),
     )
-    valid_from = models.DateField(_("from"))
-    valid_until = models.DateField(_("until"))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -538,9 +538,12 @@ def plan_moves(plan: Plan, user: User, *, now=None) -> set[str]:
     capacity = _capacities(user, plan.salesperson)
     if plan.state == P.IN_REVIEW:
         capacity |= _signing_capacity(user, plan, Step.PLAN_REVIEW, now)
-    return {
+    moves = {
         to for (frm, to), who in PLAN_TRANSITIONS.items() if frm == plan.state and who & capacity
     }
+    if not plan_is_valid(plan):
+        moves.discard(P.SUBMITTED)
+    return moves
 
 
 # --- agreements (Figure 2) ---------------------------------------------------------------------
@@ -831,7 +834,6 @@ def _after_decision(agreement, signature, actor, now) -> None:
             document=agreement,
             url=url,
             number=agreement.number,
-            reasons=" ".join(rules.describe(r) for r in agreement.major_reasons),
         )
         _tell(
             "agreement_manager_approved",
@@ -1173,7 +1175,7 @@ def delegation_revoke(*, delegation: Delegation, actor: User, now=None) -> Deleg
     now = now or timezone.now()
     with transaction.atomic():
         locked = Delegation.objects.select_for_update().get(pk=delegation.pk)
-        if actor.pk != locked.delegator_id and actor.role != Role.ADMIN:
+        if actor.pk != locked.delegator_id and not (actor.role == Role.ADMIN or actor.is_superuser):
             raise DomainError(_("Only the person themselves or an administrator revokes it."))
         if locked.revoked_at:
             raise DomainError(_("This delegation is already revoked."))

@@ -52,7 +52,7 @@ MESSAGES = {
         "%(actor)s asks you to approve agreement %(number)s with %(customer)s."
     ),
     "agreement_needs_director": _(
-        "Agreement %(number)s with %(customer)s is major and needs your approval: %(reasons)s"
+        "Agreement %(number)s with %(customer)s is major and needs your approval."
     ),
     "agreement_manager_approved": _(
         "%(actor)s approved agreement %(number)s with %(customer)s; it goes to the director."
