@@ -2,9 +2,10 @@
 only looked up (every change goes through contracts.services)."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from contracts import services
@@ -88,9 +89,17 @@ class DelegationAdmin(SimpleHistoryAdmin):
     def revoke(self, request, queryset):
         count = 0
         for delegation in queryset.filter(revoked_at__isnull=True):
-            services.delegation_revoke(delegation=delegation, actor=request.user)
+            try:
+                services.delegation_revoke(delegation=delegation, actor=request.user)
+            except DomainError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return
             count += 1
-        self.message_user(request, _("%(count)d delegations revoked.") % {"count": count})
+        self.message_user(
+            request,
+            ngettext("%(count)d delegation revoked.", "%(count)d delegations revoked.", count)
+            % {"count": count},
+        )
 
 
 @admin.register(Plan)
@@ -113,7 +122,7 @@ class AgreementAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 class SignatureAdmin(ReadOnlyAdmin):
     list_display = ["signed_at", "step", "decision", "signer", "on_behalf_of", "plan", "agreement"]
     list_filter = ["step", "decision"]
-    list_select_related = ["signer", "on_behalf_of", "plan", "agreement"]
+    list_select_related = ["signer", "on_behalf_of", "plan__customer", "agreement"]
 
 
 @admin.register(ChangeRequest)

@@ -1,4 +1,7 @@
+import uuid
+
 from django import forms
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -56,17 +59,27 @@ class AgreementForm(forms.ModelForm):
         return data
 
 
-class ProductChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.code} {obj.name} · {obj.list_price} {obj.get_unit_display()}"
+class ProductField(forms.ChoiceField):
+    """A product of the price list; the formset gives every line the same list (one query)."""
+
+    default_error_messages = {"invalid_choice": _("That product is no longer on the price list.")}
+
+    def set_products(self, products) -> None:
+        self.products = {str(p.pk): p for p in products}
+        self.choices = [("", "---------")] + [
+            (str(p.pk), f"{p.code} {p.name} · {p.list_price} {p.get_unit_display()}")
+            for p in products
+        ]
+
+    def clean(self, value):
+        return self.products[super().clean(value)]
+
+    def has_changed(self, initial, data):
+        return str(initial or "") != str(data or "")
 
 
 class LineForm(forms.Form):
-    product = ProductChoice(
-        label=_("Product"),
-        queryset=Product.objects.filter(active=True),
-        error_messages={"invalid_choice": _("That product is no longer on the price list.")},
-    )
+    product = ProductField(label=_("Product"))
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
     period_start = forms.DateField(label=_("From"), widget=DATE)
     period_end = forms.DateField(label=_("To"), widget=DATE)
@@ -84,6 +97,14 @@ class LineForm(forms.Form):
 
 
 class BaseLineFormSet(forms.BaseFormSet):
+    @cached_property
+    def products(self) -> list[Product]:
+        return list(Product.objects.filter(active=True).order_by("medium", "code"))
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["product"].set_products(self.products)
+
     def _kept(self) -> list:
         """The lines to save: those already there (changed or not) and those filled in."""
         return [
@@ -133,6 +154,8 @@ class ReasonForm(forms.Form):
 
 
 class ChangeRequestForm(forms.ModelForm):
+    token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
+
     class Meta:
         model = ChangeRequest
         fields = ["kind", "description"]

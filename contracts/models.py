@@ -140,6 +140,7 @@ class PlanVersion(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         REJECTED = "rejected", _("Rejected in review")
         APPROVED = "approved", _("Review passed")
+        REOPENED = "reopened", _("Reopened to revise")
         DECLINED = "declined", _("Declined by the customer")
         ACCEPTED = "accepted", _("Accepted by the customer")
         CANCELLED = "cancelled", _("Cancelled")
@@ -155,7 +156,7 @@ class PlanVersion(models.Model):
         _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING
     )
     outcome_reason = models.TextField(_("reason or feedback"), blank=True)
-    outcome_at = models.DateTimeField(null=True, blank=True)
+    outcome_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -252,7 +253,7 @@ class Agreement(models.Model):
     signed_on = models.DateField(_("signed by the customer on"), null=True, blank=True)
     signed_recorded_at = models.DateTimeField(_("signing recorded at"), null=True, blank=True)
     loi_signed_on = models.DateField(_("letter of intent signed on"), null=True, blank=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     history = HistoricalRecords()
 
@@ -500,6 +501,8 @@ class ChangeRequest(models.Model):
     )
     free = models.BooleanField(_("within the free allowance"))
     fee = models.DecimalField(_("fee (CNY)"), **MONEY)
+    # The form's one-time token: a double click records the request once.
+    token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:

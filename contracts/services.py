@@ -77,6 +77,9 @@ AGREEMENT_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (A.SENT, A.CANCELLED): frozenset({"owner", "manager"}),
 }
 
+# Money columns hold 14 digits with 2 decimals: totals must stay below this.
+MONEY_LIMIT = Decimal("1000000000000")
+
 # Which signing capacity each step needs.
 STEP_CAPACITY = {
     Step.PLAN_REVIEW: "reviewer",
@@ -148,6 +151,14 @@ def _capacities(actor: User, salesperson: User) -> set[str]:
     return capacities
 
 
+def _may_act(actor: User, document) -> None:
+    """The owner or their manager; checked before telling anyone what is missing."""
+    if not _capacities(actor, document.salesperson):
+        raise DomainError(
+            _("You may not make this change to the %(document)s."), document=_("agreement")
+        )
+
+
 def _move(
     table, document, actor: User, to_state: str, capacity: set[str], label, *, from_states=None
 ) -> None:
@@ -199,8 +210,9 @@ def _signing_capacity(actor, document, step, now) -> set[str]:
 
 
 def _tell(kind, recipients, actor, *, document, url, body="", **params):
+    """Tell the people concerned; nobody is told of their own action."""
     notifications.notify(
-        recipients=recipients,
+        recipients=[person for person in recipients if person is not None and person != actor],
         kind=kind,
         actor=actor,
         params={"customer": document.customer.name, "title": document.title, **params},
@@ -357,6 +369,13 @@ def plan_withdraw(*, plan: Plan, actor: User, now=None) -> Plan:
         )
         _close_version(locked, PlanVersion.Outcome.WITHDRAWN, "", now)
         locked.save(update_fields=["state"])
+    _tell(
+        "plan_withdrawn",
+        signers_to_tell(Step.PLAN_REVIEW, locked.salesperson, on=timezone.localdate(now)),
+        actor,
+        document=locked,
+        url=plan_url(locked),
+    )
     return locked
 
 
@@ -408,6 +427,7 @@ def plan_reopen(*, plan: Plan, actor: User, now=None) -> Plan:
             _("plan"),
             from_states={P.APPROVED},
         )
+        _close_version(locked, PlanVersion.Outcome.REOPENED, "", now)
         locked.save(update_fields=["state"])
     return locked
 
@@ -503,7 +523,7 @@ def plan_decline(*, plan: Plan, actor: User, feedback: str, now=None) -> Plan:
         locked.save(update_fields=["state", "return_reason", "customer_decided_at"])
     _tell(
         "plan_declined",
-        [team_manager(locked.salesperson)],
+        [team_manager(locked.salesperson), locked.salesperson],
         actor,
         document=locked,
         url=plan_url(locked),
@@ -529,6 +549,14 @@ def plan_cancel(*, plan: Plan, actor: User, reason: str = "", now=None) -> Plan:
             _close_version(locked, PlanVersion.Outcome.CANCELLED, reason.strip(), now)
         locked.return_reason = reason.strip()
         locked.save(update_fields=["state", "return_reason"])
+    _tell(
+        "plan_cancelled",
+        [team_manager(locked.salesperson), locked.salesperson],
+        actor,
+        document=locked,
+        url=plan_url(locked),
+        body=reason.strip(),
+    )
     return locked
 
 
@@ -678,12 +706,36 @@ def agreement_update(
             )
         for old in locked.lines.all():
             old.delete()
+        list_total, total = rules.totals(new_lines)
+        if max(list_total, total) >= MONEY_LIMIT:
+            raise DomainError(_("The total is too large for one agreement."))
         bulk_create_with_history(new_lines, AgreementLine)
         for field, value in content.items():
             setattr(locked, field, value)
-        locked.list_total, locked.total = rules.totals(new_lines)
+        locked.list_total, locked.total = list_total, total
         locked.save(update_fields=[*AGREEMENT_CONTENT_FIELDS, "list_total", "total"])
     return locked
+
+
+def _refresh_list_prices(agreement: Agreement) -> None:
+    """Judge the agreement on today's price list: lines take the current list price.
+
+    A product taken off the list since the line was saved stops the submission.
+    """
+    lines = list(agreement.lines.select_related("product"))
+    changed = []
+    for line in lines:
+        if not line.product.active:
+            raise DomainError(
+                _("Line %(position)s: that product is no longer on the price list."),
+                position=line.position,
+            )
+        if line.list_price != line.product.list_price:
+            line.list_price = line.product.list_price
+            changed.append(line)
+    for line in changed:
+        line.save(update_fields=["list_price"])
+    agreement.list_total, agreement.total = rules.totals(lines)
 
 
 def major_reasons_now(agreement: Agreement) -> list[dict]:
@@ -717,6 +769,7 @@ def agreement_submit(*, agreement: Agreement, actor: User, now=None) -> Agreemen
             raise DomainError(_("Give the agreement's period before submitting."))
         if not eligible_signers(Step.MANAGER, locked.salesperson):
             raise DomainError(_("Your team has no manager to approve the agreement."))
+        _refresh_list_prices(locked)
         locked.major_reasons = major_reasons_now(locked)
         if locked.major_reasons and not eligible_signers(Step.DIRECTOR, locked.salesperson):
             raise DomainError(_("This agreement is major and there is no marketing director."))
@@ -724,7 +777,15 @@ def agreement_submit(*, agreement: Agreement, actor: User, now=None) -> Agreemen
         locked.submitted_at = now
         locked.return_reason = ""
         locked.save(
-            update_fields=["state", "major_reasons", "revision", "submitted_at", "return_reason"]
+            update_fields=[
+                "state",
+                "major_reasons",
+                "revision",
+                "submitted_at",
+                "return_reason",
+                "list_total",
+                "total",
+            ]
         )
     _tell(
         "agreement_submitted",
@@ -741,6 +802,7 @@ def agreement_withdraw(*, agreement: Agreement, actor: User, now=None) -> Agreem
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_agreement(agreement)
+        step = _step_for(locked.state)
         capacity = _capacities(actor, locked.salesperson) & {"owner"}
         _move(
             AGREEMENT_TRANSITIONS,
@@ -752,6 +814,14 @@ def agreement_withdraw(*, agreement: Agreement, actor: User, now=None) -> Agreem
             from_states={A.MANAGER_REVIEW, A.DIRECTOR_REVIEW},
         )
         locked.save(update_fields=["state"])
+    _tell(
+        "agreement_withdrawn",
+        signers_to_tell(step, locked.salesperson, on=timezone.localdate(now)),
+        actor,
+        document=locked,
+        url=agreement_url(locked),
+        number=locked.number,
+    )
     return locked
 
 
@@ -788,6 +858,11 @@ def agreement_decide(
         else:
             to_state = A.APPROVED
         _move(AGREEMENT_TRANSITIONS, locked, actor, to_state, capacity, _("agreement"))
+        if Signature.objects.filter(
+            agreement=locked, revision=locked.revision, signer=actor
+        ).exists():
+            # Rule 4.3: the director's approval is a second, independent one.
+            raise DomainError(_("You have already signed another step of this agreement."))
         signature = _sign(
             locked,
             actor=actor,
@@ -914,6 +989,7 @@ def agreement_send(*, agreement: Agreement, actor: User, now=None) -> Agreement:
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_agreement(agreement)
+        _may_act(actor, locked)
         require_valid_agreement(locked)
         _move(
             AGREEMENT_TRANSITIONS,
@@ -933,6 +1009,7 @@ def agreement_sign(*, agreement: Agreement, actor: User, signed_on: date, now=No
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_agreement(agreement)
+        _may_act(actor, locked)
         require_valid_agreement(locked)
         _move(
             AGREEMENT_TRANSITIONS,
@@ -976,7 +1053,9 @@ CLASS_ORDER = list(PipelineClass.values)
 
 def _move_customer(agreement, to_class, actor, now, *, reason, day) -> None:
     """Move the customer forward to `to_class` (never backwards), kept in its class history."""
-    customer = Customer.objects.get(pk=agreement.customer_id)
+    # Locked before reading the class: a signing and a letter of intent at once must not
+    # leave the customer moved backwards.
+    customer = Customer.objects.select_for_update(of=("self",)).get(pk=agreement.customer_id)
     if CLASS_ORDER.index(customer.pipeline_class) >= CLASS_ORDER.index(to_class):
         return
     customer_services.customer_change_class(
@@ -1033,6 +1112,15 @@ def agreement_cancel(*, agreement: Agreement, actor: User, reason: str = "", now
         )
         locked.cancelled_at, locked.cancel_reason = now, reason.strip()
         locked.save(update_fields=["state", "cancelled_at", "cancel_reason"])
+    _tell(
+        "agreement_cancelled",
+        [team_manager(locked.salesperson), locked.salesperson],
+        actor,
+        document=locked,
+        url=agreement_url(locked),
+        number=locked.number,
+        body=reason.strip(),
+    )
     return locked
 
 
@@ -1059,9 +1147,12 @@ def agreement_moves(agreement: Agreement, user: User, *, now=None) -> set[str]:
 
 
 def change_request_add(
-    *, agreement: Agreement, actor: User, kind: str, description: str, now=None
+    *, agreement: Agreement, actor: User, kind: str, description: str, token=None, now=None
 ) -> ChangeRequest:
-    """Record a change the customer asks for: free while the allowance lasts, then the fee."""
+    """Record a change the customer asks for: free while the allowance lasts, then the fee.
+
+    `token` comes with the form: the same form posted twice (a double click) records once.
+    """
     now = now or timezone.now()
     description = description.strip()
     if kind not in ChangeRequest.Kind.values:
@@ -1076,6 +1167,8 @@ def change_request_add(
             raise DomainError(
                 _("You may not make this change to the %(document)s."), document=_("agreement")
             )
+        if token is not None and ChangeRequest.objects.filter(token=token).exists():
+            raise DomainError(_("This change request is already recorded."))
         number = locked.change_requests.count() + 1
         free = number <= locked.free_changes
         change = ChangeRequest.objects.create(
@@ -1087,6 +1180,7 @@ def change_request_add(
             recorded_by=actor,
             free=free,
             fee=Decimal("0.00") if free else locked.fee_per_change,
+            token=token,
         )
     if not free:
         _tell(
@@ -1182,3 +1276,29 @@ def delegation_revoke(*, delegation: Delegation, actor: User, now=None) -> Deleg
         locked.revoked_at = now
         locked.save(update_fields=["revoked_at"])
     return locked
+
+
+# --- the customer changes hands -----------------------------------------------------------------
+
+
+def follow_customer(*, customer: Customer, previous, assignee, now, **kwargs) -> int:
+    """A customer's open plans and agreements go with it to its new owner.
+
+    Finished ones (accepted, signed, cancelled) stay with who made them. Back to the pool
+    (no new owner), they stay where they are for the old team's manager to settle.
+    """
+    if assignee is None:
+        return 0
+    moved = 0
+    open_plans = Plan.objects.filter(customer=customer).exclude(state__in=[P.ACCEPTED, P.CANCELLED])
+    open_agreements = Agreement.objects.filter(customer=customer).exclude(
+        state__in=[A.SIGNED, A.CANCELLED]
+    )
+    for document in [*open_plans.select_for_update(), *open_agreements.select_for_update()]:
+        if document.salesperson_id == assignee.pk:
+            continue
+        document.salesperson = assignee
+        document._change_reason = "customer reassigned"
+        document.save(update_fields=["salesperson"])
+        moved += 1
+    return moved

@@ -44,6 +44,7 @@ def overview(request):
         request,
         "contracts/overview.html",
         {
+            "signs": user.role in SIGNERS,
             "plans_to_review": selectors.plans_to_review(user),
             "agreements_to_approve": to_approve,
             "plan_counts": _counts(selectors.state_counts(plans), PlanState),
@@ -144,6 +145,9 @@ def plan_detail(request, pk):
             "plan": plan,
             "moves": services.plan_moves(plan, request.user),
             "valid": services.plan_is_valid(plan),
+            "customer_visible": customer_access.customers_for(request.user)
+            .filter(pk=plan.customer_id)
+            .exists(),
             "versions": plan.versions.select_related("created_by"),
             "signatures": selectors.signatures_of_plan(plan),
             "agreements": plan.agreements.all(),
@@ -233,8 +237,9 @@ def _action_kwargs(request, extra) -> dict | None:
         form = ReasonForm(request.POST)
         form.is_valid()
         return {"reason": form.cleaned_data.get("reason", "")}
-    if extra == "signed_on":
-        form = SignedOnForm(request.POST)
+    if extra in ("signed_on", "loi"):
+        # The letter-of-intent form sits on the same page as the signing form: its own prefix.
+        form = SignedOnForm(request.POST, prefix="loi" if extra == "loi" else None)
         if not form.is_valid():
             messages.error(request, _("Give the date the customer signed."))
             return None
@@ -344,6 +349,11 @@ def agreement_detail(request, pk):
             "comment_form": CommentForm(),
             "reason_form": ReasonForm(),
             "signed_form": SignedOnForm(initial={"signed_on": timezone.localdate()}),
+            "loi_form": SignedOnForm(prefix="loi", initial={"signed_on": timezone.localdate()}),
+            "plan_visible": access.plans_for(request.user).filter(pk=agreement.plan_id).exists(),
+            "customer_visible": customer_access.customers_for(request.user)
+            .filter(pk=agreement.customer_id)
+            .exists(),
             "change_form": ChangeRequestForm(),
             "history": agreement.history.select_related("history_user").order_by("-history_date")[
                 :30
@@ -437,7 +447,7 @@ AGREEMENT_ACTIONS = {
         services.agreement_record_loi,
         SELLERS,
         gettext_lazy("Letter of intent recorded."),
-        "signed_on",
+        "loi",
     ),
     "cancel": (services.agreement_cancel, SELLERS, gettext_lazy("Agreement cancelled."), "reason"),
 }

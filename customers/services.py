@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from customers import access, identity, rules
+from customers import access, identity, rules, signals
 from customers import selectors as customer_selectors
 from customers.models import (
     Assignment,
@@ -416,6 +416,10 @@ def _assign(
         assigned_at=now,
         reason=reason,
     )
+    signals.owner_changed.send(
+        sender=Customer, customer=customer, previous=previous, assignee=assignee, actor=actor,
+        now=now,
+    )  # fmt: skip
 
 
 def _check_manager_of(actor: User, assignee: User) -> None:

@@ -184,7 +184,10 @@ def _director_context(*, start, end) -> dict:
     ).exclude(major_reasons=[])
     return {
         "signed": signed_between(agreements, first, last),
-        "signed_year": signed_between(agreements, first.replace(month=1, day=1), last),
+        # The year the week ends in (a week across New Year counts in the new year).
+        "signed_year": signed_between(
+            agreements, (last - timedelta(days=1)).replace(month=1, day=1), last
+        ),
         "major_signed": signed_major.count(),
         "major_waiting": waiting_rows,
         "major_waiting_count": waiting.count(),

@@ -60,6 +60,12 @@ MESSAGES = {
     "agreement_approved": _("%(actor)s approved agreement %(number)s with %(customer)s."),
     "agreement_rejected": _("%(actor)s rejected agreement %(number)s with %(customer)s."),
     "agreement_signed": _("%(customer)s signed agreement %(number)s (total %(total)s)."),
+    "plan_withdrawn": _("%(actor)s withdrew the plan “%(title)s” for %(customer)s from review."),
+    "plan_cancelled": _("%(actor)s cancelled the plan “%(title)s” for %(customer)s."),
+    "agreement_withdrawn": _(
+        "%(actor)s withdrew agreement %(number)s with %(customer)s from approval."
+    ),
+    "agreement_cancelled": _("%(actor)s cancelled agreement %(number)s with %(customer)s."),
     "change_charged": _(
         "Change %(change)s on agreement %(number)s is beyond the free allowance: fee %(fee)s."
     ),

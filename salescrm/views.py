@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from contracts import selectors as contract_selectors
-from contracts.models import Agreement
+from contracts.models import Agreement, AgreementState
 from customers import selectors as customer_selectors
 from salescrm import notifications, selectors, services
 from salescrm.forms import LanguageForm
@@ -63,7 +63,11 @@ def home(request):
         context["late_returns"] = visit_selectors.late_returns(user, now=timezone.now())
     elif user.role == Role.DIRECTOR:
         context["teams"] = selectors.teams_with_managers()
-        context["agreements_to_approve"] = contract_selectors.agreements_to_approve(user).count()
+        context["agreements_to_approve"] = (
+            contract_selectors.agreements_to_approve(user)
+            .filter(state=AgreementState.DIRECTOR_REVIEW)
+            .count()
+        )
         first_of_month = today.replace(day=1)
         context["signed_this_month"] = contract_selectors.signed_between(
             Agreement.objects.all(), first_of_month, today + timedelta(days=1)

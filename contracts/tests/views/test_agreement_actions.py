@@ -336,7 +336,7 @@ def test_a_letter_of_intent_moves_the_customer(client_for, salesperson):
     agreement = make_agreement_in(AgreementState.APPROVED, salesperson)
     client = client_for(salesperson)
 
-    response = client.post(agreement_act(agreement, "loi"), {"signed_on": TODAY})
+    response = client.post(agreement_act(agreement, "loi"), {"loi-signed_on": TODAY})
 
     assert messages_of(response) == ["Letter of intent recorded."]
     agreement.refresh_from_db()
@@ -346,7 +346,7 @@ def test_a_letter_of_intent_moves_the_customer(client_for, salesperson):
 
     client.get(response.url)  # the message is read
     before = snapshot(agreement)
-    again = client.post(agreement_act(agreement, "loi"), {"signed_on": TODAY})
+    again = client.post(agreement_act(agreement, "loi"), {"loi-signed_on": TODAY})
     assert messages_of(again) == ["A letter of intent is already recorded."]
     assert snapshot(agreement) == before
 
@@ -356,7 +356,7 @@ def test_a_letter_of_intent_dated_tomorrow_is_refused(client_for, salesperson):
     before, was = snapshot(agreement), customer_class(agreement)
 
     response = client_for(salesperson).post(
-        agreement_act(agreement, "loi"), {"signed_on": tomorrow().isoformat()}
+        agreement_act(agreement, "loi"), {"loi-signed_on": tomorrow().isoformat()}
     )
 
     assert messages_of(response) == ["The signing date cannot be in the future."]
@@ -368,7 +368,9 @@ def test_no_letter_of_intent_after_signing(client_for, salesperson):
     agreement = make_agreement_in(AgreementState.SIGNED, salesperson)
     before = snapshot(agreement)
 
-    response = client_for(salesperson).post(agreement_act(agreement, "loi"), {"signed_on": TODAY})
+    response = client_for(salesperson).post(
+        agreement_act(agreement, "loi"), {"loi-signed_on": TODAY}
+    )
 
     assert messages_of(response) == [
         "A letter of intent is recorded before the agreement is signed."

@@ -190,6 +190,10 @@ BAD_INPUT = {
         "Ensure this value is greater than or equal to 0.",
     ),
     "no title": (lambda p: edit_data([a_row(p)], title=""), "This field is required."),
+    "a total beyond the money columns": (
+        lambda p: edit_data([a_row(p, quantity="1000000", agreed_price="999999999.99")]),
+        "The total is too large for one agreement.",
+    ),
     "no management form": (
         lambda p: edit_data([a_row(p)], management=False),
         "(Hidden field TOTAL_FORMS) This field is required.",

@@ -265,7 +265,7 @@ def test_the_delegate_is_offered_the_decision_and_nothing_else(
     for action in ["loi", "cancel", "send", "withdraw", "submit"]:
         assert agreement_act(agreement, action) not in page, action
     before = snapshot(agreement)
-    refused = client.post(agreement_act(agreement, "loi"), {"signed_on": "2026-03-11"})
+    refused = client.post(agreement_act(agreement, "loi"), {"loi-signed_on": "2026-03-11"})
     assert messages_of(refused) == ["You may not make this change to the agreement."]
     assert snapshot(agreement) == before
 

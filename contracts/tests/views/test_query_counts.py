@@ -78,3 +78,29 @@ def test_the_customer_file_runs_as_many_queries_for_20_documents_as_for_3(
 
     assert len(response.context["agreements"]) == 20
     assert twenty == three
+
+
+def test_the_agreement_edit_page_runs_as_many_queries_for_10_lines_as_for_1(
+    client_for, salesperson, manager
+):
+    """Every line's product list comes from one query, not one per line."""
+    from contracts import services
+    from contracts.tests.factories import accepted_agreement, agreement_terms, line, make_product
+
+    products = [make_product() for _ in range(5)]
+    agreement = accepted_agreement(salesperson, manager)
+    url = reverse("contracts:agreement_edit", args=[agreement.pk])
+    client = client_for(salesperson)
+
+    def with_lines(count):
+        services.agreement_update(
+            agreement=agreement,
+            actor=salesperson,
+            data=agreement_terms(),
+            lines=[line(products[n % 5]) for n in range(count)],
+        )
+        response = client.get(url)
+        assert response.content.decode().count('data-testid="line"') == count + 2
+        return queries_for(client, url)
+
+    assert with_lines(10) == with_lines(1)
