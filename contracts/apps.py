@@ -7,7 +7,20 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Plans and agreements")
 
     def ready(self):
-        from contracts import services
+        from contracts import services, views
         from customers.signals import owner_changed
+        from salescrm import navigation, panels
+        from salescrm.permissions import Capability as C
 
+        # A customer's open plans and agreements follow it to its new owner.
         owner_changed.connect(services.follow_customer, dispatch_uid="contracts.follow_customer")
+        navigation.register(
+            "contracts:list", _("Plans & agreements"), needs=[C.READ_SALES], order=40
+        )
+        panels.register(
+            "customer_detail",
+            name="contracts",
+            template="contracts/_customer_panel.html",
+            context=views.customer_panel,
+            order=20,
+        )

@@ -26,8 +26,8 @@ def agreement_list(user, *, state: str = "") -> QuerySet[Agreement]:
 def for_customer(user, customer) -> dict:
     """The customer's plans and agreements that `user` may open (for the customer file)."""
     return {
-        "plans": plan_list(user).filter(customer=customer)[:20],
-        "agreements": agreement_list(user).filter(customer=customer)[:20],
+        "plans": list(plan_list(user).filter(customer=customer)[:20]),
+        "agreements": list(agreement_list(user).filter(customer=customer)[:20]),
     }
 
 

@@ -32,6 +32,15 @@ SELLERS = (Role.SALESPERSON, Role.MANAGER)
 PAGE_SIZE = 50
 
 
+def customer_panel(request, customer) -> dict:
+    """The customer file's "Plans and agreements" panel (salescrm.panels)."""
+    return {
+        "customer": customer,
+        "can_draft": customer.owner_id == request.user.pk,
+        **selectors.for_customer(request.user, customer),
+    }
+
+
 @require_GET
 @role_required(*READERS)
 def overview(request):

@@ -47,10 +47,6 @@ def customer_detail(customer: Customer) -> dict:
         ),
         "thread": customer.thread.select_related("author"),
         "claims": customer.claims.select_related("claimant", "decided_by"),
-        "contact_records": customer.contact_records.select_related("author")[:20],
-        "visit_slips": customer.visit_slips.select_related("salesperson").order_by(
-            "-planned_departure"
-        )[:20],
         "history": customer.history.select_related("history_user").order_by("-history_date")[:50],
     }
 

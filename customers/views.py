@@ -12,7 +12,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from contracts import selectors as contract_selectors
 from customers import access, selectors, services
 from customers.filters import CustomerFilter
 from customers.forms import (
@@ -31,12 +30,13 @@ from customers.forms import (
 )
 from customers.models import Contact, Customer
 from customers.resources import CustomerExportResource
+from salescrm import panels
 from salescrm.errors import DomainError
-from salescrm.roles import Role, role_required
+from salescrm.permissions import Capability as C
+from salescrm.permissions import can, capability_required
 from salescrm.selectors import salespeople
 from salescrm.web import attempt
 
-CUSTOMER_ROLES = (Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR)
 PAGE_SIZES = (25, 50, 100, 200)
 CLAIM_SALT = "customers.claim"
 CLAIM_MAX_AGE = 7 * 24 * 3600
@@ -64,7 +64,7 @@ EXPORT_FORMATS = {
 
 
 @require_GET
-@role_required(*CUSTOMER_ROLES)
+@capability_required(C.READ_SALES)
 def customer_export(request):
     """The visible list, with the same filters, as CSV (UTF-8 with BOM for Excel) or XLSX."""
     file_format = request.GET.get("format", "csv")
@@ -82,7 +82,7 @@ def customer_export(request):
 
 
 @require_GET
-@role_required(*CUSTOMER_ROLES)
+@capability_required(C.READ_SALES)
 def customer_list(request):
     customer_filter = filtered_customers(request)
     page = Paginator(customer_filter.qs, _page_size(request)).get_page(request.GET.get("page"))
@@ -106,7 +106,7 @@ def claim_token(customer, user) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.SALESPERSON, Role.MANAGER)
+@capability_required(C.RECORD_CUSTOMERS)
 def customer_create(request):
     form = QuickCaptureForm(request.POST or None)
     duplicate = None
@@ -115,7 +115,7 @@ def customer_create(request):
             customer = services.customer_create(
                 actor=request.user,
                 data=form.cleaned_data,
-                to_pool=request.user.role == Role.MANAGER and "to_pool" in request.POST,
+                to_pool=can(request.user, C.MANAGE_TEAM) and "to_pool" in request.POST,
             )
         except services.DuplicateCustomer as error:
             duplicate = error
@@ -143,7 +143,7 @@ def customer_create(request):
     claim_url = None
     if (
         duplicate is not None
-        and request.user.role == Role.SALESPERSON
+        and can(request.user, C.SELL)
         and duplicate.existing.owner_id != request.user.pk
     ):
         claim_url = _claim_url(duplicate.existing, request.user)
@@ -159,7 +159,7 @@ def _claim_url(customer, user) -> str:
 
 
 @require_GET
-@role_required(*CUSTOMER_ROLES)
+@capability_required(C.READ_SALES)
 def customer_detail(request, pk):
     customer = access.customer_for_user(request.user, pk)
     context = {
@@ -170,7 +170,8 @@ def customer_detail(request, pk):
         "class_form": ClassChangeForm(),
         "return_form": ReturnForm(),
         **selectors.customer_detail(customer),
-        **contract_selectors.for_customer(request.user, customer),
+        # Contacts, visits, plans and agreements: drawn by the apps that own them.
+        "panels": panels.for_slot("customer_detail", request, customer),
     }
     if context["manages"]:
         members = salespeople(team=request.user.team)
@@ -180,7 +181,7 @@ def customer_detail(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.SALESPERSON, Role.MANAGER)
+@capability_required(C.SELL, C.MANAGE_TEAM)
 def customer_edit(request, pk):
     customer = access.customer_for_user(request.user, pk, write=True)
     form = CustomerFileForm(request.POST or None, instance=customer)
@@ -198,7 +199,7 @@ def customer_edit(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.SALESPERSON, Role.MANAGER)
+@capability_required(C.SELL, C.MANAGE_TEAM)
 def contact_edit(request, pk, contact_pk=None):
     customer = access.customer_for_user(request.user, pk, write=True)
     contact = get_object_or_404(Contact, pk=contact_pk, customer=customer) if contact_pk else None
@@ -224,7 +225,7 @@ def contact_edit(request, pk, contact_pk=None):
 
 
 @require_POST
-@role_required(Role.SALESPERSON, Role.MANAGER)
+@capability_required(C.SELL, C.MANAGE_TEAM)
 def contact_delete(request, pk, contact_pk):
     customer = access.customer_for_user(request.user, pk, write=True)
     contact = get_object_or_404(Contact, pk=contact_pk, customer=customer)
@@ -234,7 +235,7 @@ def contact_delete(request, pk, contact_pk):
 
 
 @require_POST
-@role_required(Role.SALESPERSON, Role.MANAGER)
+@capability_required(C.SELL, C.MANAGE_TEAM)
 def customer_change_class(request, pk):
     customer = access.customer_for_user(request.user, pk, write=True)
     form = ClassChangeForm(request.POST)
@@ -253,7 +254,7 @@ def customer_change_class(request, pk):
 
 
 @require_POST
-@role_required(Role.SALESPERSON, Role.MANAGER)
+@capability_required(C.SELL, C.MANAGE_TEAM)
 def note_add(request, pk):
     customer = access.customer_for_user(request.user, pk)
     form = NoteForm(request.POST)
@@ -272,7 +273,7 @@ def note_add(request, pk):
 
 
 @require_POST
-@role_required(Role.MANAGER)
+@capability_required(C.MANAGE_TEAM)
 def escalation_close(request, pk):
     customer = access.customer_for_user(request.user, pk, write=True)
     attempt(request, _("Escalation closed."), services.escalation_close, customer=customer)
@@ -280,7 +281,7 @@ def escalation_close(request, pk):
 
 
 @require_POST
-@role_required(Role.MANAGER)
+@capability_required(C.MANAGE_TEAM)
 def customer_reassign(request, pk):
     customer = access.customer_for_user(request.user, pk, write=True)
     form = ReassignForm(request.POST, team_members=salespeople(team=request.user.team))
@@ -301,7 +302,7 @@ def customer_reassign(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.SALESPERSON)
+@capability_required(C.SELL)
 def claim_create(request, token):
     """File a claim on the customer a refusal named; the signed token is the only way in."""
     try:
@@ -326,7 +327,7 @@ def claim_create(request, token):
 
 
 @require_GET
-@role_required(Role.SALESPERSON)
+@capability_required(C.SELL)
 def my_claims(request):
     return render(
         request, "customers/claim_mine.html", {"claims": selectors.claims_by(request.user)}
@@ -334,7 +335,7 @@ def my_claims(request):
 
 
 @require_GET
-@role_required(Role.MANAGER)
+@capability_required(C.MANAGE_TEAM)
 def claim_queue(request):
     return render(
         request,
@@ -344,7 +345,7 @@ def claim_queue(request):
 
 
 @require_POST
-@role_required(Role.MANAGER)
+@capability_required(C.MANAGE_TEAM)
 def claim_decide(request, claim_pk):
     claim = get_object_or_404(selectors.claims_for_decision(request.user), pk=claim_pk)
     form = ClaimDecisionForm(request.POST)
@@ -374,7 +375,7 @@ def _week_of(value) -> date:
 
 
 @require_GET
-@role_required(Role.MANAGER)
+@capability_required(C.MANAGE_TEAM)
 def check_queue(request):
     week_of = _week_of(request.GET.get("week"))
     monday, sunday = selectors.week_bounds(week_of)
@@ -393,7 +394,7 @@ def check_queue(request):
 
 
 @require_POST
-@role_required(Role.MANAGER)
+@capability_required(C.MANAGE_TEAM)
 def check_mark(request):
     if not request.user.team_id:
         raise Http404
@@ -413,7 +414,7 @@ def check_mark(request):
 
 
 @require_POST
-@role_required(Role.MANAGER)
+@capability_required(C.MANAGE_TEAM)
 def file_return(request, pk):
     customer = access.customer_for_user(request.user, pk, write=True)
     form = ReturnForm(request.POST)
@@ -436,7 +437,7 @@ def file_return(request, pk):
 
 
 @require_POST
-@role_required(Role.SALESPERSON)
+@capability_required(C.SELL)
 def file_resubmit(request, pk):
     customer = access.customer_for_user(request.user, pk, write=True)
     attempt(
@@ -452,7 +453,7 @@ def file_resubmit(request, pk):
 
 
 @require_GET
-@role_required(Role.MANAGER)
+@capability_required(C.MANAGE_TEAM)
 def reassignment_queue(request):
     """Missed first contacts: reassign each (the balanced proposal pre-selected) or extend once."""
     people = list(salespeople(team=request.user.team)) if request.user.team_id else []
@@ -466,7 +467,7 @@ def reassignment_queue(request):
 
 
 @require_POST
-@role_required(Role.MANAGER)
+@capability_required(C.MANAGE_TEAM)
 def queue_reassign(request, pk):
     customer = access.customer_for_user(request.user, pk, write=True)
     form = ReassignForm(request.POST, team_members=salespeople(team=request.user.team))
@@ -487,7 +488,7 @@ def queue_reassign(request, pk):
 
 
 @require_POST
-@role_required(Role.MANAGER)
+@capability_required(C.MANAGE_TEAM)
 def queue_extend(request, pk):
     customer = access.customer_for_user(request.user, pk, write=True)
     form = ExtensionForm(request.POST)
@@ -509,10 +510,10 @@ def queue_extend(request, pk):
 
 
 @require_GET
-@role_required(*CUSTOMER_ROLES)
+@capability_required(C.READ_SALES)
 def pool(request):
     page = Paginator(selectors.pool(), _page_size(request)).get_page(request.GET.get("page"))
-    context = {"page": page, "can_assign": request.user.role == Role.MANAGER}
+    context = {"page": page, "can_assign": can(request.user, C.MANAGE_TEAM)}
     if context["can_assign"]:
         now = timezone.now()
         context["loads"] = selectors.team_loads(request.user.team, now=now)
@@ -522,7 +523,7 @@ def pool(request):
 
 
 @require_POST
-@role_required(Role.MANAGER)
+@capability_required(C.MANAGE_TEAM)
 def pool_assign(request):
     form = AssignForm(
         request.POST,
@@ -553,6 +554,6 @@ def pool_assign(request):
 
 
 @require_GET
-@role_required(Role.MANAGER, Role.DIRECTOR)
+@capability_required(C.OVERSEE)
 def board(request):
     return render(request, "customers/board.html", selectors.board(request.user))

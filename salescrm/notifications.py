@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from salescrm import mail
@@ -70,6 +71,11 @@ MESSAGES = {
         "Change %(change)s on agreement %(number)s is beyond the free allowance: fee %(fee)s."
     ),
 }
+
+
+def when(moment) -> str:
+    """A moment as a notification parameter, in the company's time zone."""
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 def message(notification: Notification) -> str:

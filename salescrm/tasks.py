@@ -2,7 +2,7 @@ import smtplib
 
 from celery import shared_task
 
-from salescrm import deadlines, notifications, services
+from salescrm import jobs, notifications, services
 
 
 @shared_task
@@ -13,9 +13,9 @@ def heartbeat() -> dict:
 
 @shared_task
 def run_deadline_job(name: str) -> dict:
-    """One deadline job at the current moment (scheduled by beat, see salescrm.schedule)."""
-
-    return deadlines.run_job(name)
+    """One registered deadline job at the current moment (scheduled by beat, see
+    salescrm.schedule; the apps register their jobs, see salescrm.jobs)."""
+    return jobs.run_job(name)
 
 
 @shared_task(

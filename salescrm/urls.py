@@ -6,7 +6,7 @@ from salescrm import views
 from salescrm.forms import PasswordResetForm
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("dashboards.urls")),
     path("language/", views.language_switch, name="language_switch"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_mark_read, name="inbox_mark_read"),

@@ -109,6 +109,17 @@ def local_midnight(day: date, *, tz: tzinfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=tz)
 
 
+def day_range(day: date, *, tz: tzinfo) -> tuple[datetime, datetime]:
+    """[start, end) of `day` in `tz`: the moments that belong to that day."""
+    return local_midnight(day, tz=tz), local_midnight(day + timedelta(days=1), tz=tz)
+
+
+def week_range(day: date, *, tz: tzinfo) -> tuple[datetime, datetime]:
+    """[start, end) of the Monday-to-Sunday week of `day` in `tz`."""
+    monday = monday_of(day)
+    return local_midnight(monday, tz=tz), local_midnight(monday + timedelta(days=7), tz=tz)
+
+
 def china_calendar(
     years: Iterable[int], overrides: Mapping[date, bool] | None = None
 ) -> WorkCalendar:

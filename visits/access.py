@@ -6,20 +6,20 @@
 - Front desk: today's slips only (departure and return), nothing else.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from salescrm.roles import Role
-from salescrm.workdays import local_midnight
+from salescrm import people
+from salescrm.permissions import Capability, can
+from salescrm.workdays import day_range
 from visits.models import SlipState, VisitLog, VisitSlip
 
 
 def today_bounds(now=None) -> tuple[datetime, datetime]:
-    start = local_midnight(timezone.localdate(now), tz=timezone.get_current_timezone())
-    return start, start + timedelta(days=1)
+    return day_range(timezone.localdate(now), tz=timezone.get_current_timezone())
 
 
 def todays_slips(now=None) -> QuerySet[VisitSlip]:
@@ -39,15 +39,14 @@ def todays_slips(now=None) -> QuerySet[VisitSlip]:
 
 def slips_for(user) -> QuerySet[VisitSlip]:
     qs = VisitSlip.objects.all()
-    if not user.is_authenticated or not user.is_active:
-        return qs.none()
-    if user.role == Role.DIRECTOR:
+    if can(user, Capability.SEE_COMPANY):
         return qs
-    if user.role == Role.MANAGER and user.team_id:
-        return qs.filter(salesperson__team_id=user.team_id)
-    if user.role == Role.SALESPERSON:
+    team_id = people.managed_team_id(user)
+    if team_id is not None:
+        return qs.filter(salesperson__team_id=team_id)
+    if can(user, Capability.SELL):
         return qs.filter(salesperson=user)
-    if user.role == Role.FRONT_DESK:
+    if can(user, Capability.RUN_DESK):
         return todays_slips()
     return qs.none()
 

@@ -5,3 +5,22 @@ from django.utils.translation import gettext_lazy as _
 class VisitsConfig(AppConfig):
     name = "visits"
     verbose_name = _("Visits")
+
+    def ready(self):
+        from salescrm import navigation, panels
+        from salescrm.jobs import register_job
+        from salescrm.permissions import Capability as C
+        from visits import jobs, views
+
+        register_job("visit_log", jobs.visit_log)
+        register_job("visit_return", jobs.visit_return)
+
+        navigation.register("visits:list", _("Visits"), needs=[C.READ_SALES], order=30)
+        navigation.register("visits:desk", _("Today's visits"), needs=[C.RUN_DESK], order=50)
+        panels.register(
+            "customer_detail",
+            name="visits",
+            template="visits/_customer_panel.html",
+            context=views.customer_panel,
+            order=10,
+        )

@@ -1,115 +1,64 @@
 """The visit deadline jobs (rules 2.4.1 and 2.4.5), run by Celery beat.
 
-Same pattern as customers.jobs: due rows by an indexed column, claimed with
-SKIP LOCKED, changed in bulk with history, people told in bulk, counts returned.
+Each selects the due rows by an indexed column and marks them through
+salescrm.jobs.flag_due (claimed with SKIP LOCKED, one UPDATE per batch, history
+kept, people told in bulk); running one twice changes nothing more.
 """
 
-from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
-from simple_history.utils import bulk_update_with_history
 
-from salescrm import notifications
+from salescrm import notifications, people
+from salescrm.jobs import flag_due
 from visits.models import SlipState, VisitLog, VisitSlip
 
-BATCH = 2000
 
-
-def _when(moment) -> str:
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-
-
-def _claim(queryset, *related):
-    return list(
-        queryset.select_for_update(skip_locked=True, of=("self",))
-        .select_related(*related)
-        .order_by("pk")[:BATCH]
-    )
-
-
-def _manager(person):
-    return person.team.manager if person.team_id and person.team else None
+def _tell_owner_and_manager(rows, *, kind, owner, due, url):
+    """Notifications for each row's salesperson and their manager (managers in one query)."""
+    managers = people.managers_of(owner(row) for row in rows)
+    for row in rows:
+        person = owner(row)
+        params = {
+            "customer": row.customer.name,
+            "owner": str(person),
+            "due": notifications.when(due(row)),
+        }
+        for recipient in {person, managers.get(person.team_id)} - {None}:
+            yield (recipient, kind, params, url(row))
 
 
 def visit_log(*, now) -> dict:
     """Logs still unwritten past their due time become overdue; author and manager told."""
-    marked = 0
-    while True:
-        with transaction.atomic():
-            due = _claim(
-                VisitLog.objects.filter(
-                    written_at__isnull=True, due_at__lt=now, overdue_marked_at__isnull=True
-                ),
-                "customer",
-                "slip",
-                "author__team__manager",
-            )
-            if not due:
-                break
-            for log in due:
-                log.overdue_marked_at = now
-            bulk_update_with_history(
-                due,
-                VisitLog,
-                ["overdue_marked_at"],
-                batch_size=1000,
-                default_change_reason="log overdue",
-            )
-            notifications.notify_many(
-                (
-                    person,
-                    "log_overdue",
-                    {
-                        "customer": log.customer.name,
-                        "owner": str(log.author),
-                        "due": _when(log.due_at),
-                    },
-                    reverse("visits:detail", kwargs={"pk": log.slip_id}),
-                )
-                for log in due
-                for person in {log.author, _manager(log.author)}
-            )
-            marked += len(due)
+    marked = flag_due(
+        VisitLog.objects.overdue(now).filter(overdue_marked_at__isnull=True),
+        changes={"overdue_marked_at": now},
+        reason="log overdue",
+        related=("customer", "author"),
+        tell=lambda logs: _tell_owner_and_manager(
+            logs,
+            kind="log_overdue",
+            owner=lambda log: log.author,
+            due=lambda log: log.due_at,
+            url=lambda log: reverse("visits:detail", kwargs={"pk": log.slip_id}),
+        ),
+    )
     return {"visit logs marked overdue": marked}
 
 
 def visit_return(*, now) -> dict:
     """Departed slips past their expected return / end of the working day: manager alerted."""
-    flagged = 0
-    while True:
-        with transaction.atomic():
-            due = _claim(
-                VisitSlip.objects.filter(
-                    state=SlipState.DEPARTED, overdue_at__lte=now, overdue_flagged_at__isnull=True
-                ),
-                "customer",
-                "salesperson__team__manager",
-            )
-            if not due:
-                break
-            for slip in due:
-                slip.overdue_flagged_at = now
-            bulk_update_with_history(
-                due,
-                VisitSlip,
-                ["overdue_flagged_at"],
-                batch_size=1000,
-                default_change_reason="late return",
-            )
-            notifications.notify_many(
-                (
-                    person,
-                    "slip_overdue",
-                    {
-                        "customer": slip.customer.name,
-                        "owner": str(slip.salesperson),
-                        "due": _when(slip.overdue_at),
-                    },
-                    reverse("visits:detail", kwargs={"pk": slip.pk}),
-                )
-                for slip in due
-                for person in {_manager(slip.salesperson), slip.salesperson}
-            )
-            flagged += len(due)
+    flagged = flag_due(
+        VisitSlip.objects.filter(
+            state=SlipState.DEPARTED, overdue_at__lte=now, overdue_flagged_at__isnull=True
+        ),
+        changes={"overdue_flagged_at": now},
+        reason="late return",
+        related=("customer", "salesperson"),
+        tell=lambda slips: _tell_owner_and_manager(
+            slips,
+            kind="slip_overdue",
+            owner=lambda slip: slip.salesperson,
+            due=lambda slip: slip.overdue_at,
+            url=lambda slip: reverse("visits:detail", kwargs={"pk": slip.pk}),
+        ),
+    )
     return {"late returns flagged": flagged}

@@ -134,6 +134,12 @@ class VisitSlip(models.Model):
         return f"{self.customer} · {self.planned_departure:%Y-%m-%d}"
 
 
+class VisitLogQuerySet(models.QuerySet):
+    def overdue(self, now):
+        """Logs still unwritten past their due time: the one definition of a late log."""
+        return self.filter(written_at__isnull=True, due_at__lt=now)
+
+
 class VisitLog(models.Model):
     """The work log (日志) of a completed visit, due within 2 working days of it (rule 2.4.5)."""
 
@@ -163,6 +169,8 @@ class VisitLog(models.Model):
         _("suggested class"), max_length=20, choices=PipelineClass.choices, blank=True
     )
     history = HistoricalRecords()
+
+    objects = VisitLogQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("visit log")

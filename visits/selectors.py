@@ -1,21 +1,17 @@
 """Reads of contacts, slips and logs, scoped by visits.access, joins declared."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from salescrm import people
 from salescrm.models import User
-from salescrm.selectors import salespeople
-from salescrm.workdays import local_midnight, monday_of
+from salescrm.workdays import week_range
 from visits import access
 from visits.models import ContactRecord, SlipState, VisitLog, VisitSlip
 
 SLIP_JOINS = ("customer", "salesperson", "decided_by")
-
-
-def week_start(day: date) -> datetime:
-    return local_midnight(monday_of(day), tz=timezone.get_current_timezone())
 
 
 def slip_list(user) -> QuerySet[VisitSlip]:
@@ -24,10 +20,11 @@ def slip_list(user) -> QuerySet[VisitSlip]:
 
 def approval_queue(manager: User) -> QuerySet[VisitSlip]:
     """Slips waiting for this manager, oldest first, with the customer and the pre-visit report."""
-    if not manager.team_id:  # team_id=None would match everyone without a team
+    team_id = people.managed_team_id(manager)
+    if team_id is None:
         return VisitSlip.objects.none()
     return (
-        VisitSlip.objects.filter(salesperson__team_id=manager.team_id, state=SlipState.SUBMITTED)
+        VisitSlip.objects.filter(salesperson__team_id=team_id, state=SlipState.SUBMITTED)
         .select_related(*SLIP_JOINS)
         .order_by("submitted_at", "pk")
     )
@@ -35,11 +32,12 @@ def approval_queue(manager: User) -> QuerySet[VisitSlip]:
 
 def late_returns(manager: User, *, now: datetime) -> QuerySet[VisitSlip]:
     """The team's slips still out past the moment they became overdue."""
-    if not manager.team_id:
+    team_id = people.managed_team_id(manager)
+    if team_id is None:
         return VisitSlip.objects.none()
     return (
         VisitSlip.objects.filter(
-            salesperson__team_id=manager.team_id, state=SlipState.DEPARTED, overdue_at__lt=now
+            salesperson__team_id=team_id, state=SlipState.DEPARTED, overdue_at__lt=now
         )
         .select_related(*SLIP_JOINS)
         .order_by("overdue_at")
@@ -57,13 +55,20 @@ def desk_slips(*, now: datetime) -> QuerySet[VisitSlip]:
 
 
 def contact_records(customer) -> QuerySet[ContactRecord]:
-    return customer.contact_records.select_related("author")
+    return ContactRecord.objects.filter(customer=customer).select_related("author")
+
+
+def customer_slips(customer) -> QuerySet[VisitSlip]:
+    return (
+        VisitSlip.objects.filter(customer=customer)
+        .select_related("salesperson")
+        .order_by("-planned_departure")
+    )
 
 
 def week_counts(people, *, day: date) -> dict[int, dict]:
     """Per person: visits planned (approved or later, not cancelled) and done this week."""
-    start = week_start(day)
-    end = start + timedelta(days=7)
+    start, end = week_range(day, tz=timezone.get_current_timezone())
     rows = (
         VisitSlip.objects.filter(
             salesperson__in=people, planned_departure__gte=start, planned_departure__lt=end
@@ -106,14 +111,15 @@ def my_week(user: User, *, now: datetime) -> dict:
 
 
 def team_week(manager: User, *, now: datetime) -> list[dict]:
-    if not manager.team_id:  # salespeople(team=None) would be every salesperson
+    team_id = people.managed_team_id(manager)
+    if team_id is None:
         return []
-    people = list(salespeople(team=manager.team))
+    members = list(people.salespeople(team=team_id))
     start, end = access.today_bounds(now)
-    counts = week_counts(people, day=timezone.localdate(now))
+    counts = week_counts(members, day=timezone.localdate(now))
     today = dict(
         VisitSlip.objects.filter(
-            salesperson__in=people,
+            salesperson__in=members,
             planned_departure__gte=start,
             planned_departure__lt=end,
             state__in=[SlipState.APPROVED, SlipState.DEPARTED, SlipState.RETURNED],
@@ -128,5 +134,5 @@ def team_week(manager: User, *, now: datetime) -> list[dict]:
             "planned": counts.get(person.pk, {}).get("planned", 0),
             "done": counts.get(person.pk, {}).get("done", 0),
         }
-        for person in people
+        for person in members
     ]

@@ -1,8 +1,8 @@
 """Every change to contact records, visit slips and visit logs goes through these functions.
 
-A slip moves only along TRANSITIONS: each move locks the slip, checks the table
-and the actor, saves with update_fields (history kept by simple-history) and
-then tells the people concerned.
+A slip moves only along TRANSITIONS (a salescrm.transitions table): each move locks the
+slip, checks the table and the actor's capacity, saves with update_fields (history kept
+by simple-history) and then tells the people concerned.
 """
 
 from __future__ import annotations
@@ -16,43 +16,45 @@ from django.utils.translation import gettext_lazy as _
 
 from customers import services as customer_services
 from customers.models import Customer
-from salescrm import notifications, selectors
+from salescrm import notifications, people, selectors
 from salescrm.errors import DomainError
 from salescrm.models import User
-from salescrm.roles import Role
+from salescrm.permissions import Capability, can
+from salescrm.transitions import Capacity, Transitions
 from visits.models import ContactRecord, SlipState, VisitLog, VisitSlip
 
-S = SlipState
+OWNER, MANAGER, FRONT_DESK = Capacity.OWNER, Capacity.MANAGER, Capacity.FRONT_DESK
 
-# (from, to) -> who may make the move: "owner" (the slip's salesperson), "manager" (of the
-# salesperson's team), "front_desk".
-TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
-    (S.DRAFT, S.SUBMITTED): frozenset({"owner"}),
-    (S.SUBMITTED, S.APPROVED): frozenset({"manager"}),
-    (S.SUBMITTED, S.DRAFT): frozenset({"manager"}),  # rejected, with a reason
-    (S.APPROVED, S.DEPARTED): frozenset({"front_desk"}),
-    (S.DEPARTED, S.RETURNED): frozenset({"front_desk", "owner"}),
-    (S.DRAFT, S.CANCELLED): frozenset({"owner", "manager"}),
-    (S.SUBMITTED, S.CANCELLED): frozenset({"owner", "manager"}),
-    (S.APPROVED, S.CANCELLED): frozenset({"owner", "manager"}),
-}
+TRANSITIONS = Transitions(
+    noun=_("slip"),
+    table={
+        (SlipState.DRAFT, SlipState.SUBMITTED): frozenset({OWNER}),
+        (SlipState.SUBMITTED, SlipState.APPROVED): frozenset({MANAGER}),
+        (SlipState.SUBMITTED, SlipState.DRAFT): frozenset({MANAGER}),  # rejected, with a reason
+        (SlipState.APPROVED, SlipState.DEPARTED): frozenset({FRONT_DESK}),
+        (SlipState.DEPARTED, SlipState.RETURNED): frozenset({FRONT_DESK, OWNER}),
+        (SlipState.DRAFT, SlipState.CANCELLED): frozenset({OWNER, MANAGER}),
+        (SlipState.SUBMITTED, SlipState.CANCELLED): frozenset({OWNER, MANAGER}),
+        (SlipState.APPROVED, SlipState.CANCELLED): frozenset({OWNER, MANAGER}),
+    },
+)
 
 
-def _roles_of(actor: User, slip: VisitSlip) -> set[str]:
-    roles = set()
+def _capacities(actor: User, slip: VisitSlip) -> set[Capacity]:
+    capacities = set()
     if actor.pk == slip.salesperson_id:
-        roles.add("owner")
-    if actor.role == Role.MANAGER and actor.team_id and actor.team_id == slip.salesperson.team_id:
-        roles.add("manager")
-    if actor.role == Role.FRONT_DESK:
-        roles.add("front_desk")
-    return roles
+        capacities.add(OWNER)
+    if people.manages(actor, slip.salesperson):
+        capacities.add(MANAGER)
+    if can(actor, Capability.RUN_DESK):
+        capacities.add(FRONT_DESK)
+    return capacities
 
 
 def _lock(slip: VisitSlip) -> VisitSlip:
     return (
         VisitSlip.objects.select_for_update(of=("self",))
-        .select_related("salesperson__team__manager", "customer")
+        .select_related("salesperson", "customer")
         .get(pk=slip.pk)
     )
 
@@ -60,21 +62,8 @@ def _lock(slip: VisitSlip) -> VisitSlip:
 def _move(slip: VisitSlip, actor: User, to_state: str) -> VisitSlip:
     """Lock the slip and check the move against TRANSITIONS; the caller saves."""
     locked = _lock(slip)
-    allowed = TRANSITIONS.get((locked.state, to_state))
-    if allowed is None:
-        raise DomainError(
-            _("That is not possible now: the slip is “%(state)s”."),
-            state=SlipState(locked.state).label,
-        )
-    if not allowed & _roles_of(actor, locked):
-        raise DomainError(_("You may not make this change to the slip."))
-    locked.state = to_state
+    TRANSITIONS.move(locked, to_state, _capacities(actor, locked))
     return locked
-
-
-def _manager_of(slip: VisitSlip) -> User | None:
-    team = slip.salesperson.team
-    return team.manager if team else None
 
 
 def _url(slip: VisitSlip) -> str:
@@ -164,7 +153,7 @@ def slip_create(
 ) -> VisitSlip:
     """A draft visit slip for one of the salesperson's own customers."""
     now = now or timezone.now()
-    if actor.role != Role.SALESPERSON or customer.owner_id != actor.pk:
+    if not can(actor, Capability.SELL) or customer.owner_id != actor.pk:
         raise DomainError(_("Only the customer's owner plans a visit."))
     if not (data.get("plan") or "").strip():
         raise DomainError(_("Write the visit plan and its objectives."))
@@ -213,7 +202,7 @@ def slip_submit(*, slip: VisitSlip, actor: User, now=None) -> VisitSlip:
         locked.submitted_at = now
         locked.rejection_reason = ""
         locked.save(update_fields=["state", "is_revisit", "submitted_at", "rejection_reason"])
-    _notify(locked, "slip_submitted", [_manager_of(locked)], actor)
+    _notify(locked, "slip_submitted", [people.manager_of(locked.salesperson)], actor)
     return locked
 
 
@@ -316,7 +305,7 @@ def slip_late_notice(
             ]
         )
     notifications.notify(
-        recipients=[_manager_of(locked)],
+        recipients=[people.manager_of(locked.salesperson)],
         kind="slip_late",
         actor=actor,
         params={
@@ -394,7 +383,6 @@ def apply_suggested_class(*, log: VisitLog, actor: User, now=None) -> None:
     )
 
 
-def allowed_moves(slip: VisitSlip, user: User) -> set[str]:
+def slip_moves(slip: VisitSlip, user: User) -> set[str]:
     """The states `user` may move `slip` to now (for showing the right buttons)."""
-    roles = _roles_of(user, slip)
-    return {to for (frm, to), who in TRANSITIONS.items() if frm == slip.state and who & roles}
+    return TRANSITIONS.moves(slip.state, _capacities(user, slip))

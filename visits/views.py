@@ -10,18 +10,30 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from customers import access as customer_access
 from salescrm.errors import DomainError
-from salescrm.roles import Role, role_required
+from salescrm.permissions import Capability as C
+from salescrm.permissions import can, capability_required
 from salescrm.web import attempt
 from visits import access, selectors, services
 from visits.forms import ContactRecordForm, LateNoticeForm, ReasonForm, SlipForm, VisitLogForm
 from visits.models import ContactRecord, SlipState, VisitLog
 
-SLIP_ROLES = (Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR)
 PAGE_SIZE = 50
+# Contact records and slips shown on the customer file.
+ON_CUSTOMER_FILE = 20
+
+
+def customer_panel(request, customer) -> dict:
+    """The customer file's "Contacts and visits" panel (salescrm.panels)."""
+    return {
+        "customer": customer,
+        "can_record": customer.owner_id == request.user.pk,
+        "contact_records": list(selectors.contact_records(customer)[:ON_CUSTOMER_FILE]),
+        "visit_slips": list(selectors.customer_slips(customer)[:ON_CUSTOMER_FILE]),
+    }
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.SALESPERSON)
+@capability_required(C.SELL)
 def contact_record_add(request, customer_pk):
     customer = customer_access.customer_for_user(request.user, customer_pk, write=True)
     form = ContactRecordForm(request.POST or None)
@@ -42,7 +54,7 @@ def contact_record_add(request, customer_pk):
 
 
 @require_GET
-@role_required(*SLIP_ROLES)
+@capability_required(C.READ_SALES)
 def slip_list(request):
     now = timezone.now()
     context = {
@@ -51,7 +63,7 @@ def slip_list(request):
         ),
         "now": now,
     }
-    if request.user.role == Role.MANAGER:
+    if can(request.user, C.MANAGE_TEAM):
         context["queue"] = selectors.approval_queue(request.user)
         context["late"] = selectors.late_returns(request.user, now=now)
         context["team_week"] = selectors.team_week(request.user, now=now)
@@ -59,7 +71,7 @@ def slip_list(request):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.SALESPERSON)
+@capability_required(C.SELL)
 def slip_create(request, customer_pk):
     customer = customer_access.customer_for_user(request.user, customer_pk, write=True)
     record = None
@@ -92,7 +104,7 @@ def slip_create(request, customer_pk):
 
 
 @require_GET
-@role_required(*SLIP_ROLES, Role.FRONT_DESK)
+@capability_required(C.READ_SALES, C.RUN_DESK)
 def slip_detail(request, pk):
     slip = access.slip_for_user(request.user, pk)
     return render(
@@ -100,10 +112,10 @@ def slip_detail(request, pk):
         "visits/slip_detail.html",
         {
             "slip": slip,
-            "moves": services.allowed_moves(slip, request.user),
+            "moves": services.slip_moves(slip, request.user),
             # The front desk sees times and buttons, not what was said at the customer's.
             "log": None
-            if request.user.role == Role.FRONT_DESK
+            if can(request.user, C.RUN_DESK)
             else VisitLog.objects.filter(slip=slip).first(),
             "reason_form": ReasonForm(),
             "late_form": LateNoticeForm(),
@@ -114,7 +126,7 @@ def slip_detail(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.SALESPERSON)
+@capability_required(C.SELL)
 def slip_edit(request, pk):
     slip = access.slip_for_user(request.user, pk)
     if slip.salesperson_id != request.user.pk or slip.state != SlipState.DRAFT:
@@ -148,19 +160,19 @@ def _act(request, pk, action, success, **kwargs):
 
 
 @require_POST
-@role_required(Role.SALESPERSON)
+@capability_required(C.SELL)
 def slip_submit(request, pk):
     return _act(request, pk, services.slip_submit, _("Sent to your manager for approval."))
 
 
 @require_POST
-@role_required(Role.MANAGER)
+@capability_required(C.MANAGE_TEAM)
 def slip_approve(request, pk):
     return _act(request, pk, services.slip_approve, _("Visit approved."))
 
 
 @require_POST
-@role_required(Role.MANAGER)
+@capability_required(C.MANAGE_TEAM)
 def slip_reject(request, pk):
     form = ReasonForm(request.POST)
     if not form.is_valid():
@@ -176,19 +188,19 @@ def slip_reject(request, pk):
 
 
 @require_POST
-@role_required(Role.FRONT_DESK)
+@capability_required(C.RUN_DESK)
 def slip_depart(request, pk):
     return _act(request, pk, services.slip_depart, _("Departure registered."))
 
 
 @require_POST
-@role_required(Role.FRONT_DESK, Role.SALESPERSON)
+@capability_required(C.RUN_DESK, C.SELL)
 def slip_return(request, pk):
     return _act(request, pk, services.slip_return, _("Return registered."))
 
 
 @require_POST
-@role_required(Role.SALESPERSON, Role.MANAGER)
+@capability_required(C.SELL, C.MANAGE_TEAM)
 def slip_cancel(request, pk):
     return _act(
         request,
@@ -200,7 +212,7 @@ def slip_cancel(request, pk):
 
 
 @require_POST
-@role_required(Role.SALESPERSON)
+@capability_required(C.SELL)
 def slip_late(request, pk):
     form = LateNoticeForm(request.POST)
     if not form.is_valid():
@@ -217,14 +229,14 @@ def slip_late(request, pk):
 
 
 @require_GET
-@role_required(Role.FRONT_DESK)
+@capability_required(C.RUN_DESK)
 def desk(request):
     now = timezone.now()
     return render(request, "visits/desk.html", {"slips": selectors.desk_slips(now=now), "now": now})
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.SALESPERSON)
+@capability_required(C.SELL)
 def log_edit(request, pk):
     log = access.log_for_user(request.user, pk)
     form = VisitLogForm(request.POST or None, instance=log)
@@ -241,7 +253,7 @@ def log_edit(request, pk):
 
 
 @require_POST
-@role_required(Role.SALESPERSON)
+@capability_required(C.SELL)
 def log_apply_class(request, pk):
     log = access.log_for_user(request.user, pk)
     try:

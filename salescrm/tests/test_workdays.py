@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 import pytest
 
-from salescrm.workdays import END_OF_DAY, WorkCalendar, china_calendar
+from salescrm.workdays import END_OF_DAY, WorkCalendar, china_calendar, day_range, week_range
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 EVENING = time(18, 0)
@@ -357,3 +357,25 @@ def test_local_midnight_is_the_start_of_the_day_in_the_zone():
     moment = local_midnight(date(2026, 2, 14), tz=ZoneInfo("Asia/Shanghai"))
 
     assert moment.isoformat() == "2026-02-14T00:00:00+08:00"
+
+
+@pytest.mark.parametrize(
+    ("day", "start", "end"),
+    [
+        (date(2026, 3, 8), date(2026, 3, 2), date(2026, 3, 9)),  # a Sunday: its Monday
+        (date(2026, 3, 2), date(2026, 3, 2), date(2026, 3, 9)),  # a Monday: itself
+        (date(2026, 12, 31), date(2026, 12, 28), date(2027, 1, 4)),  # across the new year
+    ],
+)
+def test_the_week_runs_from_monday_midnight_to_the_next_in_local_time(day, start, end):
+    assert week_range(day, tz=SHANGHAI) == (
+        datetime.combine(start, time.min, tzinfo=SHANGHAI),
+        datetime.combine(end, time.min, tzinfo=SHANGHAI),
+    )
+
+
+def test_a_day_runs_from_its_local_midnight_to_the_next():
+    assert day_range(date(2026, 2, 28), tz=SHANGHAI) == (
+        datetime(2026, 2, 28, tzinfo=SHANGHAI),
+        datetime(2026, 3, 1, tzinfo=SHANGHAI),
+    )

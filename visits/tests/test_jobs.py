@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from salescrm import jobs as job_registry
 from salescrm.models import Notification
 from salescrm.tests.threads import run_together
 from visits import jobs, services
@@ -275,20 +276,20 @@ def claims_meet(monkeypatch):
 
     So both workers hold locked rows at the same moment and then keep claiming.
     """
-    monkeypatch.setattr(jobs, "BATCH", 7)
+    monkeypatch.setattr(job_registry, "JOB_BATCH", 7)
     barrier = threading.Barrier(2, timeout=10)
-    real = jobs._claim
+    real = job_registry.claim
     seen = threading.local()
 
-    def claim_then_wait(queryset, *related):
-        rows = real(queryset, *related)
+    def claim_then_wait(queryset, **options):
+        rows = real(queryset, **options)
         worker = threading.current_thread() is not threading.main_thread()
         if worker and rows and not getattr(seen, "waited", False):
             seen.waited = True
             barrier.wait()
         return rows
 
-    monkeypatch.setattr(jobs, "_claim", claim_then_wait)
+    monkeypatch.setattr(job_registry, "claim", claim_then_wait)
 
 
 def two_workers(job, now):

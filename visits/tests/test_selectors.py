@@ -193,10 +193,6 @@ def test_any_day_of_the_week_gives_the_same_week(salesperson, day):
     assert selectors.week_counts([salesperson], day=day)[salesperson.pk]["planned"] == 1
 
 
-def test_the_week_starts_at_monday_midnight_local_time():
-    assert selectors.week_start(date(2026, 3, 8)) == at(2026, 3, 2)
-
-
 # --- who sees which slip (visits.access) -------------------------------------------------------
 
 

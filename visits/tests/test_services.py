@@ -165,15 +165,15 @@ def test_a_whole_visit_leaves_one_history_row_per_state(salesperson, manager, fr
     assert states == [S.DRAFT, S.SUBMITTED, S.APPROVED, S.DEPARTED, S.RETURNED]
 
 
-def test_allowed_moves_offers_the_buttons_each_person_may_press(
+def test_slip_moves_offers_the_buttons_each_person_may_press(
     slip_in, salesperson, manager, front_desk, teammate
 ):
     slip = slip_in(S.SUBMITTED)
 
-    assert services.allowed_moves(slip, manager) == {S.APPROVED, S.DRAFT, S.CANCELLED}
-    assert services.allowed_moves(slip, salesperson) == {S.CANCELLED}
-    assert services.allowed_moves(slip, front_desk) == set()
-    assert services.allowed_moves(slip, teammate) == set()
+    assert services.slip_moves(slip, manager) == {S.APPROVED, S.DRAFT, S.CANCELLED}
+    assert services.slip_moves(slip, salesperson) == {S.CANCELLED}
+    assert services.slip_moves(slip, front_desk) == set()
+    assert services.slip_moves(slip, teammate) == set()
 
 
 # --- creating a slip --------------------------------------------------------------------------

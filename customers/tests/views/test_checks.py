@@ -16,6 +16,7 @@ from customers.tests.views.helpers import (
     shown,
 )
 from salescrm.models import Notification
+from salescrm.roles import Role
 from salescrm.tests.factories import UserFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -367,3 +368,15 @@ def test_resubmitting_sends_anonymous_visitors_to_login(client, returned):
 
 def test_resubmitting_is_post_only(client_for, salesperson, returned):
     assert client_for(salesperson).get(resubmit_url(returned)).status_code == 405
+
+
+def test_a_manager_without_a_team_sees_no_ones_files_to_check_or_claims(
+    client_for, salesperson, db
+):
+    make_customer(salesperson)
+    client = client_for(UserFactory(username="teamless", role=Role.MANAGER, team=None))
+
+    assert client.get(reverse("customers:checks")).context["groups"] == []
+    assert list(client.get(reverse("customers:claims")).context["claims"]) == []
+    assert client.get(reverse("customers:pool")).context["loads"] == []
+    assert client.post(reverse("customers:check_mark"), {"customers": []}).status_code == 404

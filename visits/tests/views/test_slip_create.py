@@ -105,3 +105,13 @@ def test_the_slip_form_sends_anonymous_visitors_to_login(client, customer):
 @pytest.mark.parametrize("method", ["put", "delete"])
 def test_the_slip_form_refuses_other_methods(client_for, salesperson, customer, method):
     assert getattr(client_for(salesperson), method)(create_url(customer)).status_code == 405
+
+
+def test_a_contact_id_with_unusual_digits_is_ignored(client_for, salesperson):
+    customer = make_customer(salesperson)
+
+    response = client_for(salesperson).get(
+        reverse("visits:create", args=[customer.pk]) + "?contact=²"
+    )
+
+    assert response.status_code == 200

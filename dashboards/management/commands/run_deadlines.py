@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from salescrm import deadlines
+from salescrm import jobs
 
 
 class Command(BaseCommand):
@@ -32,7 +32,7 @@ class Command(BaseCommand):
             f"Deadline jobs at {timezone.localtime(moment):%Y-%m-%d %H:%M %Z}"
             + (" (dry run: nothing is changed)" if dry_run else "")
         )
-        for name in deadlines.JOBS:
-            counts = deadlines.run_job(name, now=moment, dry_run=dry_run)
+        for name in jobs.JOBS:
+            counts = jobs.run_job(name, now=moment, dry_run=dry_run)
             summary = ", ".join(f"{key}: {value}" for key, value in counts.items())
             self.stdout.write(f"  {name:<16} {summary}")

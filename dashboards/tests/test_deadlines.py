@@ -14,8 +14,9 @@ from django_celery_beat.models import PeriodicTask
 
 from customers.models import Customer
 from customers.tests.factories import make_customer
-from salescrm import deadlines, notifications
-from salescrm.management.commands.bench_deadlines import no_notification_emails
+from dashboards.management.commands.bench_deadlines import no_notification_emails
+from salescrm import jobs as job_registry
+from salescrm import notifications
 from salescrm.models import JobRun, Notification, Team, User
 from salescrm.schedule import DEADLINE_TASK, setup_schedule
 from salescrm.tasks import run_deadline_job
@@ -41,7 +42,7 @@ def overdue_file(salesperson, manager):
 
 
 def test_running_a_job_records_a_job_run_with_its_counts(overdue_file):
-    counts = deadlines.run_job("file_completion", now=AFTER_DUE)
+    counts = job_registry.run_job("file_completion", now=AFTER_DUE)
 
     assert counts == {"files marked overdue": 1}
     run = JobRun.objects.get()
@@ -55,7 +56,7 @@ def test_running_a_job_records_a_job_run_with_its_counts(overdue_file):
 
 
 def test_a_job_with_nothing_due_still_records_its_run(db):
-    counts = deadlines.run_job("visit_return", now=AFTER_DUE)
+    counts = job_registry.run_job("visit_return", now=AFTER_DUE)
 
     assert counts == {"late returns flagged": 0}
     assert JobRun.objects.get(name="visit_return").counts == counts
@@ -65,10 +66,12 @@ def test_a_failing_job_records_its_error(db, monkeypatch):
     def broken(*, now):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setitem(deadlines.JOBS, "file_completion", broken)
+    monkeypatch.setitem(
+        job_registry.JOBS, "file_completion", job_registry.Job("file_completion", broken)
+    )
 
     with pytest.raises(RuntimeError):
-        deadlines.run_job("file_completion", now=AFTER_DUE)
+        job_registry.run_job("file_completion", now=AFTER_DUE)
 
     run = JobRun.objects.get()
     assert "the database went away" in run.error
@@ -78,7 +81,7 @@ def test_a_failing_job_records_its_error(db, monkeypatch):
 def test_a_dry_run_counts_but_changes_and_records_nothing(overdue_file):
     history_before = overdue_file.history.count()
 
-    counts = deadlines.run_job("file_completion", now=AFTER_DUE, dry_run=True)
+    counts = job_registry.run_job("file_completion", now=AFTER_DUE, dry_run=True)
 
     assert counts == {"files marked overdue": 1}
     overdue_file.refresh_from_db()
@@ -87,7 +90,7 @@ def test_a_dry_run_counts_but_changes_and_records_nothing(overdue_file):
     assert not Notification.objects.filter(kind="file_overdue").exists()
     assert not JobRun.objects.exists()
     # The real run afterwards still finds the file.
-    assert deadlines.run_job("file_completion", now=AFTER_DUE) == {"files marked overdue": 1}
+    assert job_registry.run_job("file_completion", now=AFTER_DUE) == {"files marked overdue": 1}
 
 
 # --- the run_deadlines command ---------------------------------------------------------------
@@ -104,14 +107,14 @@ def test_the_command_runs_every_job_and_prints_one_line_each_with_its_counts(ove
 
     assert lines[0] == "Deadline jobs at 2026-03-10 09:00 CST"
     jobs = [line.split()[0] for line in lines[1:]]
-    assert jobs == list(deadlines.JOBS)
+    assert jobs == list(job_registry.JOBS)
     assert "file_completion" in lines[1]
     assert lines[1].endswith("files marked overdue: 1")
     assert lines[2].endswith("first-contact reminders: 0, first contacts missed: 0")
     assert lines[3].endswith("customers reassigned: 0, left for the manager: 0")
     assert lines[4].endswith("visit logs marked overdue: 0")
     assert lines[5].endswith("late returns flagged: 0")
-    assert JobRun.objects.count() == len(deadlines.JOBS)
+    assert JobRun.objects.count() == len(job_registry.JOBS)
     overdue_file.refresh_from_db()
     assert overdue_file.completion_overdue_at == AFTER_DUE
 
@@ -189,7 +192,7 @@ def test_the_schedule_runs_every_deadline_job_through_the_one_task(db):
     tasks = PeriodicTask.objects.filter(task=DEADLINE_TASK).select_related("crontab")
     by_job = {json.loads(task.args)[0]: task for task in tasks}
     assert DEADLINE_TASK == "salescrm.tasks.run_deadline_job"
-    assert set(by_job) == set(deadlines.JOBS)
+    assert set(by_job) == set(job_registry.JOBS)
     for name, task in by_job.items():
         assert json.loads(task.args) == [name]
         assert task.interval is None

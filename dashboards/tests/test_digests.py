@@ -14,7 +14,8 @@ from contracts import services as contract_services
 from contracts.tests.factories import approved_agreement, line, make_product, submitted_agreement
 from customers.models import Assignment, Customer, PipelineClass
 from customers.tests.factories import make_customer
-from salescrm import deadlines, digests
+from dashboards import digests
+from salescrm import jobs as job_registry
 from salescrm.models import DigestSent, JobRun
 from salescrm.roles import Role
 from salescrm.tests.factories import UserFactory
@@ -286,11 +287,11 @@ def test_people_without_an_address_or_inactive_get_nothing(manager):
 
 
 def test_run_job_records_the_run_and_a_dry_run_sends_nothing(salesperson, manager):
-    assert deadlines.run_job("weekly_digests", now=MONDAY, dry_run=True)["manager digests"] == 1
+    assert job_registry.run_job("weekly_digests", now=MONDAY, dry_run=True)["manager digests"] == 1
     assert django_mail.outbox == []
     assert not DigestSent.objects.exists()
 
-    counts = deadlines.run_job("weekly_digests", now=MONDAY)
+    counts = job_registry.run_job("weekly_digests", now=MONDAY)
 
     run = JobRun.objects.get(name="weekly_digests")
     assert (
@@ -304,5 +305,5 @@ def test_run_job_records_the_run_and_a_dry_run_sends_nothing(salesperson, manage
     )
     assert run.error == ""
     assert len(django_mail.outbox) == 2
-    deadlines.run_job("daily_brief", now=at(2026, 3, 10, 8, 30))
+    job_registry.run_job("daily_brief", now=at(2026, 3, 10, 8, 30))
     assert JobRun.objects.get(name="daily_brief").counts == {"briefs sent": 1}
