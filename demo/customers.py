@@ -30,8 +30,8 @@ from customers.models import (
     PipelineClass,
     SourceChannel,
 )
+from demo.people import PEOPLE
 from salescrm import selectors
-from salescrm.demo import PEOPLE
 from salescrm.errors import DomainError
 from salescrm.history import acting_as
 from salescrm.models import User
@@ -102,7 +102,7 @@ _SOUTH = (
     )),
     _City("珠海", "Zhuhai", "0756", 7, (("香洲区", "Xiangzhou", "440402"),)),
 )  # fmt: skip
-REGIONS = {"east": _EAST, "south": _SOUTH}  # team keys of salescrm.demo.PEOPLE
+REGIONS = {"east": _EAST, "south": _SOUTH}  # team keys of demo.people.PEOPLE
 _ROADS = (
     ("中山路", "Zhongshan Road"), ("人民路", "Renmin Road"), ("解放路", "Jiefang Road"),
     ("建设路", "Jianshe Road"), ("长江路", "Changjiang Road"), ("新华路", "Xinhua Road"),

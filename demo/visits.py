@@ -1,6 +1,6 @@
 """Demo contacts, visit slips and visit logs for `make run` (SPEC "Running it").
 
-Runs after customers.demo: the owners make their first contacts (most in time, a
+Runs after demo.customers: the owners make their first contacts (most in time, a
 few recently assigned still to do, a few past the 7-day deadline), then each
 salesperson visits customers over the last four weeks, at their own pace, so the
 week's visit counts differ. Every slip is made and moved through visits.services
@@ -31,10 +31,10 @@ from django.utils import timezone
 
 from customers import identity
 from customers import services as customer_services
-from customers.demo import _EN_FIRST, _EN_TITLES, _GIVEN, _MOBILE_PREFIXES, _SURNAMES, _ZH_TITLES
 from customers.models import ClassChange, Customer, CustomerNote, IdentityKey, PipelineClass
+from demo.customers import _EN_FIRST, _EN_TITLES, _GIVEN, _MOBILE_PREFIXES, _SURNAMES, _ZH_TITLES
+from demo.people import PEOPLE
 from salescrm import notifications, selectors
-from salescrm.demo import PEOPLE
 from salescrm.errors import DomainError
 from salescrm.history import acting_as
 from salescrm.models import User

@@ -1,6 +1,6 @@
 """Demo price list, plans and agreements for `make run` (SPEC "Running it").
 
-Runs after visits.demo. The price list is what an advertising company sells (TV, radio,
+Runs after demo.visits. The price list is what an advertising company sells (TV, radio,
 newspapers, outdoor, online; one product taken off the list). Then each demo salesperson
 works a few of their customers through Figure 1 and Figure 2 over the last four weeks:
 plans in every state (some rejected in review or declined by the customer and revised,
@@ -47,8 +47,8 @@ from contracts.models import (
     Unit,
 )
 from customers.models import ClassChange, Customer, PipelineClass
+from demo.people import PEOPLE
 from salescrm import selectors
-from salescrm.demo import PEOPLE
 from salescrm.errors import DomainError
 from salescrm.history import acting_as
 from salescrm.models import Notification, User
