@@ -25,13 +25,11 @@ must come before what the agreements add to it).
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from functools import partial
 
-from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -47,9 +45,8 @@ from contracts.models import (
     Unit,
 )
 from customers.models import ClassChange, Customer, PipelineClass
-from demo.people import PEOPLE
+from demo.base import CONTRACTS_LOCK, Seeder, seed_once
 from salescrm import selectors
-from salescrm.errors import DomainError
 from salescrm.history import acting_as
 from salescrm.models import Notification, User
 from salescrm.roles import Role
@@ -57,7 +54,6 @@ from salescrm.roles import Role
 SEED = 20250620
 # The customers' class history must reach into these last days for the demo to run.
 RECENT_DAYS = 35
-_ADVISORY_LOCK = 7_402_117  # pg_advisory_xact_lock key: one seeder at a time
 
 C = PipelineClass
 P = PlanState
@@ -451,67 +447,36 @@ class _Case:
         return _TEXTS[key][self.lang]
 
 
-@dataclass(order=True)
-class _Step:
-    at: datetime
-    seq: int
-    actor: User = field(compare=False)
-    run: Callable[[datetime], None] = field(compare=False)
-
-
 def seed_contracts(*, now: datetime | None = None, seed: int = SEED) -> dict:
     """Create the demo price list, plans and agreements unless any exist; returns counts."""
-    if _any_contracts():
-        return {"plans created": 0}
-    now = now or timezone.now()
-    usernames = [p[0] for p in PEOPLE if p[3] in (Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR)]
-    users = {
-        u.username: u
-        for u in User.objects.filter(username__in=usernames, is_active=True).select_related(
-            "team__manager"
-        )
-    }
-    # The stories follow on from the customers' last weeks (their class history comes
-    # first): demo customers worked on long ago cannot carry them.
-    recent = ClassChange.objects.filter(
-        customer__owner__username__in=usernames,
-        changed_at__gte=now - timedelta(days=RECENT_DAYS),
-        changed_at__lt=now,
-    )
-    if len(users) != len(usernames) or not recent.exists():
-        return {"plans created": 0}
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK])
-        if _any_contracts():  # another seeder came first
-            return {"plans created": 0}
-        seeder = _Seeder(now=now, rng=random.Random(seed), users=users)
-        seeder.price_list()
-        seeder.plan()
-        seeder.run()
-        return seeder.counts()
+    return seed_once(_Seeder, now=now, seed=seed)
 
 
-def _any_contracts() -> bool:
-    return Product.objects.exists() or Plan.objects.exists() or Agreement.objects.exists()
+class _Seeder(Seeder):
+    lock = CONTRACTS_LOCK
+    roles = (Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR)
+    nothing = {"plans created": 0}
 
-
-class _Seeder:
     def __init__(self, *, now: datetime, rng: random.Random, users: dict[str, User]):
-        self.now = now
-        self.rng = rng
-        self.tz = timezone.get_current_timezone()
-        self.today = timezone.localdate(now, self.tz)
-        self.calendar = selectors.work_calendar(today=self.today)
+        super().__init__(now=now, rng=rng, users=users)
         self.threshold = selectors.policy().major_agreement_threshold
-        self.users = users
-        team_of = {p[0]: p[4] for p in PEOPLE}
-        self.team_of = {u.pk: team_of[u.username] for u in users.values()}
         self.director = users["director"]
         self.products: dict[str, Product] = {}
         self.delegates: dict[str, User] = {}
-        self.steps: list[_Step] = []
-        self.skipped: list[str] = []
+
+    @classmethod
+    def seeded(cls) -> bool:
+        return Product.objects.exists() or Plan.objects.exists() or Agreement.objects.exists()
+
+    @classmethod
+    def ready(cls, *, now: datetime, users: dict[str, User]) -> bool:
+        # The stories follow on from the customers' last weeks (their class history comes
+        # first): demo customers worked on long ago cannot carry them.
+        return ClassChange.objects.filter(
+            customer__owner__username__in=list(users),
+            changed_at__gte=now - timedelta(days=RECENT_DAYS),
+            changed_at__lt=now,
+        ).exists()
 
     # --- time -------------------------------------------------------------------------
 
@@ -526,12 +491,9 @@ class _Seeder:
             raise RuntimeError(f"demo step planned in the future: {moment}")
         return moment
 
-    def _step(self, at: datetime, actor: User, run: Callable[[datetime], None]) -> None:
-        self.steps.append(_Step(at, len(self.steps), actor, run))
-
     # --- the price list ---------------------------------------------------------------
 
-    def price_list(self) -> None:
+    def _price_list(self) -> None:
         admin = User.objects.filter(username="admin", role=Role.ADMIN).first()
         with acting_as(admin):
             for code, name, medium, unit, price, active in PRICE_LIST:
@@ -547,6 +509,7 @@ class _Seeder:
     # --- the stories ------------------------------------------------------------------
 
     def plan(self) -> None:
+        self._price_list()  # made there and then: the stories sell from it
         self._plan_delegations()
         candidates = self._candidates()
         used: set[int] = set()
@@ -598,7 +561,7 @@ class _Seeder:
             u
             for u in self.users.values()
             if u.role == Role.SALESPERSON
-            and self.team_of[u.pk] == self.team_of[person.pk]
+            and self.team_key[u.pk] == self.team_key[person.pk]
             and u != person
         ]
         team = [person, *sorted(teammates, key=lambda u: u.username)]
@@ -723,13 +686,7 @@ class _Seeder:
 
     # --- the steps: each runs at its moment, through the services ---------------------
 
-    def run(self) -> None:
-        for step in sorted(self.steps):
-            with acting_as(step.actor):
-                try:
-                    step.run(step.at)
-                except DomainError as error:  # a step the rules refused: note it, go on
-                    self.skipped.append(f"{step.at:%Y-%m-%d %H:%M} {error}")
+    def _after_steps(self) -> None:
         self._read_old_news()
 
     def _delegate(self, delegator, delegate, valid_from, valid_until, reason, at) -> None:

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import partial
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from customers import identity, services
@@ -30,8 +30,7 @@ from customers.models import (
     PipelineClass,
     SourceChannel,
 )
-from demo.people import PEOPLE
-from salescrm import selectors
+from demo.base import CUSTOMERS_LOCK, TEAM_OF, Seeder, seed_once
 from salescrm.errors import DomainError
 from salescrm.history import acting_as
 from salescrm.models import User
@@ -41,7 +40,6 @@ SEED = 20250601
 WINDOW_DAYS = 42  # six weeks of history
 # Files each demo salesperson collected in the window (ability shows); the pool adds 40.
 COLLECTED = {"sales1": 52, "sales2": 44, "sales3": 32, "sales4": 48, "sales5": 36, "sales6": 44}
-_ADVISORY_LOCK = 7_402_115  # pg_advisory_xact_lock key: one seeder at a time
 
 C = PipelineClass
 ContactData = services.ContactData
@@ -426,68 +424,36 @@ class _File:
     pk: int | None = None
 
 
-@dataclass(order=True)
-class _Step:
-    at: datetime
-    seq: int
-    actor: User = field(compare=False)
-    run: Callable[[datetime], None] = field(compare=False)
-
-
 def seed_customers(*, now: datetime | None = None, seed: int = SEED) -> dict:
     """Create the demo customers unless any customer exists; returns counts for the log."""
-    if Customer.objects.exists():
-        return {"customers created": 0}
-    now = now or timezone.now()
-    usernames = [p[0] for p in PEOPLE if p[3] in (Role.SALESPERSON, Role.MANAGER)]
-    users = {
-        u.username: u
-        for u in User.objects.filter(username__in=usernames, is_active=True).select_related(
-            "team__manager"
-        )
-    }
-    if len(users) != len(usernames):
-        return {"customers created": 0}  # the demo people were changed: leave them alone
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK])
-        if Customer.objects.exists():  # another seeder came first
-            return {"customers created": 0}
-        seeder = _Seeder(now=now, rng=random.Random(seed), users=users)
-        seeder.plan()
-        seeder.run()
-        return seeder.counts()
+    return seed_once(_Seeder, now=now, seed=seed)
 
 
-class _Seeder:
+class _Seeder(Seeder):
+    lock = CUSTOMERS_LOCK
+    roles = (Role.SALESPERSON, Role.MANAGER)
+    nothing = {"customers created": 0}
+
     def __init__(self, *, now: datetime, rng: random.Random, users: dict[str, User]):
-        self.now = now
-        self.rng = rng
-        self.tz = timezone.get_current_timezone()
-        self.today = timezone.localdate(now, self.tz)
-        self.calendar = selectors.work_calendar(today=self.today)
+        super().__init__(now=now, rng=rng, users=users)
         self.days = [  # working days of the window that had begun by `now`
             day
             for n in range(WINDOW_DAYS, -1, -1)
             if self.calendar.is_working_day(day := self.today - timedelta(days=n))
             and self._at(day, time(9, 30)) < now
         ]
-        team_of = {p[0]: p[4] for p in PEOPLE}
         self.sales = [users[u] for u in COLLECTED]
-        self.region = {u.pk: REGIONS[team_of[u.username]] for u in users.values()}
-        self.team_key = {u.pk: team_of[u.username] for u in users.values()}
-        self.managers = {team_of[u.username]: u for u in users.values() if u.role == Role.MANAGER}
+        self.region = {u.pk: REGIONS[TEAM_OF[u.username]] for u in users.values()}
         self.files: list[_File] = []
-        self.steps: list[_Step] = []
         self.used_keys: set[tuple[str, str]] = set()
         self.used_stems: set[tuple] = set()
         self.claims: dict[str, OwnershipClaim] = {}
-        self.skipped: list[str] = []
+
+    @classmethod
+    def seeded(cls) -> bool:
+        return Customer.objects.exists()
 
     # --- time -------------------------------------------------------------------------
-
-    def _at(self, day: date, at: time) -> datetime:
-        return datetime.combine(day, at, tzinfo=self.tz)
 
     def _in_day(self, day: date, start=time(9), end=time(18, 30)) -> datetime:
         """A random moment of `day` between `start` and `end`, always before `now`."""
@@ -519,7 +485,7 @@ class _Seeder:
     def _step(self, at: datetime, actor: User, run: Callable[[datetime], None]) -> None:
         """Plan `run(at)`; a moment not yet come means it has not happened (yet)."""
         if at < self.now:
-            self.steps.append(_Step(at, len(self.steps), actor, run))
+            super()._step(at, actor, run)
 
     # --- companies --------------------------------------------------------------------
 
@@ -996,15 +962,9 @@ class _Seeder:
 
     # --- the steps: each runs at its moment, through the services ---------------------
 
-    def run(self) -> None:
-        for n, step in enumerate(sorted(self.steps)):
-            if n in (50, 400):
-                self._analyze()
-            with acting_as(step.actor):
-                try:
-                    step.run(step.at)
-                except DomainError as error:  # a step the rules refused: note it, go on
-                    self.skipped.append(f"{step.at:%Y-%m-%d %H:%M} {error}")
+    def _before_step(self, n: int) -> None:
+        if n in (50, 400):
+            self._analyze()
 
     @staticmethod
     def _analyze() -> None:

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import partial
 
-from django.db import connection, transaction
 from django.db.models import F, Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -32,11 +31,9 @@ from django.utils import timezone
 from customers import identity
 from customers import services as customer_services
 from customers.models import ClassChange, Customer, CustomerNote, IdentityKey, PipelineClass
+from demo.base import VISITS_LOCK, Seeder, seed_once
 from demo.customers import _EN_FIRST, _EN_TITLES, _GIVEN, _MOBILE_PREFIXES, _SURNAMES, _ZH_TITLES
-from demo.people import PEOPLE
 from salescrm import notifications, selectors
-from salescrm.errors import DomainError
-from salescrm.history import acting_as
 from salescrm.models import User
 from salescrm.roles import Role
 from visits import services
@@ -55,7 +52,6 @@ THIS_WEEK_PER_DAY = {"sales1": 3.6, "sales2": 2.8, "sales4": 3.4}
 SLOTS = ((time(9, 0), 100), (time(10, 55), 95), (time(13, 50), 110), (time(15, 55), 95))
 # Per team, by username: the slip each salesperson has out right now.
 OUT_NOW = ("late_notice", "out", "late")
-_ADVISORY_LOCK = 7_402_116  # pg_advisory_xact_lock key: one seeder at a time
 
 C = PipelineClass
 S = SlipState
@@ -262,51 +258,18 @@ class _Visit:
         return done if done is not None else datetime.max.replace(tzinfo=self.departure.tzinfo)
 
 
-@dataclass(order=True)
-class _Step:
-    at: datetime
-    seq: int
-    actor: User = field(compare=False)
-    run: Callable[[datetime], None] = field(compare=False)
-
-
 def seed_visits(*, now: datetime | None = None, seed: int = SEED) -> dict:
     """Create the demo contacts and visits unless any exist; returns counts for the log."""
-    if ContactRecord.objects.exists() or VisitSlip.objects.exists():
-        return {"visit slips created": 0}
-    now = now or timezone.now()
-    usernames = [p[0] for p in PEOPLE if p[3] in (Role.SALESPERSON, Role.MANAGER, Role.FRONT_DESK)]
-    users = {
-        u.username: u
-        for u in User.objects.filter(username__in=usernames, is_active=True).select_related(
-            "team__manager"
-        )
-    }
-    # Four weeks of visits rest on customers being worked on in those weeks (first contacts
-    # due soon or just missed come from recent assignments): without any, leave things alone.
-    recent = Customer.objects.filter(
-        owner__isnull=False, assigned_at__gte=now - timedelta(days=WINDOW_DAYS), assigned_at__lt=now
-    )
-    if len(users) != len(usernames) or not recent.exists():
-        return {"visit slips created": 0}
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK])
-        if ContactRecord.objects.exists() or VisitSlip.objects.exists():  # another came first
-            return {"visit slips created": 0}
-        seeder = _Seeder(now=now, rng=random.Random(seed), users=users)
-        seeder.plan()
-        seeder.run()
-        return seeder.counts()
+    return seed_once(_Seeder, now=now, seed=seed)
 
 
-class _Seeder:
+class _Seeder(Seeder):
+    lock = VISITS_LOCK
+    roles = (Role.SALESPERSON, Role.MANAGER, Role.FRONT_DESK)
+    nothing = {"visit slips created": 0}
+
     def __init__(self, *, now: datetime, rng: random.Random, users: dict[str, User]):
-        self.now = now
-        self.rng = rng
-        self.tz = timezone.get_current_timezone()
-        self.today = timezone.localdate(now, self.tz)
-        self.calendar = selectors.work_calendar(today=self.today)
+        super().__init__(now=now, rng=rng, users=users)
         self.policy = selectors.policy()
         self.days = [  # working days of the window that had begun by `now`
             day
@@ -314,21 +277,27 @@ class _Seeder:
             if self.calendar.is_working_day(day := self.today - timedelta(days=n))
             and self._at(day, time(8, 30)) < now
         ]
-        team_of = {p[0]: p[4] for p in PEOPLE}
         self.sales = [users[name] for name in sorted(VISITS_PER_DAY)]
-        self.managers = {team_of[u.username]: u for u in users.values() if u.role == Role.MANAGER}
-        self.team_key = {u.pk: team_of[u.username] for u in users.values()}
         self.desk = users["frontdesk"]
         self.targets: dict[int, list[_Target]] = {}
         self.visits: list[_Visit] = []
-        self.steps: list[_Step] = []
         self.used_phones: set[str] = set()
-        self.skipped: list[str] = []
+
+    @classmethod
+    def seeded(cls) -> bool:
+        return ContactRecord.objects.exists() or VisitSlip.objects.exists()
+
+    @classmethod
+    def ready(cls, *, now: datetime, users: dict[str, User]) -> bool:
+        # Four weeks of visits rest on customers being worked on in those weeks (first contacts
+        # due soon or just missed come from recent assignments): without any, leave things alone.
+        return Customer.objects.filter(
+            owner__isnull=False,
+            assigned_at__gte=now - timedelta(days=WINDOW_DAYS),
+            assigned_at__lt=now,
+        ).exists()
 
     # --- time -------------------------------------------------------------------------
-
-    def _at(self, day: date, at: time) -> datetime:
-        return datetime.combine(day, at, tzinfo=self.tz)
 
     def _local(self, moment: datetime) -> datetime:
         return timezone.localtime(moment, self.tz)
@@ -369,7 +338,7 @@ class _Seeder:
     def _step(self, at: datetime, actor: User, run: Callable[[datetime], None]) -> None:
         if at >= self.now:
             raise RuntimeError(f"demo step planned in the future: {at} {run}")
-        self.steps.append(_Step(at, len(self.steps), actor, run))
+        super()._step(at, actor, run)
 
     # --- the customers ----------------------------------------------------------------
 
@@ -694,13 +663,7 @@ class _Seeder:
 
     # --- the steps: each runs at its moment, through the services ---------------------
 
-    def run(self) -> None:
-        for step in sorted(self.steps):
-            with acting_as(step.actor):
-                try:
-                    step.run(step.at)
-                except DomainError as error:  # a step the rules refused: note it, go on
-                    self.skipped.append(f"{step.at:%Y-%m-%d %H:%M} {error}")
+    def _after_steps(self) -> None:
         self._read_old_news()
 
     def _read_old_news(self) -> None:
