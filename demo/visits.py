@@ -32,7 +32,7 @@ from customers import identity
 from customers import services as customer_services
 from customers.models import ClassChange, Customer, CustomerNote, IdentityKey, PipelineClass
 from demo.base import VISITS_LOCK, Seeder, seed_once
-from demo.customers import _EN_FIRST, _EN_TITLES, _GIVEN, _MOBILE_PREFIXES, _SURNAMES, _ZH_TITLES
+from demo.names import EN_FIRST, EN_TITLES, GIVEN, MOBILE_PREFIXES, SURNAMES, ZH_TITLES
 from salescrm import notifications, selectors
 from salescrm.models import User
 from salescrm.roles import Role
@@ -758,18 +758,18 @@ class _Seeder(Seeder):
         rng = self.rng
         if target.contact_names and rng.random() < 0.3:
             return {"person_met": rng.choice(target.contact_names)}
-        surname, surname_py = rng.choice(_SURNAMES)
-        given, _given_py = rng.choice(_GIVEN)
+        surname, surname_py = rng.choice(SURNAMES)
+        given, _given_py = rng.choice(GIVEN)
         if target.lang == "en" and rng.random() < 0.7:
-            name = f"{rng.choice(_EN_FIRST)} {surname_py.title()}"
-            title, power = rng.choice(_EN_TITLES)
+            name = f"{rng.choice(EN_FIRST)} {surname_py.title()}"
+            title, power = rng.choice(EN_TITLES)
         else:
             name = surname + given
-            title, power = rng.choice(_ZH_TITLES if target.lang == "zh" else _EN_TITLES)
+            title, power = rng.choice(ZH_TITLES if target.lang == "zh" else EN_TITLES)
         phone = ""
         if rng.random() < 0.7:
             for _attempt in range(10):
-                mobile = rng.choice(_MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
+                mobile = rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
                 if identity.normalize_phone(mobile) not in self.used_phones:
                     self.used_phones.add(identity.normalize_phone(mobile))
                     phone = mobile
