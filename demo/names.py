@@ -1,7 +1,7 @@
 """Names, job titles and mobile numbers of the demo customers' people, Chinese and English.
 
 The customers' contacts (demo.customers_files) and the people met on visits
-(demo.visits) are made of these.
+(demo.visits_slips) are made of these.
 """
 
 # Surnames and given names with their pinyin (for e-mail addresses).
