@@ -192,7 +192,7 @@ def phone_page(browser, live_server):
 @pytest.fixture
 def people(transactional_db, settings):
     """The demo people (no customers), by username, for browser walks across roles."""
-    from salescrm.demo import seed_people
+    from demo.people import seed_people
     from salescrm.models import User
 
     seed_people(password=settings.DEMO_PASSWORD)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "visits",
     "contracts",
     "dashboards",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -3,7 +3,7 @@
 import pytest
 from django.conf import settings
 
-from salescrm.demo import PEOPLE, seed_people
+from demo.people import PEOPLE, seed_people
 
 pytestmark = pytest.mark.browser
 

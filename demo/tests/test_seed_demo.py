@@ -2,7 +2,7 @@ import io
 
 from django.core.management import call_command
 
-from salescrm.demo import seed_people
+from demo.people import seed_people
 from salescrm.models import Team, User
 from salescrm.roles import Role
 

@@ -1,6 +1,6 @@
 """Demo contacts, visit slips and visit logs for `make run` (SPEC "Running it").
 
-Runs after customers.demo: the owners make their first contacts (most in time, a
+Runs after demo.customers: the owners make their first contacts (most in time, a
 few recently assigned still to do, a few past the 7-day deadline), then each
 salesperson visits customers over the last four weeks, at their own pace, so the
 week's visit counts differ. Every slip is made and moved through visits.services
@@ -12,6 +12,9 @@ returned with the log written, still due or overdue, cancelled, revisits with th
 pre-visit report). Deterministic for a given `now` and seed. Runs only while there
 are no contact records and no visit slips at all, and only when some customers were
 assigned in the last four weeks (demo customers seeded long ago cannot carry them).
+
+Here the visits are planned; demo.visits_slips holds the steps that make and move
+the contact records, slips and logs.
 """
 
 # ruff: noqa: RUF001  (full-width Chinese punctuation is part of the demo text)
@@ -20,26 +23,18 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import partial
 
-from django.db import connection, transaction
-from django.db.models import F, Max, Min, Q
-from django.urls import reverse
+from django.db.models import F, Min
 from django.utils import timezone
 
-from customers import identity
-from customers import services as customer_services
-from customers.demo import _EN_FIRST, _EN_TITLES, _GIVEN, _MOBILE_PREFIXES, _SURNAMES, _ZH_TITLES
 from customers.models import ClassChange, Customer, CustomerNote, IdentityKey, PipelineClass
-from salescrm import notifications, selectors
-from salescrm.demo import PEOPLE
-from salescrm.errors import DomainError
-from salescrm.history import acting_as
+from demo.base import VISITS_LOCK, Seeder, seed_once
+from demo.visits_slips import SlipSteps, Target, Visit
+from salescrm import selectors
 from salescrm.models import User
 from salescrm.roles import Role
-from visits import services
 from visits.models import Channel, ContactRecord, SlipState, VisitLog, VisitSlip
 
 SEED = 20250618
@@ -55,11 +50,9 @@ THIS_WEEK_PER_DAY = {"sales1": 3.6, "sales2": 2.8, "sales4": 3.4}
 SLOTS = ((time(9, 0), 100), (time(10, 55), 95), (time(13, 50), 110), (time(15, 55), 95))
 # Per team, by username: the slip each salesperson has out right now.
 OUT_NOW = ("late_notice", "out", "late")
-_ADVISORY_LOCK = 7_402_116  # pg_advisory_xact_lock key: one seeder at a time
 
 C = PipelineClass
 S = SlipState
-_LADDER = [C.UNCLASSIFIED, C.TRACKING, C.POTENTIAL, C.PROGRESSING, C.KEY, C.LETTER_OF_INTENT]
 # Who gets visited: the further along, the more often.
 _VISIT_WEIGHT = {
     C.UNCLASSIFIED: 1, C.TRACKING: 2, C.POTENTIAL: 4, C.PROGRESSING: 6, C.KEY: 7,
@@ -108,205 +101,22 @@ _BOOKING = {
     "en": ("Booked a visit for {when} to walk them through the proposal.",
            "Meeting agreed with their marketing director for {when}."),
 }  # fmt: skip
-_PLANS = {
-    "zh": (
-        "拜访市场部负责人，了解下季度投放计划，介绍楼宇电梯和地铁点位。",
-        "带上同行业投放案例，争取拿到报价机会。",
-        "送印刷版方案，当面讲解点位和排期。",
-        "了解新店开业计划，推荐商圈周边的户外组合。",
-        "见老板本人，确认预算范围和决策流程。",
-    ),
-    "en": (
-        "Meet the marketing manager: learn their plans for next quarter, present metro and "
-        "elevator packages.",
-        "Walk through the printed proposal and the schedule.",
-        "Bring retail case studies; aim for a request for a quote.",
-        "Meet the decision maker; confirm budget range and how they decide.",
-    ),
-}  # fmt: skip
-_PRE_VISIT = {
-    "zh": (
-        {
-            "recent_status": "上次拜访后已发报价，对方在内部评审。",
-            "purpose": "听取评审意见，调整方案。",
-            "objectives": "拿到明确的预算范围和决策时间。",
-            "likely_issues": "价格偏高；竞争媒体在压价。",
-        },
-        {
-            "recent_status": "客户确认收到方案，对点位有疑问。",
-            "purpose": "带点位图现场讲解，解答疑问。",
-            "objectives": "确定首期投放的点位和时间。",
-            "likely_issues": "对方希望免费换画，超出标准条款。",
-        },
-        {
-            "recent_status": "上次见了市场经理，老板还没表态。",
-            "purpose": "争取和老板直接见面。",
-            "objectives": "让老板认可投放方向，推进到意向书。",
-            "likely_issues": "老板更相信线上投放，需要数据说服。",
-        },
-    ),
-    "en": (
-        {
-            "recent_status": "Quote sent after the last visit; under review by their team.",
-            "purpose": "Hear their feedback and adjust the plan.",
-            "objectives": "A budget range and a decision date.",
-            "likely_issues": "Price above their budget; a competitor is offering discounts.",
-        },
-        {
-            "recent_status": "They received the proposal and asked about the slots.",
-            "purpose": "Show the slot map and answer their questions.",
-            "objectives": "Agree the slots and dates of a first campaign.",
-            "likely_issues": "They want free artwork changes beyond the standard terms.",
-        },
-    ),
-}
-_REJECTIONS = (
-    "这个客户上周刚拜访过，先电话跟进，下周再去。",
-    "计划写得太笼统：写清楚要见谁、要拿到什么结果。",
-    "Bring the draft proposal on this visit; resubmit when it is ready.",
-    "先把客户档案补完整（决策人和需求），再安排拜访。",
-    "Same time as the team meeting: move it to the afternoon.",
-)
-_CANCELS = (
-    "客户临时有会，改期。",
-    "The marketing manager is travelling this week; postponed.",
-    "客户要求先发资料，暂不见面。",
-    "对方负责人请假，下周再约。",
-)
-_LATE_NOTICES = (
-    "客户会议延长，老板要一起看方案，晚一小时回公司。",
-    "Meeting ran over: their director joined. Back about an hour late.",
-    "堵车，预计晚四十分钟回到公司。",
-)
-_NOTES = {
-    "zh": (
-        "介绍了楼宇电梯和地铁点位，对方对写字楼午餐时段很感兴趣，问了价格和最短投放周期。",
-        "对方拿出了去年的投放数据，觉得线上成本越来越高，想试一试户外。重点关心监测报告。",
-        "当面讲解了方案和排期，对方认可点位，但希望价格再优惠一些，折扣要请示。",
-        "见面时间不长，对方比较忙，留下了资料，约好下周电话沟通。",
-        "客户带我们看了新店位置，希望周边三公里集中曝光，开业前两周上刊。",
-    ),
-    "en": (
-        "Presented elevator and metro slots; they liked lunchtime office-tower screens and "
-        "asked about prices and the shortest run.",
-        "They showed last year's figures: online costs keep rising, so they want to try "
-        "outdoor. Proof of posting matters to them.",
-        "Walked through the proposal and schedule; they accept the slots but push on price.",
-        "Short meeting, they were busy; left the media kit and agreed a call next week.",
-    ),
-}
-_OUTCOMES = {
-    "zh": ("对方同意下周给出预算范围。", "约定发正式方案和报价。", "需要老板拍板，暂无结论。",
-           "同意先做四周测试投放。"),
-    "en": ("They will give a budget range next week.", "Agreed that we send a formal proposal.",
-           "No decision yet: the owner decides.", "Agreed to a four-week test campaign."),
-}  # fmt: skip
-_NEXT_STEPS = {
-    "zh": ("发送正式方案和报价。", "电话跟进评审结果。", "约老板第二次面谈。",
-           "准备测试投放的排期表。"),
-    "en": ("Send the formal proposal and quote.", "Call to follow up on their review.",
-           "Book a second meeting with the owner.", "Prepare the test campaign schedule."),
-}  # fmt: skip
-_MORE_NEEDS = {
-    "zh": "希望投放有数据可查，最好能按商圈分开统计。",
-    "en": "Wants proof of posting and footfall figures by district.",
-}
-_APPLIED_REASON = "Suggested by the visit log of %(day)s"  # as visits.services words it
-
 
 # --- plan -------------------------------------------------------------------------------
 
 
-@dataclass
-class _Target:
-    """An owned customer: when it could first be visited, and its visits so far."""
-
-    customer: Customer
-    lang: str
-    first_event: datetime | None  # first class change or note since the assignment
-    contact_names: list[str]
-    first_contact: datetime | None = None
-    visits: list[_Visit] = field(default_factory=list)
-
-    @property
-    def ready(self) -> datetime | None:
-        """From when a visit may be planned: contacted, and the file complete."""
-        completed = self.customer.completed_at
-        if self.first_contact is None or completed is None:
-            return None
-        return max(self.first_contact, completed)
-
-
-@dataclass
-class _Visit:
-    """One planned slip and where it ends up."""
-
-    target: _Target
-    person: User
-    departure: datetime
-    expected: datetime
-    created: datetime
-    end: str  # returned, cancelled, departed, approved, submitted, draft, rejected
-    revisit: bool = False
-    returned: datetime | None = None
-    cancelled: datetime | None = None
-    kind: str = ""  # of a slip out now: out, late, late_notice
-    log: str = ""  # of a returned slip: written, late, unwritten
-    slip: VisitSlip | None = None
-    booking: ContactRecord | None = None
-
-    @property
-    def busy_until(self) -> datetime:
-        """Until when the customer has this slip open."""
-        done = self.returned or self.cancelled
-        return done if done is not None else datetime.max.replace(tzinfo=self.departure.tzinfo)
-
-
-@dataclass(order=True)
-class _Step:
-    at: datetime
-    seq: int
-    actor: User = field(compare=False)
-    run: Callable[[datetime], None] = field(compare=False)
-
-
 def seed_visits(*, now: datetime | None = None, seed: int = SEED) -> dict:
     """Create the demo contacts and visits unless any exist; returns counts for the log."""
-    if ContactRecord.objects.exists() or VisitSlip.objects.exists():
-        return {"visit slips created": 0}
-    now = now or timezone.now()
-    usernames = [p[0] for p in PEOPLE if p[3] in (Role.SALESPERSON, Role.MANAGER, Role.FRONT_DESK)]
-    users = {
-        u.username: u
-        for u in User.objects.filter(username__in=usernames, is_active=True).select_related(
-            "team__manager"
-        )
-    }
-    # Four weeks of visits rest on customers being worked on in those weeks (first contacts
-    # due soon or just missed come from recent assignments): without any, leave things alone.
-    recent = Customer.objects.filter(
-        owner__isnull=False, assigned_at__gte=now - timedelta(days=WINDOW_DAYS), assigned_at__lt=now
-    )
-    if len(users) != len(usernames) or not recent.exists():
-        return {"visit slips created": 0}
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK])
-        if ContactRecord.objects.exists() or VisitSlip.objects.exists():  # another came first
-            return {"visit slips created": 0}
-        seeder = _Seeder(now=now, rng=random.Random(seed), users=users)
-        seeder.plan()
-        seeder.run()
-        return seeder.counts()
+    return seed_once(_Seeder, now=now, seed=seed)
 
 
-class _Seeder:
+class _Seeder(SlipSteps, Seeder):
+    lock = VISITS_LOCK
+    roles = (Role.SALESPERSON, Role.MANAGER, Role.FRONT_DESK)
+    nothing = {"visit slips created": 0}
+
     def __init__(self, *, now: datetime, rng: random.Random, users: dict[str, User]):
-        self.now = now
-        self.rng = rng
-        self.tz = timezone.get_current_timezone()
-        self.today = timezone.localdate(now, self.tz)
-        self.calendar = selectors.work_calendar(today=self.today)
+        super().__init__(now=now, rng=rng, users=users)
         self.policy = selectors.policy()
         self.days = [  # working days of the window that had begun by `now`
             day
@@ -314,21 +124,27 @@ class _Seeder:
             if self.calendar.is_working_day(day := self.today - timedelta(days=n))
             and self._at(day, time(8, 30)) < now
         ]
-        team_of = {p[0]: p[4] for p in PEOPLE}
         self.sales = [users[name] for name in sorted(VISITS_PER_DAY)]
-        self.managers = {team_of[u.username]: u for u in users.values() if u.role == Role.MANAGER}
-        self.team_key = {u.pk: team_of[u.username] for u in users.values()}
         self.desk = users["frontdesk"]
-        self.targets: dict[int, list[_Target]] = {}
-        self.visits: list[_Visit] = []
-        self.steps: list[_Step] = []
+        self.targets: dict[int, list[Target]] = {}
+        self.visits: list[Visit] = []
         self.used_phones: set[str] = set()
-        self.skipped: list[str] = []
+
+    @classmethod
+    def seeded(cls) -> bool:
+        return ContactRecord.objects.exists() or VisitSlip.objects.exists()
+
+    @classmethod
+    def ready(cls, *, now: datetime, users: dict[str, User]) -> bool:
+        # Four weeks of visits rest on customers being worked on in those weeks (first contacts
+        # due soon or just missed come from recent assignments): without any, leave things alone.
+        return Customer.objects.filter(
+            owner__isnull=False,
+            assigned_at__gte=now - timedelta(days=WINDOW_DAYS),
+            assigned_at__lt=now,
+        ).exists()
 
     # --- time -------------------------------------------------------------------------
-
-    def _at(self, day: date, at: time) -> datetime:
-        return datetime.combine(day, at, tzinfo=self.tz)
 
     def _local(self, moment: datetime) -> datetime:
         return timezone.localtime(moment, self.tz)
@@ -369,7 +185,7 @@ class _Seeder:
     def _step(self, at: datetime, actor: User, run: Callable[[datetime], None]) -> None:
         if at >= self.now:
             raise RuntimeError(f"demo step planned in the future: {at} {run}")
-        self.steps.append(_Step(at, len(self.steps), actor, run))
+        super()._step(at, actor, run)
 
     # --- the customers ----------------------------------------------------------------
 
@@ -394,7 +210,7 @@ class _Seeder:
                 previous = firsts.get(row["customer_id"])
                 firsts[row["customer_id"]] = min(filter(None, (previous, row["first"])))
         for customer in owned:
-            target = _Target(
+            target = Target(
                 customer=customer,
                 lang="en" if customer.name.isascii() else "zh",
                 first_event=firsts.get(customer.pk),
@@ -471,7 +287,7 @@ class _Seeder:
                         data = {"channel": Channel.PHONE, "summary": summary, **flags}
                         self._step(later, person, partial(self._contact, target, data, None))
 
-    def _candidates(self, person: User, created: datetime, departure: datetime) -> list[_Target]:
+    def _candidates(self, person: User, created: datetime, departure: datetime) -> list[Target]:
         """The person's customers that may get a slip written at `created`."""
         return [
             t
@@ -496,7 +312,7 @@ class _Seeder:
         target = self._pick(person, created, departure, revisit=revisit)
         if target is None:
             return None
-        visit = _Visit(
+        visit = Visit(
             target=target,
             person=person,
             departure=departure,
@@ -514,7 +330,7 @@ class _Seeder:
         """Visits made over the window, at the person's pace; their logs mostly written."""
         this_monday = self.today - timedelta(days=self.today.weekday())
         first_out = self._out_now_departure(person)
-        done: list[_Visit] = []
+        done: list[Visit] = []
         for day in self.days:
             rate = VISITS_PER_DAY[person.username]
             if day >= this_monday:
@@ -553,7 +369,7 @@ class _Seeder:
             )
         self._plan_logs(done)
 
-    def _plan_logs(self, done: list[_Visit]) -> None:
+    def _plan_logs(self, done: list[Visit]) -> None:
         """Logs: mostly on time, some late, the latest still due, one per person overdue."""
         five_back = self.calendar.add_working_days(self.today, -5)
         eight_back = self.calendar.add_working_days(self.today, -8)
@@ -624,7 +440,7 @@ class _Seeder:
 
     # --- the steps of one slip ----------------------------------------------------------
 
-    def _plan_slip(self, v: _Visit) -> None:
+    def _plan_slip(self, v: Visit) -> None:
         rng, person = self.rng, v.person
         manager = self.managers[self.team_key[person.pk]]
         created = v.created
@@ -691,172 +507,6 @@ class _Seeder:
             hi = min(due + timedelta(days=2), self.now - timedelta(minutes=5))
         if hi > lo:  # else only just back: the log is still to write
             self._step(self._between(lo, hi), person, partial(self._write_log, v))
-
-    # --- the steps: each runs at its moment, through the services ---------------------
-
-    def run(self) -> None:
-        for step in sorted(self.steps):
-            with acting_as(step.actor):
-                try:
-                    step.run(step.at)
-                except DomainError as error:  # a step the rules refused: note it, go on
-                    self.skipped.append(f"{step.at:%Y-%m-%d %H:%M} {error}")
-        self._read_old_news()
-
-    def _read_old_news(self) -> None:
-        """People have read what is done with: unread stays what is about slips still open."""
-        open_states = {  # notification kind -> slips it is still news about
-            "slip_submitted": Q(state=S.SUBMITTED),
-            "slip_approved": Q(state__in=[S.APPROVED, S.DEPARTED]),
-            "slip_rejected": Q(state=S.DRAFT, decided_at__isnull=False),
-            "slip_late": Q(state=S.DEPARTED),
-        }
-        for kind, still_open in open_states.items():
-            urls = [
-                reverse("visits:detail", kwargs={"pk": pk})
-                for pk in VisitSlip.objects.filter(still_open).values_list("pk", flat=True)
-            ]
-            for person in [*self.sales, *self.managers.values()]:
-                done_with = (
-                    notifications.unread_for(person)
-                    .filter(kind=kind)
-                    .exclude(url__in=urls)
-                    .values_list("pk", flat=True)
-                )
-                notifications.mark_read(user=person, notification_ids=list(done_with))
-
-    def _contact(self, target: _Target, data: dict, visit: _Visit | None, at: datetime) -> None:
-        customer = target.customer
-        record = services.contact_record_add(
-            customer=customer, actor=customer.owner, data=data, now=at
-        )
-        if visit is not None:
-            visit.booking = record
-
-    def _slip_data(self, v: _Visit) -> dict:
-        data = {
-            "plan": self.rng.choice(_PLANS[v.target.lang]),
-            "planned_departure": v.departure,
-            "expected_return": v.expected,
-        }
-        if v.revisit:
-            data |= self.rng.choice(_PRE_VISIT[v.target.lang])
-        return data
-
-    def _create(self, v: _Visit, at: datetime) -> None:
-        v.slip = services.slip_create(
-            customer=v.target.customer,
-            actor=v.person,
-            data=self._slip_data(v),
-            contact_record=v.booking,
-            now=at,
-        )
-
-    def _submit(self, v: _Visit, at: datetime) -> None:
-        if v.slip is not None:
-            v.slip = services.slip_submit(slip=v.slip, actor=v.person, now=at)
-
-    def _approve(self, v: _Visit, manager: User, at: datetime) -> None:
-        if v.slip is not None:
-            v.slip = services.slip_approve(slip=v.slip, actor=manager, now=at)
-
-    def _reject(self, v: _Visit, manager: User, at: datetime) -> None:
-        if v.slip is not None:
-            reason = self.rng.choice(_REJECTIONS)
-            v.slip = services.slip_reject(slip=v.slip, actor=manager, reason=reason, now=at)
-
-    def _revise(self, v: _Visit, at: datetime) -> None:
-        if v.slip is not None:
-            plan = self.rng.choice([p for p in _PLANS[v.target.lang] if p != v.slip.plan])
-            v.slip = services.slip_update(slip=v.slip, actor=v.person, data={"plan": plan}, now=at)
-
-    def _cancel(self, v: _Visit, actor: User, at: datetime) -> None:
-        if v.slip is not None:
-            reason = self.rng.choice(_CANCELS)
-            v.slip = services.slip_cancel(slip=v.slip, actor=actor, reason=reason, now=at)
-
-    def _depart(self, v: _Visit, at: datetime) -> None:
-        if v.slip is not None:
-            v.slip = services.slip_depart(slip=v.slip, actor=self.desk, now=at)
-
-    def _late_notice(self, v: _Visit, new_return: datetime, at: datetime) -> None:
-        if v.slip is not None:
-            text = self.rng.choice(_LATE_NOTICES)
-            v.slip = services.slip_late_notice(
-                slip=v.slip, actor=v.person, new_return=new_return, text=text, now=at
-            )
-
-    def _return(self, v: _Visit, at: datetime) -> None:
-        if v.slip is not None:
-            v.slip = services.slip_return(slip=v.slip, actor=self.desk, now=at)
-
-    def _person_met(self, target: _Target) -> dict:
-        """Someone already in the file, or (mostly) a new face: they join the contacts."""
-        rng = self.rng
-        if target.contact_names and rng.random() < 0.3:
-            return {"person_met": rng.choice(target.contact_names)}
-        surname, surname_py = rng.choice(_SURNAMES)
-        given, _given_py = rng.choice(_GIVEN)
-        if target.lang == "en" and rng.random() < 0.7:
-            name = f"{rng.choice(_EN_FIRST)} {surname_py.title()}"
-            title, power = rng.choice(_EN_TITLES)
-        else:
-            name = surname + given
-            title, power = rng.choice(_ZH_TITLES if target.lang == "zh" else _EN_TITLES)
-        phone = ""
-        if rng.random() < 0.7:
-            for _attempt in range(10):
-                mobile = rng.choice(_MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
-                if identity.normalize_phone(mobile) not in self.used_phones:
-                    self.used_phones.add(identity.normalize_phone(mobile))
-                    phone = mobile
-                    break
-        target.contact_names.append(name)
-        return {
-            "person_met": name,
-            "person_title": title,
-            "person_phone": phone,
-            "decision_power": power,
-        }
-
-    def _write_log(self, v: _Visit, at: datetime) -> None:
-        """The log; now and then the owner takes the class it suggests, there and then."""
-        if v.slip is None:
-            return
-        rng, lang, customer = self.rng, v.target.lang, v.target.customer
-        log = VisitLog.objects.get(slip=v.slip)
-        current = Customer.objects.values_list("pipeline_class", flat=True).get(pk=customer.pk)
-        step_up = current in _LADDER[:-1] and rng.random() < 0.45
-        suggested = _LADDER[_LADDER.index(current) + 1] if step_up else current
-        if rng.random() < 0.15:
-            suggested = ""
-        data = self._person_met(v.target) | {
-            "needs": customer.needs or _MORE_NEEDS[lang],
-            "notes": rng.choice(_NOTES[lang]),
-            "outcome": rng.choice(_OUTCOMES[lang]),
-            "next_step": rng.choice(_NEXT_STEPS[lang]),
-            "next_step_on": self.calendar.add_working_days(
-                self._local(at).date(), rng.randrange(1, 6)
-            ),
-            "suggested_class": suggested,
-        }
-        log = services.visit_log_write(log=log, actor=v.person, data=data, now=at)
-        if not step_up or not suggested or rng.random() < 0.4:
-            return
-        last_change = ClassChange.objects.filter(customer=customer).aggregate(
-            last=Max("changed_at")
-        )
-        if last_change["last"] is not None and last_change["last"] >= at:
-            return  # the class moved on since: keep the history in time order
-        # services.apply_suggested_class takes no `now`: the same change, dated explicitly.
-        reason = _APPLIED_REASON % {"day": self._local(v.slip.returned_at).date().isoformat()}
-        customer_services.customer_change_class(
-            customer=customer,
-            actor=v.person,
-            to_class=suggested,
-            reason=reason,
-            now=at + timedelta(minutes=2),
-        )
 
     # --- the result -------------------------------------------------------------------
 

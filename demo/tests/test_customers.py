@@ -17,7 +17,6 @@ from django.test import override_settings
 from django.utils import timezone
 
 from customers import identity
-from customers.demo import seed_customers
 from customers.models import (
     Assignment,
     CheckState,
@@ -30,7 +29,8 @@ from customers.models import (
     PipelineClass,
     SourceChannel,
 )
-from salescrm.demo import seed_people
+from demo.customers import seed_customers
+from demo.people import seed_people
 from salescrm.models import Notification, User
 from salescrm.roles import Role
 

@@ -1,18 +1,17 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from contracts.demo import seed_contracts
-from customers.demo import seed_customers
-from salescrm import demo
-from salescrm.demo import PEOPLE
-from visits.demo import seed_visits
+from demo.contracts import seed_contracts
+from demo.customers import seed_customers
+from demo.people import PEOPLE, seed_people
+from demo.visits import seed_visits
 
 
 class Command(BaseCommand):
     help = "Load the demo data once (idempotent) and print the demo logins."
 
     def handle(self, *args, verbosity=1, **options):
-        counts = demo.seed_people(password=settings.DEMO_PASSWORD)
+        counts = seed_people(password=settings.DEMO_PASSWORD)
         counts |= seed_customers()
         counts |= seed_visits()
         counts |= seed_contracts()

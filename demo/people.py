@@ -1,4 +1,4 @@
-"""Demo data for `make run`: people and teams. Each domain app adds its own seeder."""
+"""Demo data for `make run`: the people and teams. The other demo modules seed the rest."""
 
 from django.db import transaction
 

@@ -20,7 +20,6 @@ from django.test import override_settings
 from django.utils import timezone
 
 from contracts import services
-from contracts.demo import seed_contracts
 from contracts.models import (
     Agreement,
     AgreementState,
@@ -34,13 +33,14 @@ from contracts.models import (
     Signature,
     Step,
 )
-from customers.demo import seed_customers
 from customers.models import ClassChange, Customer, PipelineClass
+from demo.contracts import seed_contracts
+from demo.customers import seed_customers
+from demo.people import seed_people
+from demo.visits import seed_visits
 from salescrm import selectors
-from salescrm.demo import seed_people
 from salescrm.models import Notification, User
 from salescrm.roles import Role
-from visits.demo import seed_visits
 
 # A Wednesday afternoon, as in the customers' and visits' demo tests.
 NOW = datetime(2025, 6, 18, 15, 0, tzinfo=ZoneInfo(settings.TIME_ZONE))

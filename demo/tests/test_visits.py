@@ -19,13 +19,13 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from customers.demo import seed_customers
 from customers.models import ClassChange, Contact, Customer
+from demo.customers import seed_customers
+from demo.people import seed_people
+from demo.visits import seed_visits
 from salescrm import selectors
-from salescrm.demo import seed_people
 from salescrm.models import Notification, Team, User
 from salescrm.roles import Role
-from visits.demo import seed_visits
 from visits.models import ContactRecord, SlipState, VisitLog, VisitSlip
 from visits.selectors import week_counts
 
