@@ -3,24 +3,7 @@
 import pytest
 from django.conf import settings
 
-from demo.people import PEOPLE, seed_people
-
 pytestmark = pytest.mark.browser
-
-HOME_MARKERS = {
-    "sales": "My sales profile",
-    "manager": "My team",
-    "director": "Teams",
-    "frontdesk": "Front desk",
-    "admin": "Latest job runs",
-}
-
-
-@pytest.fixture
-def demo(transactional_db):
-    # The demo people only: logging in needs no customers.
-    seed_people(password=settings.DEMO_PASSWORD)
-
 
 def log_in(page, username, password):
     page.goto("/accounts/login/")
@@ -29,24 +12,14 @@ def log_in(page, username, password):
     page.get_by_role("button", name="Log in").click()
 
 
-@pytest.mark.parametrize(("username", "role"), [(p[0], p[3]) for p in PEOPLE])
-def test_each_demo_login_lands_on_its_home_page(page, demo, username, role):
-    log_in(page, username, settings.DEMO_PASSWORD)
-
-    page.wait_for_url("**/")
-    assert page.locator("#home-heading").inner_text().startswith("Welcome")
-    assert page.get_by_test_id("role").inner_text().startswith(str(role.label))
-    assert HOME_MARKERS[role] in page.locator("#content").inner_text()
-
-
-def test_a_wrong_password_keeps_the_visitor_on_the_login_page(page, demo):
+def test_a_wrong_password_keeps_the_visitor_on_the_login_page(page, people):
     log_in(page, "sales1", "wrong password")
 
     assert "/accounts/login/" in page.url
     assert "correct username and password" in page.locator("#content form").inner_text()
 
 
-def test_switching_to_chinese_shows_chinese_navigation(page, demo):
+def test_switching_to_chinese_shows_chinese_navigation(page, people):
     log_in(page, "manager1", settings.DEMO_PASSWORD)
     page.wait_for_url("**/")
 
@@ -61,7 +34,7 @@ def test_switching_to_chinese_shows_chinese_navigation(page, demo):
     assert page.locator("nav .nav-link").first.inner_text() == "首页"
 
 
-def test_the_home_page_fits_a_phone_screen(phone_page, demo):
+def test_the_home_page_fits_a_phone_screen(phone_page, people):
     log_in(phone_page, "sales1", settings.DEMO_PASSWORD)
     phone_page.wait_for_url("**/")
 

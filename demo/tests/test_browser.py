@@ -1,0 +1,33 @@
+"""The demo logins printed by `make run`, in a real Chromium against the live server."""
+
+import pytest
+from django.conf import settings
+
+from demo.people import PEOPLE
+
+pytestmark = pytest.mark.browser
+
+HOME_MARKERS = {
+    "sales": "My sales profile",
+    "manager": "My team",
+    "director": "Teams",
+    "frontdesk": "Front desk",
+    "admin": "Latest job runs",
+}
+
+
+def log_in(page, username, password):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+@pytest.mark.parametrize(("username", "role"), [(p[0], p[3]) for p in PEOPLE])
+def test_each_demo_login_lands_on_its_home_page(page, people, username, role):
+    log_in(page, username, settings.DEMO_PASSWORD)
+
+    page.wait_for_url("**/")
+    assert page.locator("#home-heading").inner_text().startswith("Welcome")
+    assert page.get_by_test_id("role").inner_text().startswith(str(role.label))
+    assert HOME_MARKERS[role] in page.locator("#content").inner_text()
