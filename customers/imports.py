@@ -34,7 +34,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import DatabaseError, transaction
-from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
@@ -879,34 +878,6 @@ def failure_message(customer_import: CustomerImport) -> str:
             "message": failure["message"],
         }
     return ""
-
-
-# --- reads for the pages ---------------------------------------------------------------------
-
-
-def import_for_user(user, pk) -> CustomerImport:
-    """The import `pk` if `user` uploaded it; for anyone else it does not exist (404)."""
-    try:
-        return CustomerImport.objects.defer("content").get(pk=pk, uploaded_by=user)
-    except (CustomerImport.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
-def recent_imports(user, *, limit: int = 10):
-    return (
-        CustomerImport.objects.filter(uploaded_by=user)
-        .defer("content", "report")
-        .order_by("-created_at", "-pk")[:limit]
-    )
-
-
-def report_rows(customer_import: CustomerImport, *, status: str | None = None) -> list[dict]:
-    """The reported rows (of one status), each with its status label and message."""
-    return [
-        {**row, "label": RowStatus.labels[row["status"]], "message": describe(row)}
-        for row in customer_import.report.get("rows", [])
-        if status is None or row["status"] == status
-    ]
 
 
 # --- the template ----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from customers import identity, imports, services, tasks
+from customers import identity, imports, selectors, services, tasks
 from customers.models import (
     Assignment,
     Contact,
@@ -893,7 +893,7 @@ def test_the_report_is_rendered_in_the_readers_language(salesperson, existing):
     customer_import = upload(salesperson)
 
     with translation.override("en"):
-        rows = imports.report_rows(customer_import, status="invalid")
+        rows = selectors.report_rows(customer_import, status="invalid")
 
     assert [(row["row"], str(row["label"]), row["message"]) for row in rows] == [
         (5, "Invalid", "The company name is missing.")
