@@ -4,12 +4,14 @@
 - Sales manager: their team's customers and the pool.
 - Marketing director: every customer, read-only.
 - Front desk and administrator: none here (the administrator uses the admin site).
+
+An import of a lead list is seen only by the person who uploaded it.
 """
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from customers.models import Customer
+from customers.models import Customer, CustomerImport
 from salescrm.roles import Role
 
 
@@ -53,3 +55,11 @@ def customer_for_user(user, pk, *, write: bool = False) -> Customer:
     if write and not can_change(user, customer):
         raise Http404
     return customer
+
+
+def import_for_user(user, pk) -> CustomerImport:
+    """The import `pk` if `user` uploaded it; for anyone else it does not exist (404)."""
+    try:
+        return CustomerImport.objects.defer("content").get(pk=pk, uploaded_by=user)
+    except (CustomerImport.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from customers import imports
+from customers import access, imports, selectors
 from customers.forms import ImportForm
 from customers.models import CustomerImport
 from salescrm.errors import DomainError
@@ -38,14 +38,14 @@ def import_upload(request):
     return render(
         request,
         "customers/import_form.html",
-        {"form": form, "imports": imports.recent_imports(request.user)},
+        {"form": form, "imports": selectors.recent_imports(request.user)},
     )
 
 
 @require_GET
 @role_required(*IMPORT_ROLES)
 def import_preview(request, pk):
-    customer_import = imports.import_for_user(request.user, pk)
+    customer_import = access.import_for_user(request.user, pk)
     can_confirm = imports.can_confirm(customer_import)
     show = request.GET.get("show")
     if show not in imports.RowStatus.labels:
@@ -55,7 +55,7 @@ def import_preview(request, pk):
         "customers/import_preview.html",
         {
             "import": customer_import,
-            "rows": imports.report_rows(customer_import, status=show),
+            "rows": selectors.report_rows(customer_import, status=show),
             "show": show,
             "failure": imports.failure_message(customer_import),
             "can_confirm": can_confirm and customer_import.new_count > 0,
@@ -70,13 +70,13 @@ def import_preview(request, pk):
 @role_required(*IMPORT_ROLES)
 def import_confirm(request, pk):
     """Queue the import; a worker creates the customers (inline when tasks run eagerly)."""
-    customer_import = imports.import_for_user(request.user, pk)
+    customer_import = access.import_for_user(request.user, pk)
     try:
         imports.import_request(customer_import=customer_import, actor=request.user)
     except DomainError as error:
         messages.error(request, str(error))
     else:
-        customer_import = imports.import_for_user(request.user, pk)
+        customer_import = access.import_for_user(request.user, pk)
         if customer_import.status == CustomerImport.Status.IMPORTING:
             messages.info(request, _("Importing. This page shows the result when it is done."))
         elif customer_import.status == CustomerImport.Status.IMPORTED:

@@ -66,7 +66,7 @@ def file_completion(*, now) -> dict:
                 default_change_reason="file overdue",
             )
             notifications.notify_many(
-                (person, "file_overdue", _params(customer), services._url(customer))
+                (person, "file_overdue", _params(customer), services.customer_url(customer))
                 for customer in due
                 for person in {customer.owner, _manager(customer)}
             )
@@ -122,7 +122,7 @@ def first_contact(*, now) -> dict:
                     customer.owner,
                     "first_contact_reminder",
                     {"customer": customer.name, "due": _when(customer.first_contact_due_at)},
-                    services._url(customer),
+                    services.customer_url(customer),
                 )
                 for customer in due
             )
@@ -151,7 +151,7 @@ def first_contact(*, now) -> dict:
                     person,
                     "first_contact_missed",
                     {"customer": customer.name, "owner": str(customer.owner)},
-                    services._url(customer),
+                    services.customer_url(customer),
                 )
                 for customer in due
                 # A set: a manager who owns the customer is told once.
@@ -209,7 +209,7 @@ def _reassign_team(team, customers, *, now) -> tuple[int, int]:
         previous = customer.owner
         assignee = people[pick]
         with acting_as(None):
-            services._assign(
+            services.owner_assign(
                 customer,
                 assignee=assignee,
                 actor=None,
@@ -218,7 +218,7 @@ def _reassign_team(team, customers, *, now) -> tuple[int, int]:
             )
         params = {"customer": customer.name, "previous": str(previous), "assignee": str(assignee)}
         notifications.notify_many(
-            (person, "customer_reassigned_auto", params, services._url(customer))
+            (person, "customer_reassigned_auto", params, services.customer_url(customer))
             for person in {previous, assignee, team.manager if team else None} - {None}
         )
         done += 1

@@ -7,11 +7,12 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from customers import access, rules
+from customers import access, imports, rules
 from customers.models import (
     Assignment,
     CheckState,
     Customer,
+    CustomerImport,
     OwnershipClaim,
     PipelineClass,
 )
@@ -293,3 +294,21 @@ def reassignment_proposals(
         loads[pick].recent_assignments += 1
         proposals[customer.pk] = by_pk[pick]
     return proposals
+
+
+def recent_imports(user, *, limit: int = 10) -> QuerySet[CustomerImport]:
+    """The lead lists `user` uploaded, newest first (without their files and reports)."""
+    return (
+        CustomerImport.objects.filter(uploaded_by=user)
+        .defer("content", "report")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def report_rows(customer_import: CustomerImport, *, status: str | None = None) -> list[dict]:
+    """The reported rows of an import (of one status), each with its status label and message."""
+    return [
+        {**row, "label": imports.RowStatus.labels[row["status"]], "message": imports.describe(row)}
+        for row in customer_import.report.get("rows", [])
+        if status is None or row["status"] == status
+    ]

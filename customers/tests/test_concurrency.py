@@ -6,6 +6,7 @@ import pytest
 
 from customers import services
 from customers.models import Customer, IdentityKey, OwnershipClaim
+from customers.services import files as file_services
 from customers.tests.factories import make_customer
 from salescrm.errors import DomainError
 from salescrm.tests.threads import run_together
@@ -19,7 +20,7 @@ def both_past_the_check(monkeypatch):
     unique constraint can stop the second.
     """
     barrier = threading.Barrier(2, timeout=10)
-    real = services.find_duplicate
+    real = file_services.find_duplicate
     seen = threading.local()
 
     def find_then_wait(keys, **kwargs):
@@ -29,7 +30,8 @@ def both_past_the_check(monkeypatch):
             barrier.wait()
         return found
 
-    monkeypatch.setattr(services, "find_duplicate", find_then_wait)
+    # customer_create and _sync_keys look it up in their own module, not in the package.
+    monkeypatch.setattr(file_services, "find_duplicate", find_then_wait)
 
 
 @pytest.mark.django_db(transaction=True)

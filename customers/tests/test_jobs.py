@@ -97,7 +97,7 @@ def test_an_overdue_file_tells_its_owner_and_their_manager_once_each(incomplete_
         ("manager", incomplete_file.name): 1,
     }
     notification = Notification.objects.filter(kind="file_overdue").first()
-    assert notification.url == services._url(incomplete_file)
+    assert notification.url == services.customer_url(incomplete_file)
     assert notification.params["owner"] == str(incomplete_file.owner)
 
 

@@ -1,0 +1,331 @@
+"""The customer file: identity, deadlines, creating and changing it, its contact people.
+
+The first record wins: a file's identity keys (name, credit code, phones, e-mails,
+website) may not be another file's. The completion deadline follows the date collected;
+the first contact after an assignment is recorded here (customer_first_contact).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from customers import identity, rules
+from customers.models import (
+    Assignment,
+    Contact,
+    Customer,
+    IdentityKey,
+    SourceChannel,
+)
+from salescrm import selectors
+from salescrm.errors import DomainError
+from salescrm.models import User
+from salescrm.roles import Role
+
+CUSTOMER_FIELDS = [
+    "name", "credit_code", "source", "source_detail", "collected_on", "phone", "industry",
+    "city", "address", "website", "needs", "notes",
+]  # fmt: skip
+
+
+class DuplicateCustomer(DomainError):
+    """The customer is already on file: the first record wins."""
+
+    def __init__(self, existing: Customer, kind: str):
+        self.existing = existing
+        self.kind = kind
+        owner = existing.owner
+        super().__init__(
+            _(
+                "%(name)s is already on file (same %(kind)s): owned by %(owner)s since "
+                "%(entered)s. You can file an ownership claim."
+            )
+            if owner
+            else _(
+                "%(name)s is already on file (same %(kind)s) and sits in the unowned pool "
+                "since %(entered)s. You can ask for it with an ownership claim."
+            ),
+            name=existing.name,
+            kind=IdentityKey.Kind(kind).label,
+            owner=str(owner) if owner else "",
+            entered=date_format(timezone.localtime(existing.entered_at), "DATETIME_FORMAT"),
+        )
+
+
+def customer_url(customer: Customer) -> str:
+    return reverse("customers:detail", kwargs={"pk": customer.pk})
+
+
+# --- identity: first record wins -----------------------------------------------------------------
+
+
+def _keys_for(customer: Customer, contacts) -> set[tuple[str, str]]:
+    phones = [customer.phone, *(c.phone for c in contacts)]
+    emails = [c.email for c in contacts]
+    return identity.identity_keys(
+        name=customer.name,
+        credit_code=customer.credit_code,
+        phones=phones,
+        emails=emails,
+        website=customer.website,
+    )
+
+
+def keys_for_new(data: dict, contacts=()) -> set[tuple[str, str]]:
+    """The identity keys customer_create would give a file with `data` (nothing is saved)."""
+    customer = Customer(**{field: data[field] for field in CUSTOMER_FIELDS if field in data})
+    return _keys_for(customer, contacts)
+
+
+def find_duplicate(keys, *, exclude_pk=None) -> tuple[Customer, str] | None:
+    """The customer already holding one of `keys` (and which kind matched), if any."""
+    if not keys:
+        return None
+    match = Q()
+    for kind, value in keys:
+        match |= Q(kind=kind, value=value)
+    qs = IdentityKey.objects.filter(match).select_related("customer__owner")
+    if exclude_pk is not None:
+        qs = qs.exclude(customer_id=exclude_pk)
+    return pick_duplicate(qs)
+
+
+def pick_duplicate(found: Iterable[IdentityKey]) -> tuple[Customer, str] | None:
+    """Of the keys on file matching a new record, the customer it duplicates (and the kind).
+
+    Name first: it is the identity people understand best; then the earliest entered
+    customer (then the lowest id and the kind, so that ties always choose the same).
+    """
+    best = min(
+        found,
+        key=lambda key: (
+            key.kind != IdentityKey.Kind.NAME,
+            key.customer.entered_at,
+            key.customer_id,
+            key.kind,
+        ),
+        default=None,
+    )
+    return (best.customer, best.kind) if best is not None else None
+
+
+def keys_on_file(keys) -> dict[tuple[str, str], IdentityKey]:
+    """The identity keys on file among `keys`, with their customer and its owner.
+
+    One query however many keys: an IN list per kind (at most five), OR-ed together.
+    """
+    values: dict[str, set[str]] = {}
+    for kind, value in keys:
+        values.setdefault(kind, set()).add(value)
+    if not values:
+        return {}
+    match = Q()
+    for kind, kind_values in values.items():
+        match |= Q(kind=kind, value__in=sorted(kind_values))
+    qs = IdentityKey.objects.filter(match).select_related("customer__owner")
+    return {(key.kind, key.value): key for key in qs}
+
+
+def _sync_keys(customer: Customer) -> None:
+    """Make the customer's identity keys match its file; the database refuses a taken key."""
+    keys = _keys_for(customer, customer.contacts.all())
+    duplicate = find_duplicate(keys, exclude_pk=customer.pk)
+    if duplicate:
+        raise DuplicateCustomer(*duplicate)
+    existing = set(customer.keys.values_list("kind", "value"))
+    stale = existing - keys
+    if stale:
+        stale_q = Q()
+        for kind, value in stale:
+            stale_q |= Q(kind=kind, value=value)
+        customer.keys.filter(stale_q).delete()
+    try:
+        with transaction.atomic():
+            IdentityKey.objects.bulk_create(
+                IdentityKey(customer=customer, kind=kind, value=value)
+                for kind, value in keys - existing
+            )
+    except IntegrityError:
+        # Another transaction committed the same key after our check: it came first.
+        duplicate = find_duplicate(keys, exclude_pk=customer.pk)
+        if duplicate is None:
+            raise
+        raise DuplicateCustomer(*duplicate) from None
+
+
+def _validate(customer: Customer, *, today: date) -> None:
+    if not identity.normalize_company_name(customer.name):
+        raise DomainError(_("Enter the company's name."))
+    if customer.credit_code:
+        code = identity.normalize_credit_code(customer.credit_code)
+        if not identity.is_valid_credit_code(code):
+            raise DomainError(
+                _("%(code)s is not a valid unified social credit code."), code=customer.credit_code
+            )
+        customer.credit_code = code
+    if customer.collected_on > today:
+        raise DomainError(_("The date collected cannot be in the future."))
+
+
+# --- deadlines -----------------------------------------------------------------------------------
+
+
+def completion_due(collected_on: date) -> datetime:
+    """End of the N-th working day after the date collected (rule 1.2)."""
+    policy = selectors.policy()
+    calendar = selectors.work_calendar(today=collected_on)
+    return calendar.due_at(
+        collected_on, policy.file_completion_working_days, tz=timezone.get_current_timezone()
+    )
+
+
+def first_contact_due(assigned_at: datetime) -> datetime:
+    """One week (calendar days) from the moment of assignment (rule 1.3.3)."""
+    return assigned_at + timedelta(days=selectors.policy().first_contact_days)
+
+
+def _refresh_completion(customer: Customer, *, now: datetime) -> list[str]:
+    complete = not rules.missing_fields(customer, customer.contacts.all())
+    if complete and customer.completed_at is None:
+        customer.completed_at = now
+    elif not complete:
+        customer.completed_at = None
+    return ["completed_at"]
+
+
+# --- create and change the file ------------------------------------------------------------------
+
+
+@dataclass
+class ContactData:
+    name: str
+    title: str = ""
+    phone: str = ""
+    email: str = ""
+    decision_power: str = "unknown"
+
+
+def customer_create(
+    *,
+    actor: User,
+    data: dict,
+    contacts: list[ContactData] = (),
+    to_pool: bool = False,
+    now: datetime | None = None,
+) -> Customer:
+    """Record a new customer file, owned by `actor` (or in the pool); the first record wins.
+
+    Customers from a company marketing event always go to the unowned pool.
+    """
+    now = now or timezone.now()
+    if actor.role not in (Role.SALESPERSON, Role.MANAGER):
+        raise DomainError(_("Only salespeople and managers record customers."))
+    if to_pool and actor.role != Role.MANAGER:
+        raise DomainError(_("Only a sales manager puts customers in the unowned pool."))
+    customer = Customer(**{field: data[field] for field in CUSTOMER_FIELDS if field in data})
+    customer.collected_on = customer.collected_on or timezone.localdate(now)
+    _validate(customer, today=timezone.localdate(now))
+    customer.entered_by = actor
+    customer.entered_at = now
+    customer.completion_due_at = completion_due(customer.collected_on)
+    # Rule 1.3.2: customers from the company's own marketing events are the manager's to assign.
+    owner = None if to_pool or customer.source == SourceChannel.MARKETING_EVENT else actor
+    keys = _keys_for(customer, contacts)
+    duplicate = find_duplicate(keys)
+    if duplicate:
+        raise DuplicateCustomer(*duplicate)
+    with transaction.atomic():
+        if owner is not None:
+            customer.owner = owner
+            customer.assigned_at = now
+            customer.first_contact_due_at = first_contact_due(now)
+        customer.save()
+        for contact in contacts:
+            Contact.objects.create(customer=customer, **vars(contact))
+        _sync_keys(customer)
+        _refresh_completion(customer, now=now)
+        customer.save(update_fields=["completed_at"])
+        if owner is not None:
+            Assignment.objects.create(
+                customer=customer,
+                assignee=owner,
+                assigned_by=actor,
+                assigned_at=now,
+                reason=Assignment.Reason.COLLECTED,
+            )
+    return customer
+
+
+def customer_update(*, customer: Customer, actor: User, data: dict, now=None) -> Customer:
+    """Change the file's fields; identity keys follow, and may not collide with another file."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        changed = [f for f in CUSTOMER_FIELDS if f in data and getattr(locked, f) != data[f]]
+        for field in changed:
+            setattr(locked, field, data[field])
+        _validate(locked, today=timezone.localdate(now))
+        if "collected_on" in changed:
+            locked.completion_due_at = completion_due(locked.collected_on)
+            changed.append("completion_due_at")
+        _sync_keys(locked)
+        changed += _refresh_completion(locked, now=now)
+        locked._change_reason = "file edited"
+        locked.save(update_fields=sorted(set(changed)))
+    return locked
+
+
+def contact_save(
+    *, customer: Customer, actor: User, data: ContactData, contact: Contact | None = None, now=None
+) -> Contact:
+    """Add a contact person (or change one); their phone and e-mail join the identity keys."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        if contact is None:
+            contact = Contact(customer=locked)
+        elif contact.customer_id != locked.pk:
+            raise DomainError(_("This contact belongs to another customer."))
+        for field, value in vars(data).items():
+            setattr(contact, field, value)
+        contact.save()
+        _sync_keys(locked)
+        _refresh_completion(locked, now=now)
+        locked.save(update_fields=["completed_at"])
+    return contact
+
+
+def contact_delete(*, contact: Contact, actor: User, now=None) -> None:
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Customer.objects.select_for_update().get(pk=contact.customer_id)
+        contact.delete()
+        _sync_keys(locked)
+        _refresh_completion(locked, now=now)
+        locked.save(update_fields=["completed_at"])
+
+
+def customer_first_contact(*, customer: Customer, at: datetime) -> bool:
+    """The first contact after an assignment meets its deadline (rule 1.3.3).
+
+    Returns True when this contact was the first; later ones change nothing.
+    """
+    with transaction.atomic():
+        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        if locked.first_contact_at is not None or locked.owner_id is None:
+            return False
+        locked.first_contact_at = at
+        # A late first contact takes the customer out of the reassignment queue.
+        locked.reassignment_due_at = None
+        locked.save(update_fields=["first_contact_at", "reassignment_due_at"])
+    customer.first_contact_at = at
+    return True

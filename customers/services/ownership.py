@@ -1,0 +1,324 @@
+"""Who owns a customer: assignment and reassignment (rule 1.3), claims (rule 1.3.1).
+
+Also the one extension of a missed first contact, and deactivating a user (their
+customers go back to the pool). owner_assign is the one function that changes an owner:
+it records the Assignment and sends signals.owner_changed.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from customers import access, rules, signals
+from customers import selectors as customer_selectors
+from customers.models import (
+    Assignment,
+    Customer,
+    OwnershipClaim,
+)
+from customers.services.files import customer_url, first_contact_due
+from salescrm import notifications, selectors
+from salescrm.errors import DomainError
+from salescrm.models import User
+from salescrm.roles import Role
+
+# --- assignment (rule 1.3) -----------------------------------------------------------------------
+
+
+FIRST_CONTACT_FIELDS = [
+    "first_contact_due_at", "first_contact_at", "first_contact_reminded_at",
+    "first_contact_missed_at", "reassignment_due_at", "extension_granted_at", "extension_reason",
+]  # fmt: skip
+
+
+def owner_assign(
+    customer: Customer, *, assignee: User | None, actor: User | None, reason: str, now
+) -> None:
+    """Give a locked customer a new owner (None: back to the pool) and record it."""
+    previous = customer.owner
+    customer.owner = assignee
+    if assignee is None:
+        customer.assigned_at = None
+        customer.first_contact_due_at = None
+    else:
+        customer.assigned_at = now
+        customer.first_contact_due_at = first_contact_due(now)
+    # A new owner starts a new first-contact week (rule 1.3.3).
+    customer.first_contact_at = None
+    customer.first_contact_reminded_at = None
+    customer.first_contact_missed_at = None
+    customer.reassignment_due_at = None
+    customer.extension_granted_at = None
+    customer.extension_reason = ""
+    customer._change_reason = f"owner: {reason}"
+    customer.save(update_fields=["owner", "assigned_at", *FIRST_CONTACT_FIELDS])
+    Assignment.objects.create(
+        customer=customer,
+        assignee=assignee,
+        previous_owner=previous,
+        assigned_by=actor,
+        assigned_at=now,
+        reason=reason,
+    )
+    signals.owner_changed.send(
+        sender=Customer, customer=customer, previous=previous, assignee=assignee, actor=actor,
+        now=now,
+    )  # fmt: skip
+
+
+def _check_manager_of(actor: User, assignee: User) -> None:
+    if actor.role != Role.MANAGER or not actor.team_id:
+        raise DomainError(_("Only a sales manager assigns customers."))
+    if assignee.team_id != actor.team_id or assignee.role != Role.SALESPERSON:
+        raise DomainError(_("%(person)s is not a salesperson in your team."), person=str(assignee))
+    if not assignee.is_active:
+        raise DomainError(_("%(person)s is no longer active."), person=str(assignee))
+
+
+def customers_assign(
+    *, customers, actor: User, assignee: User | None = None, now=None
+) -> dict[int, User]:
+    """Assign customers to `assignee`, or (None) spread them by balanced load.
+
+    Customers someone else assigned in the meantime are left alone; returns
+    {customer id: assignee} for those this call assigned.
+    """
+    now = now or timezone.now()
+    ids = [c.pk for c in customers]
+    with transaction.atomic():
+        locked = list(
+            Customer.objects.select_for_update(of=("self",))
+            .filter(pk__in=ids, owner__isnull=True)
+            .order_by("entered_at", "pk")
+        )
+        if assignee is not None:
+            _check_manager_of(actor, assignee)
+            picks = [assignee] * len(locked)
+        else:
+            if actor.role != Role.MANAGER or not actor.team_id:
+                raise DomainError(_("Only a sales manager assigns customers."))
+            people = {p.pk: p for p in selectors.salespeople(team=actor.team)}
+            if not people:
+                raise DomainError(_("Your team has no active salespeople."))
+            plan = rules.balance(
+                customer_selectors.assignment_loads(list(people.values()), now=now), len(locked)
+            )
+            picks = [people[pk] for pk in plan]
+        done = {}
+        for customer, person in zip(locked, picks, strict=True):
+            owner_assign(
+                customer, assignee=person, actor=actor, reason=Assignment.Reason.MANAGER, now=now
+            )
+            done[customer.pk] = person
+        _notify_assigned(done, actor)
+    return done
+
+
+def customer_reassign(*, customer: Customer, actor: User, assignee: User, now=None) -> None:
+    """Move an owned customer of the manager's team to another salesperson of the team."""
+    now = now or timezone.now()
+    _check_manager_of(actor, assignee)
+    with transaction.atomic():
+        locked = (
+            Customer.objects.select_for_update(of=("self",))
+            .select_related("owner")
+            .get(pk=customer.pk)
+        )
+        if locked.owner_id == assignee.pk:
+            raise DomainError(_("%(person)s already owns this customer."), person=str(assignee))
+        if locked.owner is not None and locked.owner.team_id != actor.team_id:
+            raise DomainError(_("This customer is not in your team."))
+        previous = locked.owner
+        owner_assign(
+            locked, assignee=assignee, actor=actor, reason=Assignment.Reason.REASSIGNED, now=now
+        )
+    notifications.notify(
+        recipients=[assignee],
+        kind="customer_assigned",
+        actor=actor,
+        params={"customer": locked.name},
+        url=customer_url(locked),
+    )
+    if previous is not None:
+        notifications.notify(
+            recipients=[previous],
+            kind="customer_reassigned_away",
+            actor=actor,
+            params={"customer": locked.name, "assignee": str(assignee)},
+            url="",
+        )
+
+
+def _notify_assigned(done: dict[int, User], actor: User) -> None:
+    names = dict(Customer.objects.filter(pk__in=done).values_list("pk", "name"))
+    notifications.notify_many(
+        (
+            person,
+            "customer_assigned",
+            {"customer": names[pk]},
+            reverse("customers:detail", kwargs={"pk": pk}),
+        )
+        for pk, person in done.items()
+    )
+
+
+def first_contact_extend(*, customer: Customer, actor: User, reason: str, now=None) -> None:
+    """The manager grants one more week for a missed first contact, with a reason (once)."""
+    now = now or timezone.now()
+    if not reason.strip():
+        raise DomainError(_("Say why the extension is granted."))
+    with transaction.atomic():
+        locked = (
+            Customer.objects.select_for_update(of=("self",))
+            .select_related("owner")
+            .get(pk=customer.pk)
+        )
+        if not access.manages(actor, locked) or locked.owner is None:
+            raise DomainError(_("Only the owner's manager grants an extension."))
+        # In the queue: missed and not contacted since. reassignment_due_at is not the test:
+        # the job clears it for a customer it could not reassign (no one else in the team).
+        if locked.first_contact_missed_at is None or locked.first_contact_at is not None:
+            raise DomainError(_("This customer is not waiting in the reassignment queue."))
+        if locked.extension_granted_at is not None:
+            raise DomainError(_("An extension was granted once already: reassign the customer."))
+        locked.first_contact_due_at = first_contact_due(now)
+        locked.first_contact_reminded_at = None
+        locked.first_contact_missed_at = None
+        locked.reassignment_due_at = None
+        locked.extension_granted_at = now
+        locked.extension_reason = reason.strip()
+        locked._change_reason = "first contact: extension"
+        locked.save(update_fields=FIRST_CONTACT_FIELDS)
+    notifications.notify(
+        recipients=[locked.owner],
+        kind="first_contact_extended",
+        actor=actor,
+        params={
+            "customer": locked.name,
+            "due": date_format(timezone.localtime(locked.first_contact_due_at), "DATETIME_FORMAT"),
+        },
+        url=customer_url(locked),
+        body=reason.strip(),
+    )
+
+
+def user_deactivate(*, user: User, actor: User, now=None) -> int:
+    """Deactivate a user; their customers go back to the unowned pool. Returns how many."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        owned = list(
+            Customer.objects.select_for_update(of=("self",))
+            .filter(owner=user)
+            .select_related("owner")
+        )
+        for customer in owned:
+            owner_assign(
+                customer, assignee=None, actor=actor, reason=Assignment.Reason.TO_POOL, now=now
+            )
+    return len(owned)
+
+
+# --- ownership claims (rule 1.3.1) ---------------------------------------------------------------
+
+
+def _deciding_manager(customer: Customer, claimant: User) -> User | None:
+    """The owner's manager decides; for a pool customer, the claimant's manager."""
+    team = customer.owner.team if customer.owner else claimant.team
+    manager = team.manager if team else None
+    return manager if manager is not None and manager.is_active else None
+
+
+def claim_file(*, customer: Customer, claimant: User, reason: str, now=None) -> OwnershipClaim:
+    """A salesperson claims a customer another person recorded first."""
+    now = now or timezone.now()
+    if claimant.role != Role.SALESPERSON:
+        raise DomainError(_("Only salespeople file ownership claims."))
+    if not reason.strip():
+        raise DomainError(_("Say why the customer should be yours."))
+    customer = Customer.objects.select_related("owner__team__manager").get(pk=customer.pk)
+    if customer.owner_id == claimant.pk:
+        raise DomainError(_("You already own this customer."))
+    try:
+        with transaction.atomic():
+            claim = OwnershipClaim.objects.create(
+                customer=customer,
+                claimant=claimant,
+                owner_at_claim=customer.owner,
+                reason=reason.strip(),
+                created_at=now,
+            )
+    except IntegrityError:
+        raise DomainError(_("You already have a claim on this customer waiting.")) from None
+    notifications.notify(
+        recipients=[_deciding_manager(customer, claimant)],
+        kind="claim_filed",
+        actor=claimant,
+        params={"customer": customer.name, "owner": str(customer.owner or "—")},
+        url=reverse("customers:claims"),
+    )
+    return claim
+
+
+def claim_can_decide(user: User, claim: OwnershipClaim) -> bool:
+    if user.role != Role.MANAGER or not user.team_id:
+        return False
+    owner = claim.customer.owner
+    team = owner.team_id if owner else claim.claimant.team_id
+    return team == user.team_id
+
+
+def claim_decide(
+    *, claim: OwnershipClaim, actor: User, transfer: bool, comment: str = "", now=None
+) -> OwnershipClaim:
+    """The manager's final decision on a claim: keep the owner, or transfer to the claimant."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            OwnershipClaim.objects.select_for_update(of=("self",))
+            .select_related("customer__owner", "claimant")
+            .get(pk=claim.pk)
+        )
+        if locked.state != OwnershipClaim.State.PENDING:
+            raise DomainError(_("This claim was already decided."))
+        if not claim_can_decide(actor, locked):
+            raise DomainError(_("Only the responsible manager decides this claim."))
+        customer = Customer.objects.select_for_update().get(pk=locked.customer_id)
+        locked.state = OwnershipClaim.State.TRANSFERRED if transfer else OwnershipClaim.State.KEPT
+        locked.decided_by = actor
+        locked.decided_at = now
+        locked.decision_comment = comment.strip()
+        locked.save(update_fields=["state", "decided_by", "decided_at", "decision_comment"])
+        previous = customer.owner
+        settled = []
+        if transfer:
+            owner_assign(
+                customer,
+                assignee=locked.claimant,
+                actor=actor,
+                reason=Assignment.Reason.CLAIM,
+                now=now,
+            )
+            # Other waiting claims on the customer are settled by this decision.
+            for other in OwnershipClaim.objects.select_for_update().filter(
+                customer=customer, state=OwnershipClaim.State.PENDING
+            ):
+                other.state = OwnershipClaim.State.KEPT
+                other.decided_by, other.decided_at = actor, now
+                other.decision_comment = comment.strip()
+                other.save(update_fields=["state", "decided_by", "decided_at", "decision_comment"])
+                settled.append(other.claimant)
+    kind = "claim_transferred" if transfer else "claim_kept"
+    notifications.notify(
+        recipients=[locked.claimant, previous, *settled],
+        kind=kind,
+        actor=actor,
+        params={"customer": customer.name, "claimant": str(locked.claimant)},
+        url="",
+    )
+    return locked

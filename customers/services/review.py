@@ -1,0 +1,155 @@
+"""Where a file stands: its pipeline class (rule 3.1) and the manager's weekly check (rule 1.2)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from customers import access
+from customers.models import (
+    CheckState,
+    ClassChange,
+    Customer,
+    PipelineClass,
+)
+from customers.services.files import customer_url
+from salescrm import notifications
+from salescrm.errors import DomainError
+from salescrm.models import User
+from salescrm.roles import Role
+
+# --- pipeline class (rule 3.1) -------------------------------------------------------------------
+
+# Set by the agreements, not by hand: a customer is signed when an agreement is.
+SYSTEM_ONLY_CLASSES = {PipelineClass.SIGNED}
+
+
+def customer_change_class(
+    *, customer: Customer, actor: User, to_class: str, reason: str, system: bool = False, now=None
+) -> ClassChange:
+    """Move the customer to another class, keeping who, when and why."""
+    now = now or timezone.now()
+    if to_class not in PipelineClass.values:
+        raise DomainError(_("Unknown class."))
+    if to_class in SYSTEM_ONLY_CLASSES and not system:
+        raise DomainError(_("A customer becomes signed when an agreement is signed."))
+    if not reason.strip():
+        raise DomainError(_("Say why the class changes."))
+    with transaction.atomic():
+        locked = (
+            Customer.objects.select_for_update(of=("self",))
+            .select_related("owner")
+            .get(pk=customer.pk)
+        )
+        if not system and not access.can_change(actor, locked):
+            raise DomainError(_("Only the owner or their manager changes the class."))
+        if locked.pipeline_class == to_class:
+            raise DomainError(_("The customer is already in that class."))
+        change = ClassChange.objects.create(
+            customer=locked,
+            from_class=locked.pipeline_class,
+            to_class=to_class,
+            changed_by=actor,
+            changed_at=now,
+            reason=reason.strip(),
+        )
+        locked.pipeline_class = to_class
+        locked._change_reason = f"class: {reason.strip()}"[:100]
+        locked.save(update_fields=["pipeline_class"])
+    return change
+
+
+# --- weekly check (rule 1.2) ---------------------------------------------------------------------
+
+CHECK_TRANSITIONS = {
+    # (from, to): who may make the move
+    (CheckState.PENDING, CheckState.CHECKED): "manager",
+    (CheckState.PENDING, CheckState.RETURNED): "manager",
+    (CheckState.CHECKED, CheckState.RETURNED): "manager",
+    (CheckState.RETURNED, CheckState.PENDING): "owner",
+}
+
+
+def _check_move(customer: Customer, actor: User, to_state: str, *, now, comment=None) -> None:
+    """Move a locked file's check state by the table, recording who and when."""
+    who = CHECK_TRANSITIONS.get((customer.check_state, to_state))
+    if who is None:
+        raise DomainError(
+            _("The file of %(customer)s is %(state)s; it cannot be %(move)s."),
+            customer=customer.name,
+            state=CheckState(customer.check_state).label.lower(),
+            move=CheckState(to_state).label.lower(),
+        )
+    if who == "owner" and customer.owner_id != actor.pk:
+        raise DomainError(_("Only the owner resubmits the file."))
+    if who == "manager" and not (
+        actor.role == Role.MANAGER
+        and actor.team_id
+        and customer.owner
+        and customer.owner.team_id == actor.team_id
+    ):
+        raise DomainError(_("Only the owner's manager checks the file."))
+    customer.check_state = to_state
+    fields = ["check_state"]
+    if who == "manager":
+        customer.checked_by, customer.checked_at = actor, now
+        customer.check_comment = (comment or "").strip()
+        fields += ["checked_by", "checked_at", "check_comment"]
+    customer.save(update_fields=fields)
+
+
+def _locked_for_check(pks):
+    return (
+        Customer.objects.select_for_update(of=("self",))
+        .select_related("owner")
+        .filter(pk__in=pks)
+        .order_by("pk")
+    )
+
+
+def files_mark_checked(*, customers, actor: User, comment: str = "", now=None) -> int:
+    """The manager marks a week's files checked (those still waiting); returns how many."""
+    now = now or timezone.now()
+    count = 0
+    with transaction.atomic():
+        for customer in _locked_for_check([c.pk for c in customers]):
+            if customer.check_state != CheckState.PENDING:
+                continue  # already checked or returned by a click that came first
+            _check_move(customer, actor, CheckState.CHECKED, now=now, comment=comment)
+            count += 1
+    return count
+
+
+def file_return(*, customer: Customer, actor: User, reason: str, now=None) -> None:
+    """The manager sends a file back for correction, saying why."""
+    now = now or timezone.now()
+    if not reason.strip():
+        raise DomainError(_("Say what needs correcting."))
+    with transaction.atomic():
+        locked = _locked_for_check([customer.pk]).get()
+        _check_move(locked, actor, CheckState.RETURNED, now=now, comment=reason)
+    notifications.notify(
+        recipients=[locked.owner],
+        kind="file_returned",
+        actor=actor,
+        params={"customer": locked.name},
+        url=customer_url(locked),
+        body=reason.strip(),
+    )
+
+
+def file_resubmit(*, customer: Customer, actor: User, now=None) -> None:
+    """The owner says a returned file is corrected; it goes back to the check queue."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked_for_check([customer.pk]).get()
+        _check_move(locked, actor, CheckState.PENDING, now=now)
+    manager = actor.team.manager if actor.team_id else None
+    notifications.notify(
+        recipients=[manager],
+        kind="file_resubmitted",
+        actor=actor,
+        params={"customer": locked.name},
+        url=customer_url(locked),
+    )

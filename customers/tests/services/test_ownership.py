@@ -1,0 +1,185 @@
+"""Assignment, reassignment, deactivation and ownership claims (services.ownership)."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from customers import services
+from customers.models import Assignment, OwnershipClaim
+from customers.tests.factories import make_customer
+from customers.tests.services.helpers import at
+from salescrm.errors import DomainError
+from salescrm.models import Notification
+from salescrm.tests.factories import UserFactory
+
+# --- assignment ----------------------------------------------------------------------------------
+
+
+def test_the_manager_assigns_pool_customers_to_a_team_member(manager, salesperson):
+    customers = [make_customer(actor=manager, to_pool=True) for _ in range(2)]
+    now = at(2026, 3, 9, 9, 0)
+
+    done = services.customers_assign(
+        customers=customers, actor=manager, assignee=salesperson, now=now
+    )
+
+    assert set(done) == {c.pk for c in customers}
+    for customer in customers:
+        customer.refresh_from_db()
+        assert customer.owner == salesperson
+        assert customer.first_contact_due_at == now + timedelta(days=7)
+        assert customer.assignments.get().reason == Assignment.Reason.MANAGER
+    assert Notification.objects.filter(recipient=salesperson, kind="customer_assigned").count() == 2
+
+
+def test_a_manager_cannot_assign_to_another_team(manager, other_salesperson):
+    customer = make_customer(actor=manager, to_pool=True)
+
+    with pytest.raises(DomainError):
+        services.customers_assign(customers=[customer], actor=manager, assignee=other_salesperson)
+    customer.refresh_from_db()
+    assert customer.owner is None
+
+
+def test_a_salesperson_cannot_assign(manager, salesperson):
+    customer = make_customer(actor=manager, to_pool=True)
+
+    with pytest.raises(DomainError):
+        services.customers_assign(customers=[customer], actor=salesperson, assignee=salesperson)
+
+
+def test_a_customer_someone_already_assigned_is_left_alone(manager, salesperson, teammate):
+    customer = make_customer(actor=manager, to_pool=True)
+    services.customers_assign(customers=[customer], actor=manager, assignee=salesperson)
+
+    done = services.customers_assign(customers=[customer], actor=manager, assignee=teammate)
+
+    assert done == {}
+    customer.refresh_from_db()
+    assert customer.owner == salesperson
+
+
+def test_a_balanced_batch_follows_ability(manager, team):
+    strong = UserFactory(team=team, ability_weight=3, username="strong")
+    weak = UserFactory(team=team, ability_weight=1, username="weak")
+    customers = [make_customer(actor=manager, to_pool=True) for _ in range(8)]
+
+    done = services.customers_assign(customers=customers, actor=manager)
+
+    given = list(done.values())
+    assert given.count(strong) == 6
+    assert given.count(weak) == 2
+
+
+def test_the_proposal_prefers_the_lower_load_by_ability(manager, team):
+    from customers.selectors import proposed_assignee
+
+    busy = UserFactory(team=team, ability_weight=1, username="busy")
+    free = UserFactory(team=team, ability_weight=1, username="free")
+    make_customer(busy)
+
+    assert proposed_assignee(team, now=timezone.now()) == free
+
+
+def test_deactivating_a_user_returns_their_customers_to_the_pool(admin_user, salesperson):
+    customers = [make_customer(salesperson) for _ in range(3)]
+
+    moved = services.user_deactivate(user=salesperson, actor=admin_user)
+
+    assert moved == 3
+    salesperson.refresh_from_db()
+    assert salesperson.is_active is False
+    for customer in customers:
+        customer.refresh_from_db()
+        assert customer.owner is None
+        assert customer.assignments.first().reason == Assignment.Reason.TO_POOL
+
+
+def test_reassigning_moves_the_customer_and_tells_both(manager, salesperson, teammate):
+    customer = make_customer(salesperson)
+
+    services.customer_reassign(customer=customer, actor=manager, assignee=teammate)
+
+    customer.refresh_from_db()
+    assert customer.owner == teammate
+    assert Notification.objects.filter(recipient=teammate, kind="customer_assigned").exists()
+    assert Notification.objects.filter(
+        recipient=salesperson, kind="customer_reassigned_away"
+    ).exists()
+
+
+# --- claims --------------------------------------------------------------------------------------
+
+
+def test_a_claim_waits_for_the_owners_manager(
+    manager, salesperson, other_salesperson, other_manager
+):
+    customer = make_customer(salesperson)
+
+    claim = services.claim_file(
+        customer=customer, claimant=other_salesperson, reason="Met them first"
+    )
+
+    assert claim.state == OwnershipClaim.State.PENDING
+    assert claim.owner_at_claim == salesperson
+    told = set(Notification.objects.filter(kind="claim_filed").values_list("recipient", flat=True))
+    assert told == {manager.pk}
+    assert services.claim_can_decide(manager, claim)
+    assert not services.claim_can_decide(other_manager, claim)
+
+
+def test_one_pending_claim_per_person(salesperson, teammate):
+    customer = make_customer(salesperson)
+    services.claim_file(customer=customer, claimant=teammate, reason="Mine")
+
+    with pytest.raises(DomainError):
+        services.claim_file(customer=customer, claimant=teammate, reason="Mine again")
+
+
+def test_the_owner_cannot_claim_their_own_customer(salesperson):
+    customer = make_customer(salesperson)
+
+    with pytest.raises(DomainError):
+        services.claim_file(customer=customer, claimant=salesperson, reason="x")
+
+
+def test_keeping_the_owner_is_final(manager, salesperson, teammate):
+    customer = make_customer(salesperson)
+    claim = services.claim_file(customer=customer, claimant=teammate, reason="Mine")
+
+    services.claim_decide(claim=claim, actor=manager, transfer=False, comment="First record wins")
+
+    claim.refresh_from_db()
+    customer.refresh_from_db()
+    assert claim.state == OwnershipClaim.State.KEPT
+    assert claim.decided_by == manager
+    assert customer.owner == salesperson
+    with pytest.raises(DomainError):
+        services.claim_decide(claim=claim, actor=manager, transfer=True)
+
+
+def test_transferring_gives_the_claimant_the_customer_and_settles_other_claims(
+    manager, salesperson, teammate
+):
+    customer = make_customer(salesperson)
+    third = UserFactory(team=manager.team, username="third")
+    claim = services.claim_file(customer=customer, claimant=teammate, reason="Mine")
+    other = services.claim_file(customer=customer, claimant=third, reason="No, mine")
+
+    services.claim_decide(claim=claim, actor=manager, transfer=True)
+
+    customer.refresh_from_db()
+    other.refresh_from_db()
+    assert customer.owner == teammate
+    assert customer.assignments.first().reason == Assignment.Reason.CLAIM
+    assert other.state == OwnershipClaim.State.KEPT
+
+
+def test_another_teams_manager_cannot_decide(salesperson, teammate, other_manager):
+    claim = services.claim_file(customer=make_customer(salesperson), claimant=teammate, reason="x")
+
+    with pytest.raises(DomainError):
+        services.claim_decide(claim=claim, actor=other_manager, transfer=True)
+    claim.refresh_from_db()
+    assert claim.state == OwnershipClaim.State.PENDING
