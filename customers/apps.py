@@ -7,11 +7,16 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self):
-        from customers import jobs
+        from customers import jobs, services
         from salescrm import navigation
         from salescrm.jobs import register_job
         from salescrm.permissions import Capability as C
+        from salescrm.signals import user_deactivating
 
+        # Someone leaving the company hands their customers back to the pool.
+        user_deactivating.connect(
+            services.on_user_deactivating, dispatch_uid="customers.return_to_pool"
+        )
         register_job("file_completion", jobs.file_completion)
         register_job("first_contact", jobs.first_contact)
         register_job("reassignment", jobs.reassignment)

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from customers import services as customer_services
+from salescrm import services
 from salescrm.models import CalendarDay, DigestSent, JobRun, Policy, Team, User
 
 admin.site.site_header = _("SalesCRM administration")
@@ -37,26 +37,22 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     actions = ["deactivate"]
 
     def save_model(self, request, obj, form, change):
-        # Deactivating someone hands their customers back to the pool: through the service.
+        # Deactivating someone hands their work on (customers back to the pool): the service.
         deactivating = change and "is_active" in form.changed_data and not obj.is_active
         if deactivating:
             obj.is_active = True
         super().save_model(request, obj, form, change)
         if deactivating:
-            moved = customer_services.user_deactivate(user=obj, actor=request.user)
-            self.message_user(
-                request, _("%(count)d customers went back to the pool.") % {"count": moved}
-            )
+            self._report(request, services.user_deactivate(user=obj, actor=request.user))
 
     @admin.action(description=_("Deactivate (customers go back to the pool)"))
     def deactivate(self, request, queryset):
-        moved = sum(
-            customer_services.user_deactivate(user=user, actor=request.user)
-            for user in queryset.filter(is_active=True)
-        )
-        self.message_user(
-            request, _("%(count)d customers went back to the pool.") % {"count": moved}
-        )
+        for user in queryset.filter(is_active=True):
+            self._report(request, services.user_deactivate(user=user, actor=request.user))
+
+    def _report(self, request, replies: list[str]) -> None:
+        for reply in replies:
+            self.message_user(request, reply)
 
 
 @admin.register(Team)

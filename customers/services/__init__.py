@@ -39,9 +39,10 @@ from customers.services.ownership import (
     claim_file,
     customer_reassign,
     customers_assign,
+    customers_return_to_pool,
     first_contact_extend,
+    on_user_deactivating,
     owner_assign,
-    user_deactivate,
 )
 from customers.services.review import (
     CHECK_TRANSITIONS,
@@ -73,6 +74,7 @@ __all__ = [
     "customer_update",
     "customer_url",
     "customers_assign",
+    "customers_return_to_pool",
     "escalation_close",
     "file_resubmit",
     "file_return",
@@ -83,7 +85,7 @@ __all__ = [
     "keys_for_new",
     "keys_on_file",
     "note_add",
+    "on_user_deactivating",
     "owner_assign",
     "pick_duplicate",
-    "user_deactivate",
 ]

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from customers import access, rules, signals
 from customers import selectors as customer_selectors
@@ -206,15 +207,17 @@ def first_contact_extend(*, customer: Customer, actor: User, reason: str, now=No
     )
 
 
-def user_deactivate(*, user: User, actor: User, now=None) -> int:
-    """Deactivate a user; their customers go back to the unowned pool. Returns how many."""
+def customers_return_to_pool(*, owner: User, actor: User, now=None) -> int:
+    """Every customer of `owner` goes back to the unowned pool (`owner` leaves the company).
+
+    Returns how many. Called when the user is deactivated (salescrm.services.user_deactivate
+    sends salescrm.signals.user_deactivating; customers/apps.py connects the receiver below).
+    """
     now = now or timezone.now()
     with transaction.atomic():
-        user.is_active = False
-        user.save(update_fields=["is_active"])
         owned = list(
             Customer.objects.select_for_update(of=("self",))
-            .filter(owner=user)
+            .filter(owner=owner)
             .select_related("owner")
         )
         for customer in owned:
@@ -222,6 +225,16 @@ def user_deactivate(*, user: User, actor: User, now=None) -> int:
                 customer, assignee=None, actor=actor, reason=Assignment.Reason.TO_POOL, now=now
             )
     return len(owned)
+
+
+def on_user_deactivating(*, user: User, actor: User, now, **kwargs) -> str:
+    """Receiver of salescrm.signals.user_deactivating: the person's customers go to the pool."""
+    moved = customers_return_to_pool(owner=user, actor=actor, now=now)
+    return ngettext(
+        "%(person)s: %(count)d customer went back to the pool.",
+        "%(person)s: %(count)d customers went back to the pool.",
+        moved,
+    ) % {"person": user, "count": moved}
 
 
 # --- ownership claims (rule 1.3.1) ---------------------------------------------------------------

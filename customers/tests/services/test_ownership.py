@@ -11,6 +11,7 @@ from customers.tests.factories import make_customer
 from customers.tests.services.helpers import at
 from salescrm.errors import DomainError
 from salescrm.models import Notification
+from salescrm.services import user_deactivate
 from salescrm.tests.factories import UserFactory
 
 # --- assignment ----------------------------------------------------------------------------------
@@ -85,15 +86,23 @@ def test_the_proposal_prefers_the_lower_load_by_ability(manager, team):
 def test_deactivating_a_user_returns_their_customers_to_the_pool(admin_user, salesperson):
     customers = [make_customer(salesperson) for _ in range(3)]
 
-    moved = services.user_deactivate(user=salesperson, actor=admin_user)
+    replies = user_deactivate(user=salesperson, actor=admin_user)
 
-    assert moved == 3
+    assert replies == [f"{salesperson}: 3 customers went back to the pool."]
     salesperson.refresh_from_db()
     assert salesperson.is_active is False
     for customer in customers:
         customer.refresh_from_db()
         assert customer.owner is None
         assert customer.assignments.first().reason == Assignment.Reason.TO_POOL
+
+
+def test_deactivating_an_inactive_user_again_changes_nothing(admin_user, salesperson):
+    make_customer(salesperson)
+    user_deactivate(user=salesperson, actor=admin_user)
+
+    assert user_deactivate(user=salesperson, actor=admin_user) == []
+    assert Assignment.objects.filter(reason=Assignment.Reason.TO_POOL).count() == 1
 
 
 def test_reassigning_moves_the_customer_and_tells_both(manager, salesperson, teammate):
