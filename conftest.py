@@ -222,3 +222,28 @@ def sign_in(browser, live_server, settings):
     yield open_as
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def claims_meet(monkeypatch):
+    """Small job batches, and each worker thread's first claim that finds rows waits until the
+    other's has too: both workers hold locked rows at the same moment and then keep claiming,
+    so neither can take everything first (salescrm.jobs.claim)."""
+    import threading
+
+    from salescrm import jobs
+
+    monkeypatch.setattr(jobs, "JOB_BATCH", 7)
+    barrier = threading.Barrier(2, timeout=10)
+    real = jobs.claim
+    seen = threading.local()
+
+    def claim_then_wait(queryset, **options):
+        rows = real(queryset, **options)
+        worker = threading.current_thread() is not threading.main_thread()
+        if worker and rows and not getattr(seen, "waited", False):
+            seen.waited = True
+            barrier.wait()
+        return rows
+
+    monkeypatch.setattr(jobs, "claim", claim_then_wait)

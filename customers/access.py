@@ -12,38 +12,35 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from customers.models import Customer, CustomerImport
-from salescrm.roles import Role
+from salescrm import people
+from salescrm.permissions import Capability, can
 
 
 def customers_for(user) -> QuerySet[Customer]:
     """Every customer `user` may open."""
     qs = Customer.objects.all()
-    if not user.is_authenticated or not user.is_active:
-        return qs.none()
-    if user.role == Role.DIRECTOR:
+    if can(user, Capability.SEE_COMPANY):
         return qs
-    if user.role == Role.MANAGER and user.team_id:
-        return qs.filter(Q(owner__team_id=user.team_id) | Q(owner__isnull=True))
-    if user.role == Role.SALESPERSON:
+    team_id = people.managed_team_id(user)
+    if team_id is not None:
+        return qs.filter(Q(owner__team_id=team_id) | Q(owner__isnull=True))
+    if can(user, Capability.SELL):
         return qs.filter(owner=user)
     return qs.none()
 
 
-def can_change(user, customer: Customer) -> bool:
-    if user.role == Role.SALESPERSON:
-        return customer.owner_id == user.pk
-    if user.role == Role.MANAGER:
-        return customer.owner_id is None or (
-            customer.owner is not None and customer.owner.team_id == user.team_id
-        )
-    return False
-
-
 def manages(user, customer: Customer) -> bool:
     """`user` is the manager responsible for `customer` (its owner's team, or the pool)."""
-    if user.role != Role.MANAGER or not user.team_id:
+    team_id = people.managed_team_id(user)
+    if team_id is None:
         return False
-    return customer.owner_id is None or customer.owner.team_id == user.team_id
+    return customer.owner_id is None or customer.owner.team_id == team_id
+
+
+def can_change(user, customer: Customer) -> bool:
+    """The owner, or the manager responsible for the customer."""
+    is_owner = can(user, Capability.SELL) and customer.owner_id == user.pk
+    return is_owner or manages(user, customer)
 
 
 def customer_for_user(user, pk, *, write: bool = False) -> Customer:

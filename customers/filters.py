@@ -4,9 +4,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers import identity
-from customers.models import Customer, IdentityKey, PipelineClass, SourceChannel
+from customers.models import Customer, IdentityKey, PipelineClass, SourceChannel, file_overdue
+from salescrm import people
 from salescrm.models import User
-from salescrm.roles import Role
+from salescrm.permissions import Capability, can
 
 
 class CustomerFilter(django_filters.FilterSet):
@@ -31,12 +32,11 @@ class CustomerFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         # Owners to choose from: the people whose customers this user may see (a team, at most
         # the company's sales staff), never a list of customers.
-        if user is not None and user.role == Role.MANAGER:
-            owners = User.objects.filter(
-                team_id=user.team_id, role=Role.SALESPERSON, is_active=True
-            )
-        elif user is not None and user.role == Role.DIRECTOR:
-            owners = User.objects.filter(role=Role.SALESPERSON, is_active=True)
+        team_id = people.managed_team_id(user)
+        if team_id is not None:
+            owners = people.salespeople(team=team_id)
+        elif can(user, Capability.SEE_COMPANY):
+            owners = people.all_salespeople()
         else:
             owners = User.objects.none()
             del self.filters["owner"]
@@ -66,5 +66,5 @@ class CustomerFilter(django_filters.FilterSet):
     def by_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        overdue = Q(completed_at__isnull=True, completion_due_at__lt=timezone.now())
+        overdue = file_overdue(timezone.now())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)

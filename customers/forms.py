@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from customers.imports import MAX_UPLOAD_BYTES
 from customers.models import Contact, Customer, CustomerNote, PipelineClass, SourceChannel
 from salescrm.models import User
-from salescrm.roles import Role
+from salescrm.permissions import Capability, can
 
 
 class QuickCaptureForm(forms.ModelForm):
@@ -170,7 +170,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if user.role != Role.MANAGER:
+        if not can(user, Capability.MANAGE_TEAM):
             del self.fields["to_pool"]
             self.fields["default_source"].help_text = ""
 

@@ -11,13 +11,11 @@ from customers import access, imports, selectors
 from customers.forms import ImportForm
 from customers.models import CustomerImport
 from salescrm.errors import DomainError
-from salescrm.roles import Role, role_required
-
-IMPORT_ROLES = (Role.SALESPERSON, Role.MANAGER)
+from salescrm.permissions import Capability, capability_required
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*IMPORT_ROLES)
+@capability_required(Capability.RECORD_CUSTOMERS)
 def import_upload(request):
     """Upload a file: it is kept with its per-row preview; no customer is written yet."""
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
@@ -43,7 +41,7 @@ def import_upload(request):
 
 
 @require_GET
-@role_required(*IMPORT_ROLES)
+@capability_required(Capability.RECORD_CUSTOMERS)
 def import_preview(request, pk):
     customer_import = access.import_for_user(request.user, pk)
     can_confirm = imports.can_confirm(customer_import)
@@ -67,7 +65,7 @@ def import_preview(request, pk):
 
 
 @require_POST
-@role_required(*IMPORT_ROLES)
+@capability_required(Capability.RECORD_CUSTOMERS)
 def import_confirm(request, pk):
     """Queue the import; a worker creates the customers (inline when tasks run eagerly)."""
     customer_import = access.import_for_user(request.user, pk)
@@ -92,7 +90,7 @@ def import_confirm(request, pk):
 
 
 @require_GET
-@role_required(*IMPORT_ROLES)
+@capability_required(Capability.RECORD_CUSTOMERS)
 def import_template(request, fmt):
     if fmt not in imports.FORMATS:
         raise Http404

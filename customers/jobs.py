@@ -1,93 +1,57 @@
 """The customer deadline jobs (rules 1.2 and 1.3.3), run by Celery beat.
 
-Each takes `now`, selects the due rows by an indexed column, claims them with
-SELECT ... FOR UPDATE SKIP LOCKED (so two workers never take the same row),
-changes them in bulk with their history, tells the people concerned in bulk,
-and returns counts. Running one twice changes nothing more.
+Each takes `now`, selects the due rows by an indexed column and hands them to
+salescrm.jobs (claimed with SELECT ... FOR UPDATE SKIP LOCKED, so two workers never take
+the same row; changed in one UPDATE per batch with their history; the people concerned
+told in bulk), and returns counts. Running one twice changes nothing more.
 """
 
 from datetime import timedelta
 
-from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
-from simple_history.utils import bulk_update_with_history
 
-from customers import rules, services
 from customers import selectors as customer_selectors
+from customers import services
 from customers.models import Assignment, Customer
-from salescrm import notifications, selectors
+from salescrm import notifications, people, selectors
 from salescrm.history import acting_as
-
-BATCH = 2000
-
-
-def _when(moment) -> str:
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+from salescrm.jobs import claim_due, flag_due
 
 
-def _claim(queryset, *, fields=("owner__team__manager",)):
-    """The next batch of due rows, locked for this transaction; rows another worker holds
-    are skipped."""
-    return list(
-        queryset.select_for_update(skip_locked=True, of=("self",))
-        .select_related(*fields)
-        .order_by("pk")[:BATCH]
-    )
-
-
-def _manager(customer):
-    team = customer.owner.team if customer.owner else None
-    return team.manager if team else None
+def _owner_and_manager(customers, kind: str, params):
+    """Notifications of `kind` for each customer's owner and their manager (one query)."""
+    managers = people.managers_of(customer.owner for customer in customers)
+    for customer in customers:
+        # A set: a manager who owns the customer is told once.
+        for person in {customer.owner, managers.get(customer.owner.team_id)} - {None}:
+            yield (person, kind, params(customer), services.customer_url(customer))
 
 
 def file_completion(*, now) -> dict:
     """Files still incomplete past their due time become overdue; owner and manager told."""
-    marked = 0
-    while True:
-        with transaction.atomic():
-            due = _claim(
-                Customer.objects.filter(
-                    completed_at__isnull=True,
-                    completion_due_at__lt=now,
-                    completion_overdue_at__isnull=True,
-                    owner__isnull=False,
-                )
-            )
-            if not due:
-                break
-            for customer in due:
-                customer.completion_overdue_at = now
-            bulk_update_with_history(
-                due,
-                Customer,
-                ["completion_overdue_at"],
-                batch_size=1000,
-                default_change_reason="file overdue",
-            )
-            notifications.notify_many(
-                (person, "file_overdue", _params(customer), services.customer_url(customer))
-                for customer in due
-                for person in {customer.owner, _manager(customer)}
-            )
-            marked += len(due)
+    marked = flag_due(
+        Customer.objects.file_overdue(now).filter(
+            completion_overdue_at__isnull=True, owner__isnull=False
+        ),
+        changes={"completion_overdue_at": now},
+        reason="file overdue",
+        related=("owner",),
+        tell=lambda due: _owner_and_manager(
+            due,
+            "file_overdue",
+            lambda customer: {
+                "customer": customer.name,
+                "owner": str(customer.owner),
+                "due": notifications.when(customer.completion_due_at),
+            },
+        ),
+    )
     return {"files marked overdue": marked}
-
-
-def _params(customer, **extra) -> dict:
-    return {
-        "customer": customer.name,
-        "owner": str(customer.owner or ""),
-        "due": _when(customer.completion_due_at),
-        **extra,
-    }
 
 
 def first_contact(*, now) -> dict:
     """Remind owners before the one-week deadline; past it, queue the customer for the manager."""
     policy = selectors.policy()
-    reminder_from = now + timedelta(days=policy.first_contact_reminder_days)
-    reminded = missed = 0
     calendar = selectors.work_calendar(today=timezone.localdate(now))
     grace_until = calendar.due_at(
         timezone.localdate(now),
@@ -97,129 +61,89 @@ def first_contact(*, now) -> dict:
     open_first_contact = Customer.objects.filter(
         owner__isnull=False, first_contact_at__isnull=True, first_contact_due_at__isnull=False
     )
-    while True:
-        with transaction.atomic():
-            due = _claim(
-                open_first_contact.filter(
-                    first_contact_reminded_at__isnull=True,
-                    first_contact_due_at__gt=now,
-                    first_contact_due_at__lte=reminder_from,
-                )
+    reminded = flag_due(
+        open_first_contact.filter(
+            first_contact_reminded_at__isnull=True,
+            first_contact_due_at__gt=now,
+            first_contact_due_at__lte=now + timedelta(days=policy.first_contact_reminder_days),
+        ),
+        changes={"first_contact_reminded_at": now},
+        reason="first contact: reminder",
+        related=("owner",),
+        tell=lambda due: (
+            (
+                customer.owner,
+                "first_contact_reminder",
+                {
+                    "customer": customer.name,
+                    "due": notifications.when(customer.first_contact_due_at),
+                },
+                services.customer_url(customer),
             )
-            if not due:
-                break
-            for customer in due:
-                customer.first_contact_reminded_at = now
-            bulk_update_with_history(
-                due,
-                Customer,
-                ["first_contact_reminded_at"],
-                batch_size=1000,
-                default_change_reason="first contact: reminder",
-            )
-            notifications.notify_many(
-                (
-                    customer.owner,
-                    "first_contact_reminder",
-                    {"customer": customer.name, "due": _when(customer.first_contact_due_at)},
-                    services.customer_url(customer),
-                )
-                for customer in due
-            )
-            reminded += len(due)
-    while True:
-        with transaction.atomic():
-            due = _claim(
-                open_first_contact.filter(
-                    first_contact_missed_at__isnull=True, first_contact_due_at__lte=now
-                )
-            )
-            if not due:
-                break
-            for customer in due:
-                customer.first_contact_missed_at = now
-                customer.reassignment_due_at = grace_until
-            bulk_update_with_history(
-                due,
-                Customer,
-                ["first_contact_missed_at", "reassignment_due_at"],
-                batch_size=1000,
-                default_change_reason="first contact: missed",
-            )
-            notifications.notify_many(
-                (
-                    person,
-                    "first_contact_missed",
-                    {"customer": customer.name, "owner": str(customer.owner)},
-                    services.customer_url(customer),
-                )
-                for customer in due
-                # A set: a manager who owns the customer is told once.
-                for person in {_manager(customer), customer.owner}
-            )
-            missed += len(due)
+            for customer in due
+        ),
+    )
+    missed = flag_due(
+        open_first_contact.filter(
+            first_contact_missed_at__isnull=True, first_contact_due_at__lte=now
+        ),
+        changes={"first_contact_missed_at": now, "reassignment_due_at": grace_until},
+        reason="first contact: missed",
+        related=("owner",),
+        tell=lambda due: _owner_and_manager(
+            due,
+            "first_contact_missed",
+            lambda customer: {"customer": customer.name, "owner": str(customer.owner)},
+        ),
+    )
     return {"first-contact reminders": reminded, "first contacts missed": missed}
 
 
 def reassignment(*, now) -> dict:
     """Queue items the manager left past the grace period go to the proposed assignee."""
-    reassigned = stuck = 0
-    while True:
-        with transaction.atomic():
-            due = _claim(
-                Customer.objects.filter(
-                    reassignment_due_at__lte=now,
-                    first_contact_at__isnull=True,
-                    owner__isnull=False,
-                ),
-                fields=("owner__team__manager",),
-            )
-            if not due:
-                break
-            by_team: dict = {}
-            for customer in due:
-                by_team.setdefault(customer.owner.team_id, []).append(customer)
-            for customers in by_team.values():
-                team = customers[0].owner.team
-                done, left = _reassign_team(team, customers, now=now)
-                reassigned += done
-                stuck += left
-    return {"customers reassigned": reassigned, "left for the manager": stuck}
+    left = []
+
+    def reassign(due) -> int:
+        by_team: dict = {}
+        for customer in due:
+            by_team.setdefault(customer.owner.team_id, []).append(customer)
+        for team_id, customers in by_team.items():
+            left.extend(_reassign_team(team_id, customers, now=now))
+        return len(due)
+
+    handled = claim_due(
+        Customer.objects.filter(
+            reassignment_due_at__lte=now, first_contact_at__isnull=True, owner__isnull=False
+        ),
+        handle=reassign,
+        related=("owner",),
+    )
+    return {"customers reassigned": handled - len(left), "left for the manager": len(left)}
 
 
-def _reassign_team(team, customers, *, now) -> tuple[int, int]:
-    """Spread one team's missed customers by balanced load, never back to the same owner."""
-    people = {p.pk: p for p in selectors.salespeople(team=team)} if team else {}
-    loads = {
-        load.person_id: load
-        for load in customer_selectors.assignment_loads(list(people.values()), now=now)
-    }
-    done = left = 0
+def _reassign_team(team_id, customers, *, now) -> list:
+    """Spread one team's missed customers by balanced load, never back to the same owner
+    (the proposals the manager's reassignment queue shows); returns those left queued."""
+    members = list(people.salespeople(team=team_id))
+    proposals = customer_selectors.reassignment_proposals(customers, members, now=now)
+    manager = people.manager_of_team(team_id)
+    stuck = []
     for customer in customers:
-        candidates = [load for pk, load in loads.items() if pk != customer.owner_id]
-        if not candidates:
+        assignee = proposals.get(customer.pk)
+        if assignee is None:
             # No one else in the team: keep it queued, but stop trying every run.
             customer.reassignment_due_at = None
             customer.save(update_fields=["reassignment_due_at"])
-            left += 1
+            stuck.append(customer)
             continue
-        (pick,) = rules.balance(candidates, 1)
-        loads[pick].open_customers += 1
-        loads[pick].recent_assignments += 1
         previous = customer.owner
-        assignee = people[pick]
         with acting_as(None):
             services.owner_assign(
-                customer,
-                assignee=assignee,
-                actor=None,
-                reason=Assignment.Reason.AUTOMATIC,
-                now=now,
+                customer, assignee=assignee, actor=None, reason=Assignment.Reason.AUTOMATIC, now=now
             )
         params = {"customer": customer.name, "previous": str(previous), "assignee": str(assignee)}
         notifications.notify_many(
             (person, "customer_reassigned_auto", params, services.customer_url(customer))
-            for person in {previous, assignee, team.manager if team else None} - {None}
+            for person in {previous, assignee, manager} - {None}
         )
-        done += 1
-    return done, left
+    return stuck

@@ -45,6 +45,17 @@ class CheckState(models.TextChoices):
     RETURNED = "returned", _("Returned for correction")
 
 
+def file_overdue(now) -> Q:
+    """A file still incomplete past its completion deadline (rule 1.2): the one definition,
+    used by the list filter, the selectors, the digests and the file-completion job."""
+    return Q(completed_at__isnull=True, completion_due_at__lt=now)
+
+
+class CustomerQuerySet(models.QuerySet):
+    def file_overdue(self, now):
+        return self.filter(file_overdue(now))
+
+
 class Customer(models.Model):
     """Customer Information File (客户信息档案)."""
 
@@ -111,7 +122,8 @@ class Customer(models.Model):
     )
     extension_granted_at = models.DateTimeField(_("extension granted"), null=True, blank=True)
     extension_reason = models.TextField(_("reason for the extension"), blank=True)
-    # Set by the file-completion job when the file passes its due time incomplete.
+    # When the file-completion job told the owner and manager the file is overdue (so it
+    # tells them once). Whether a file is overdue now is file_overdue(now), not this flag.
     completion_overdue_at = models.DateTimeField(_("file marked overdue"), null=True, blank=True)
 
     # The manager's weekly check (rule 1.2).
@@ -137,6 +149,8 @@ class Customer(models.Model):
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
 
     history = HistoricalRecords()
+
+    objects = CustomerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("customer")

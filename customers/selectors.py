@@ -16,10 +16,9 @@ from customers.models import (
     OwnershipClaim,
     PipelineClass,
 )
+from salescrm import people
 from salescrm.models import User
-from salescrm.roles import Role
-from salescrm.selectors import salespeople
-from salescrm.workdays import local_midnight, monday_of
+from salescrm.workdays import day_range, monday_of, week_range
 
 # Assignments in this many days count as "recent" when breaking ties.
 RECENT_ASSIGNMENT_DAYS = 30
@@ -57,9 +56,9 @@ def pool() -> QuerySet[Customer]:
     return Customer.objects.filter(owner__isnull=True).order_by("entered_at", "pk")
 
 
-def assignment_loads(people: list[User], *, now: datetime) -> list[rules.Load]:
+def assignment_loads(members: list[User], *, now: datetime) -> list[rules.Load]:
     """Each person's open customers, ability weight and recent assignments, in two queries."""
-    ids = [p.pk for p in people]
+    ids = [p.pk for p in members]
     open_counts = dict(
         Customer.objects.filter(owner_id__in=ids)
         .exclude(pipeline_class=PipelineClass.SIGNED)
@@ -80,21 +79,21 @@ def assignment_loads(people: list[User], *, now: datetime) -> list[rules.Load]:
             recent_assignments=recent.get(p.pk, 0),
             name=p.username,
         )
-        for p in people
+        for p in members
     ]
 
 
 def proposed_assignee(team, *, now: datetime) -> User | None:
     """Who the next customer should go to in `team` (lowest load by ability)."""
-    people = {p.pk: p for p in salespeople(team=team)}
-    plan = rules.balance(assignment_loads(list(people.values()), now=now), 1)
-    return people[plan[0]] if plan else None
+    members = {p.pk: p for p in people.salespeople(team=team)}
+    plan = rules.balance(assignment_loads(list(members.values()), now=now), 1)
+    return members[plan[0]] if plan else None
 
 
 def team_loads(team, *, now: datetime) -> list[tuple[User, rules.Load]]:
-    people = list(salespeople(team=team))
-    loads = {load.person_id: load for load in assignment_loads(people, now=now)}
-    return [(p, loads[p.pk]) for p in people]
+    members = list(people.salespeople(team=team))
+    loads = {load.person_id: load for load in assignment_loads(members, now=now)}
+    return [(p, loads[p.pk]) for p in members]
 
 
 def week_bounds(day: date) -> tuple[date, date]:
@@ -105,14 +104,12 @@ def week_bounds(day: date) -> tuple[date, date]:
 
 def check_queue(manager: User, *, week_of: date) -> list[tuple[User, list[Customer]]]:
     """Files the team entered in the week of `week_of`, per salesperson (rule 1.2)."""
-    if not manager.team_id:
+    team_id = people.managed_team_id(manager)
+    if team_id is None:
         return []
-    start = local_midnight(monday_of(week_of), tz=timezone.get_current_timezone())
-    end = start + timedelta(days=7)
+    start, end = week_range(week_of, tz=timezone.get_current_timezone())
     files = (
-        Customer.objects.filter(
-            owner__team_id=manager.team_id, entered_at__gte=start, entered_at__lt=end
-        )
+        Customer.objects.filter(owner__team_id=team_id, entered_at__gte=start, entered_at__lt=end)
         .select_related("owner", "checked_by")
         .order_by("owner__username", "entered_at")
     )
@@ -130,10 +127,11 @@ def returned_files(user: User) -> QuerySet[Customer]:
 
 def _team_claims(manager: User) -> Q:
     """Claims on the manager's team's customers, or on pool customers the team claims."""
-    if not manager.team_id:
+    team_id = people.managed_team_id(manager)
+    if team_id is None:
         return Q(pk__in=[])
-    return Q(customer__owner__team_id=manager.team_id) | Q(
-        customer__owner__isnull=True, claimant__team_id=manager.team_id
+    return Q(customer__owner__team_id=team_id) | Q(
+        customer__owner__isnull=True, claimant__team_id=team_id
     )
 
 
@@ -194,10 +192,9 @@ def board(user) -> dict:
 
 
 def new_files_today(user: User, *, today: date) -> int:
-    start = local_midnight(today, tz=timezone.get_current_timezone())
-    return Customer.objects.filter(
-        entered_by=user, entered_at__gte=start, entered_at__lt=start + timedelta(days=1)
-    ).count()
+    start, end = day_range(today, tz=timezone.get_current_timezone())
+    mine = Customer.objects.filter(entered_by=user)
+    return mine.filter(entered_at__gte=start, entered_at__lt=end).count()
 
 
 def files_due(user: User) -> QuerySet[Customer]:
@@ -209,14 +206,12 @@ def files_due(user: User) -> QuerySet[Customer]:
 
 def team_today(manager: User, *, today: date) -> list[dict]:
     """Per team member: new files today, incomplete files, overdue files."""
-    start = local_midnight(today, tz=timezone.get_current_timezone())
+    start, end = day_range(today, tz=timezone.get_current_timezone())
     now = timezone.now()
     rows = []
-    base = salespeople(team=manager.team)
+    base = people.salespeople(team=people.managed_team_id(manager))
     new_today = dict(
-        Customer.objects.filter(
-            entered_by__in=base, entered_at__gte=start, entered_at__lt=start + timedelta(days=1)
-        )
+        Customer.objects.filter(entered_by__in=base, entered_at__gte=start, entered_at__lt=end)
         .values_list("entered_by_id")
         .annotate(n=Count("pk"))
     )
@@ -226,9 +221,8 @@ def team_today(manager: User, *, today: date) -> list[dict]:
         .annotate(n=Count("pk"))
     )
     overdue = dict(
-        Customer.objects.filter(
-            owner__in=base, completed_at__isnull=True, completion_due_at__lt=now
-        )
+        Customer.objects.file_overdue(now)
+        .filter(owner__in=base)
         .values_list("owner_id")
         .annotate(n=Count("pk"))
     )
@@ -246,9 +240,10 @@ def team_today(manager: User, *, today: date) -> list[dict]:
 
 def pending_checks(manager: User) -> QuerySet[Customer]:
     """The team's files waiting for the manager's check, any week."""
-    if not manager.team_id:
+    team_id = people.managed_team_id(manager)
+    if team_id is None:
         return Customer.objects.none()
-    return Customer.objects.filter(owner__team_id=manager.team_id, check_state=CheckState.PENDING)
+    return Customer.objects.filter(owner__team_id=team_id, check_state=CheckState.PENDING)
 
 
 def reassignment_queue(manager: User) -> QuerySet[Customer]:
@@ -260,12 +255,13 @@ def reassignment_queue(manager: User) -> QuerySet[Customer]:
     (those stay here, with no automatic reassignment). Oldest miss first; none for anyone but
     a manager of a team.
     """
-    if manager.role != Role.MANAGER or not manager.team_id:
+    team_id = people.managed_team_id(manager)
+    if team_id is None:
         return Customer.objects.none()
     return (
         access.customers_for(manager)
         .filter(
-            owner__team_id=manager.team_id,
+            owner__team_id=team_id,
             first_contact_missed_at__isnull=False,
             first_contact_at__isnull=True,
         )
@@ -275,15 +271,15 @@ def reassignment_queue(manager: User) -> QuerySet[Customer]:
 
 
 def reassignment_proposals(
-    customers: list[Customer], people: list[User], *, now: datetime
+    customers: list[Customer], members: list[User], *, now: datetime
 ) -> dict[int, User]:
-    """{customer id: the salesperson of `people` it should go to}, never its current owner.
+    """{customer id: the salesperson of `members` it should go to}, never its current owner.
 
     Balanced by load and ability as the automatic reassignment spreads them: each proposal
     counts as one more customer for the next. Two queries, however long the queue.
     """
-    by_pk = {person.pk: person for person in people}
-    loads = {load.person_id: load for load in assignment_loads(people, now=now)}
+    by_pk = {person.pk: person for person in members}
+    loads = {load.person_id: load for load in assignment_loads(members, now=now)}
     proposals = {}
     for customer in customers:
         candidates = [load for pk, load in loads.items() if pk != customer.owner_id]

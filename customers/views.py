@@ -30,11 +30,10 @@ from customers.forms import (
 )
 from customers.models import Contact, Customer
 from customers.resources import CustomerExportResource
-from salescrm import panels
+from salescrm import panels, people
 from salescrm.errors import DomainError
 from salescrm.permissions import Capability as C
 from salescrm.permissions import can, capability_required
-from salescrm.selectors import salespeople
 from salescrm.web import attempt
 
 PAGE_SIZES = (25, 50, 100, 200)
@@ -99,6 +98,11 @@ def customer_list(request):
             "now": timezone.now(),
         },
     )
+
+
+def _team_salespeople(manager):
+    """The salespeople a manager may give customers to (none for a manager without a team)."""
+    return people.salespeople(team=people.managed_team_id(manager))
 
 
 def claim_token(customer, user) -> str:
@@ -174,9 +178,9 @@ def customer_detail(request, pk):
         "panels": panels.for_slot("customer_detail", request, customer),
     }
     if context["manages"]:
-        members = salespeople(team=request.user.team)
-        context["reassign_form"] = ReassignForm(team_members=members)
-        context["proposed"] = selectors.proposed_assignee(request.user.team, now=timezone.now())
+        team_id = people.managed_team_id(request.user)
+        context["reassign_form"] = ReassignForm(team_members=people.salespeople(team=team_id))
+        context["proposed"] = selectors.proposed_assignee(team_id, now=timezone.now())
     return render(request, "customers/customer_detail.html", context)
 
 
@@ -284,7 +288,7 @@ def escalation_close(request, pk):
 @capability_required(C.MANAGE_TEAM)
 def customer_reassign(request, pk):
     customer = access.customer_for_user(request.user, pk, write=True)
-    form = ReassignForm(request.POST, team_members=salespeople(team=request.user.team))
+    form = ReassignForm(request.POST, team_members=_team_salespeople(request.user))
     if not form.is_valid():
         messages.error(request, _("Choose a salesperson of your team."))
         return redirect("customers:detail", pk=customer.pk)
@@ -396,9 +400,10 @@ def check_queue(request):
 @require_POST
 @capability_required(C.MANAGE_TEAM)
 def check_mark(request):
-    if not request.user.team_id:
+    team_id = people.managed_team_id(request.user)
+    if team_id is None:
         raise Http404
-    team_files = access.customers_for(request.user).filter(owner__team_id=request.user.team_id)
+    team_files = access.customers_for(request.user).filter(owner__team_id=team_id)
     form = CheckForm(request.POST, queryset=team_files)
     week = _week_of(request.POST.get("week"))
     if not form.is_valid():
@@ -456,11 +461,11 @@ def file_resubmit(request, pk):
 @capability_required(C.MANAGE_TEAM)
 def reassignment_queue(request):
     """Missed first contacts: reassign each (the balanced proposal pre-selected) or extend once."""
-    people = list(salespeople(team=request.user.team)) if request.user.team_id else []
+    members = list(_team_salespeople(request.user))
     customers = list(selectors.reassignment_queue(request.user))
-    proposals = selectors.reassignment_proposals(customers, people, now=timezone.now())
+    proposals = selectors.reassignment_proposals(customers, members, now=timezone.now())
     rows = [
-        (customer, proposals.get(customer.pk), [p for p in people if p.pk != customer.owner_id])
+        (customer, proposals.get(customer.pk), [p for p in members if p.pk != customer.owner_id])
         for customer in customers
     ]
     return render(request, "customers/reassignment_queue.html", {"rows": rows})
@@ -470,7 +475,7 @@ def reassignment_queue(request):
 @capability_required(C.MANAGE_TEAM)
 def queue_reassign(request, pk):
     customer = access.customer_for_user(request.user, pk, write=True)
-    form = ReassignForm(request.POST, team_members=salespeople(team=request.user.team))
+    form = ReassignForm(request.POST, team_members=_team_salespeople(request.user))
     if not form.is_valid():
         messages.error(request, _("Choose a salesperson of your team."))
     elif not selectors.reassignment_queue(request.user).filter(pk=customer.pk).exists():
@@ -516,9 +521,10 @@ def pool(request):
     context = {"page": page, "can_assign": can(request.user, C.MANAGE_TEAM)}
     if context["can_assign"]:
         now = timezone.now()
-        context["loads"] = selectors.team_loads(request.user.team, now=now)
-        context["proposed"] = selectors.proposed_assignee(request.user.team, now=now)
-        context["form"] = AssignForm(team_members=salespeople(team=request.user.team))
+        team_id = people.managed_team_id(request.user)
+        context["loads"] = selectors.team_loads(team_id, now=now)
+        context["proposed"] = selectors.proposed_assignee(team_id, now=now)
+        context["form"] = AssignForm(team_members=people.salespeople(team=team_id))
     return render(request, "customers/pool.html", context)
 
 
@@ -530,7 +536,7 @@ def pool_assign(request):
         # Any id: the service assigns only those still in the pool and the rest are reported
         # as no longer there (another manager may have been quicker).
         customers=Customer.objects.all(),
-        team_members=salespeople(team=request.user.team),
+        team_members=_team_salespeople(request.user),
     )
     if not form.is_valid():
         messages.error(request, _("Choose the customers to assign."))

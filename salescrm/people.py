@@ -26,6 +26,11 @@ def managed_team_id(user) -> int | None:
     return user.team_id
 
 
+def is_salesperson(user) -> bool:
+    """`user` has the salesperson role (active or not)."""
+    return user is not None and user.role == Role.SALESPERSON
+
+
 def manages(actor, person) -> bool:
     """`actor` is the manager of `person`'s team."""
     team_id = managed_team_id(actor)

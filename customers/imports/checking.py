@@ -29,7 +29,7 @@ from customers.imports.columns import (
 from customers.imports.reading import SourceRow, _text, parse_date
 from customers.models import CustomerImport, IdentityKey, SourceChannel
 from salescrm.errors import DomainError
-from salescrm.roles import Role
+from salescrm.permissions import Capability, can
 
 
 class RowStatus:
@@ -124,9 +124,9 @@ def _problem_message(problem: dict) -> str:
 
 def check_importer(actor, *, to_pool: bool) -> None:
     """The rules of customer_create, checked before any row: who records, who fills the pool."""
-    if actor.role not in (Role.SALESPERSON, Role.MANAGER):
+    if not can(actor, Capability.RECORD_CUSTOMERS):
         raise DomainError(_("Only salespeople and managers import customers."))
-    if to_pool and actor.role != Role.MANAGER:
+    if to_pool and not can(actor, Capability.MANAGE_TEAM):
         raise DomainError(_("Only a sales manager imports customers into the unowned pool."))
 
 

@@ -29,7 +29,7 @@ from customers.models import (
 from salescrm import selectors
 from salescrm.errors import DomainError
 from salescrm.models import User
-from salescrm.roles import Role
+from salescrm.permissions import Capability, can
 
 CUSTOMER_FIELDS = [
     "name", "credit_code", "source", "source_detail", "collected_on", "phone", "industry",
@@ -227,9 +227,9 @@ def customer_create(
     Customers from a company marketing event always go to the unowned pool.
     """
     now = now or timezone.now()
-    if actor.role not in (Role.SALESPERSON, Role.MANAGER):
+    if not can(actor, Capability.RECORD_CUSTOMERS):
         raise DomainError(_("Only salespeople and managers record customers."))
-    if to_pool and actor.role != Role.MANAGER:
+    if to_pool and not can(actor, Capability.MANAGE_TEAM):
         raise DomainError(_("Only a sales manager puts customers in the unowned pool."))
     customer = Customer(**{field: data[field] for field in CUSTOMER_FIELDS if field in data})
     customer.collected_on = customer.collected_on or timezone.localdate(now)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -22,10 +21,10 @@ from customers.models import (
     OwnershipClaim,
 )
 from customers.services.files import customer_url, first_contact_due
-from salescrm import notifications, selectors
+from salescrm import notifications, people
 from salescrm.errors import DomainError
 from salescrm.models import User
-from salescrm.roles import Role
+from salescrm.permissions import Capability, can
 
 # --- assignment (rule 1.3) -----------------------------------------------------------------------
 
@@ -71,10 +70,17 @@ def owner_assign(
     )  # fmt: skip
 
 
-def _check_manager_of(actor: User, assignee: User) -> None:
-    if actor.role != Role.MANAGER or not actor.team_id:
+def _managed_team(actor: User) -> int:
+    """The team `actor` runs; anyone else may not assign customers."""
+    team_id = people.managed_team_id(actor)
+    if team_id is None:
         raise DomainError(_("Only a sales manager assigns customers."))
-    if assignee.team_id != actor.team_id or assignee.role != Role.SALESPERSON:
+    return team_id
+
+
+def _check_manager_of(actor: User, assignee: User) -> None:
+    _managed_team(actor)
+    if not people.manages(actor, assignee) or not people.is_salesperson(assignee):
         raise DomainError(_("%(person)s is not a salesperson in your team."), person=str(assignee))
     if not assignee.is_active:
         raise DomainError(_("%(person)s is no longer active."), person=str(assignee))
@@ -100,15 +106,13 @@ def customers_assign(
             _check_manager_of(actor, assignee)
             picks = [assignee] * len(locked)
         else:
-            if actor.role != Role.MANAGER or not actor.team_id:
-                raise DomainError(_("Only a sales manager assigns customers."))
-            people = {p.pk: p for p in selectors.salespeople(team=actor.team)}
-            if not people:
+            members = {p.pk: p for p in people.salespeople(team=_managed_team(actor))}
+            if not members:
                 raise DomainError(_("Your team has no active salespeople."))
             plan = rules.balance(
-                customer_selectors.assignment_loads(list(people.values()), now=now), len(locked)
+                customer_selectors.assignment_loads(list(members.values()), now=now), len(locked)
             )
-            picks = [people[pk] for pk in plan]
+            picks = [members[pk] for pk in plan]
         done = {}
         for customer, person in zip(locked, picks, strict=True):
             owner_assign(
@@ -131,7 +135,7 @@ def customer_reassign(*, customer: Customer, actor: User, assignee: User, now=No
         )
         if locked.owner_id == assignee.pk:
             raise DomainError(_("%(person)s already owns this customer."), person=str(assignee))
-        if locked.owner is not None and locked.owner.team_id != actor.team_id:
+        if locked.owner is not None and not people.manages(actor, locked.owner):
             raise DomainError(_("This customer is not in your team."))
         previous = locked.owner
         owner_assign(
@@ -200,7 +204,7 @@ def first_contact_extend(*, customer: Customer, actor: User, reason: str, now=No
         actor=actor,
         params={
             "customer": locked.name,
-            "due": date_format(timezone.localtime(locked.first_contact_due_at), "DATETIME_FORMAT"),
+            "due": notifications.when(locked.first_contact_due_at),
         },
         url=customer_url(locked),
         body=reason.strip(),
@@ -240,21 +244,19 @@ def on_user_deactivating(*, user: User, actor: User, now, **kwargs) -> str:
 # --- ownership claims (rule 1.3.1) ---------------------------------------------------------------
 
 
-def _deciding_manager(customer: Customer, claimant: User) -> User | None:
-    """The owner's manager decides; for a pool customer, the claimant's manager."""
-    team = customer.owner.team if customer.owner else claimant.team
-    manager = team.manager if team else None
-    return manager if manager is not None and manager.is_active else None
+def _claim_team_member(customer: Customer, claimant: User) -> User:
+    """Whose manager decides a claim: the owner's; for a pool customer, the claimant's."""
+    return customer.owner or claimant
 
 
 def claim_file(*, customer: Customer, claimant: User, reason: str, now=None) -> OwnershipClaim:
     """A salesperson claims a customer another person recorded first."""
     now = now or timezone.now()
-    if claimant.role != Role.SALESPERSON:
+    if not can(claimant, Capability.SELL):
         raise DomainError(_("Only salespeople file ownership claims."))
     if not reason.strip():
         raise DomainError(_("Say why the customer should be yours."))
-    customer = Customer.objects.select_related("owner__team__manager").get(pk=customer.pk)
+    customer = Customer.objects.select_related("owner").get(pk=customer.pk)
     if customer.owner_id == claimant.pk:
         raise DomainError(_("You already own this customer."))
     try:
@@ -269,7 +271,7 @@ def claim_file(*, customer: Customer, claimant: User, reason: str, now=None) -> 
     except IntegrityError:
         raise DomainError(_("You already have a claim on this customer waiting.")) from None
     notifications.notify(
-        recipients=[_deciding_manager(customer, claimant)],
+        recipients=[people.manager_of(_claim_team_member(customer, claimant))],
         kind="claim_filed",
         actor=claimant,
         params={"customer": customer.name, "owner": str(customer.owner or "—")},
@@ -279,11 +281,7 @@ def claim_file(*, customer: Customer, claimant: User, reason: str, now=None) -> 
 
 
 def claim_can_decide(user: User, claim: OwnershipClaim) -> bool:
-    if user.role != Role.MANAGER or not user.team_id:
-        return False
-    owner = claim.customer.owner
-    team = owner.team_id if owner else claim.claimant.team_id
-    return team == user.team_id
+    return people.manages(user, _claim_team_member(claim.customer, claim.claimant))
 
 
 def claim_decide(

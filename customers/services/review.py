@@ -14,10 +14,10 @@ from customers.models import (
     PipelineClass,
 )
 from customers.services.files import customer_url
-from salescrm import notifications
+from salescrm import notifications, people
 from salescrm.errors import DomainError
 from salescrm.models import User
-from salescrm.roles import Role
+from salescrm.transitions import Capacity, Transitions
 
 # --- pipeline class (rule 3.1) -------------------------------------------------------------------
 
@@ -62,37 +62,32 @@ def customer_change_class(
 
 # --- weekly check (rule 1.2) ---------------------------------------------------------------------
 
-CHECK_TRANSITIONS = {
-    # (from, to): who may make the move
-    (CheckState.PENDING, CheckState.CHECKED): "manager",
-    (CheckState.PENDING, CheckState.RETURNED): "manager",
-    (CheckState.CHECKED, CheckState.RETURNED): "manager",
-    (CheckState.RETURNED, CheckState.PENDING): "owner",
-}
+CHECK_TRANSITIONS = Transitions(
+    noun=_("file"),
+    field="check_state",
+    table={
+        (CheckState.PENDING, CheckState.CHECKED): frozenset({Capacity.MANAGER}),
+        (CheckState.PENDING, CheckState.RETURNED): frozenset({Capacity.MANAGER}),
+        (CheckState.CHECKED, CheckState.RETURNED): frozenset({Capacity.MANAGER}),
+        (CheckState.RETURNED, CheckState.PENDING): frozenset({Capacity.OWNER}),  # resubmitted
+    },
+)
+
+
+def _check_capacities(actor: User, customer: Customer) -> set[Capacity]:
+    capacities = set()
+    if customer.owner_id == actor.pk:
+        capacities.add(Capacity.OWNER)
+    if customer.owner is not None and people.manages(actor, customer.owner):
+        capacities.add(Capacity.MANAGER)
+    return capacities
 
 
 def _check_move(customer: Customer, actor: User, to_state: str, *, now, comment=None) -> None:
     """Move a locked file's check state by the table, recording who and when."""
-    who = CHECK_TRANSITIONS.get((customer.check_state, to_state))
-    if who is None:
-        raise DomainError(
-            _("The file of %(customer)s is %(state)s; it cannot be %(move)s."),
-            customer=customer.name,
-            state=CheckState(customer.check_state).label.lower(),
-            move=CheckState(to_state).label.lower(),
-        )
-    if who == "owner" and customer.owner_id != actor.pk:
-        raise DomainError(_("Only the owner resubmits the file."))
-    if who == "manager" and not (
-        actor.role == Role.MANAGER
-        and actor.team_id
-        and customer.owner
-        and customer.owner.team_id == actor.team_id
-    ):
-        raise DomainError(_("Only the owner's manager checks the file."))
-    customer.check_state = to_state
+    CHECK_TRANSITIONS.move(customer, to_state, _check_capacities(actor, customer))
     fields = ["check_state"]
-    if who == "manager":
+    if to_state != CheckState.PENDING:  # the manager's decision
         customer.checked_by, customer.checked_at = actor, now
         customer.check_comment = (comment or "").strip()
         fields += ["checked_by", "checked_at", "check_comment"]
@@ -145,9 +140,8 @@ def file_resubmit(*, customer: Customer, actor: User, now=None) -> None:
     with transaction.atomic():
         locked = _locked_for_check([customer.pk]).get()
         _check_move(locked, actor, CheckState.PENDING, now=now)
-    manager = actor.team.manager if actor.team_id else None
     notifications.notify(
-        recipients=[manager],
+        recipients=[people.manager_of(actor)],
         kind="file_resubmitted",
         actor=actor,
         params={"customer": locked.name},

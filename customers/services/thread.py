@@ -11,10 +11,9 @@ from customers.models import (
     CustomerNote,
 )
 from customers.services.files import customer_url
-from salescrm import notifications
+from salescrm import notifications, people
 from salescrm.errors import DomainError
 from salescrm.models import User
-from salescrm.roles import Role
 
 
 def note_add(*, customer: Customer, actor: User, kind: str, body: str, now=None) -> CustomerNote:
@@ -28,15 +27,15 @@ def note_add(*, customer: Customer, actor: User, kind: str, body: str, now=None)
     if not body:
         raise DomainError(_("Write something first."))
     # Decide who hears of it from the file as it is now, not as the caller last saw it.
-    customer = Customer.objects.select_related("owner__team__manager").get(pk=customer.pk)
+    customer = Customer.objects.select_related("owner").get(pk=customer.pk)
     owner = customer.owner
-    manager = owner.team.manager if owner and owner.team_id else None
+    manager = people.manager_of(owner)
     if kind == CustomerNote.Kind.ESCALATION:
         if actor.pk != customer.owner_id:
             raise DomainError(_("Only the owner escalates a customer."))
         recipients = [manager]
     elif kind == CustomerNote.Kind.GUIDANCE:
-        if actor.role != Role.MANAGER or manager is None or manager.pk != actor.pk:
+        if owner is None or not people.manages(actor, owner):
             raise DomainError(_("Only the owner's manager gives guidance."))
         recipients = [owner]
     elif kind == CustomerNote.Kind.COMMENT:
@@ -65,9 +64,7 @@ def note_add(*, customer: Customer, actor: User, kind: str, body: str, now=None)
 
 def escalation_close(*, customer: Customer, actor: User, now=None) -> None:
     """The manager closes an escalation."""
-    if not (
-        actor.role == Role.MANAGER and customer.owner and customer.owner.team_id == actor.team_id
-    ):
+    if customer.owner is None or not people.manages(actor, customer.owner):
         raise DomainError(_("Only the owner's manager closes an escalation."))
     with transaction.atomic():
         locked = Customer.objects.select_for_update().get(pk=customer.pk)

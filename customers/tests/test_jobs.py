@@ -3,7 +3,6 @@
 Every job runs at an explicit moment; boundaries are tested to the microsecond.
 """
 
-import threading
 from collections import Counter
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -17,7 +16,6 @@ from salescrm.errors import DomainError
 from salescrm.models import Notification, Policy
 from salescrm.tests.factories import ManagerFactory, UserFactory
 from salescrm.tests.threads import run_together
-from visits import services as visit_services
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ONE_MICROSECOND = timedelta(microseconds=1)
@@ -48,9 +46,9 @@ def reasons(customer):
 
 
 def contact_now(customer, owner, now):
-    visit_services.contact_record_add(
-        customer=customer, actor=owner, data={"channel": "phone", "summary": "Called."}, now=now
-    )
+    """The owner's first contact (a contact record or a visit, in visits, records it so)."""
+    assert customer.owner_id == owner.pk
+    services.customer_first_contact(customer=customer, at=now)
 
 
 # --- file completion (rule 1.2) -----------------------------------------------------------
@@ -601,30 +599,6 @@ def test_a_customer_contacted_late_gets_no_extension(lone_customer):
 # --- two workers at once ---------------------------------------------------------------------
 
 ROWS = 30
-
-
-@pytest.fixture
-def claims_meet(monkeypatch):
-    """Small batches, and each thread's first claim waits until the other thread has claimed.
-
-    So both workers hold locked rows at the same moment and then keep claiming.
-    """
-    monkeypatch.setattr(jobs, "BATCH", 7)
-    barrier = threading.Barrier(2, timeout=10)
-    real = jobs._claim
-    seen = threading.local()
-
-    def claim_then_wait(queryset, **kwargs):
-        rows = real(queryset, **kwargs)
-        # With more than two batches due, each worker's first claim that finds rows comes
-        # while the other still holds its own: neither can take everything first.
-        worker = threading.current_thread() is not threading.main_thread()
-        if worker and rows and not getattr(seen, "waited", False):
-            seen.waited = True
-            barrier.wait()
-        return rows
-
-    monkeypatch.setattr(jobs, "_claim", claim_then_wait)
 
 
 def two_workers(job, now):

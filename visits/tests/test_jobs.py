@@ -3,7 +3,6 @@
 Every job runs at an explicit moment; boundaries are tested to the microsecond.
 """
 
-import threading
 from collections import Counter
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -11,7 +10,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from salescrm import jobs as job_registry
 from salescrm.models import Notification
 from salescrm.tests.threads import run_together
 from visits import jobs, services
@@ -268,28 +266,6 @@ def test_a_slip_that_has_not_left_is_never_flagged(salesperson, manager, front_d
 # --- two workers at once ---------------------------------------------------------------------
 
 ROWS = 30
-
-
-@pytest.fixture
-def claims_meet(monkeypatch):
-    """Small batches, and each worker's first claim with rows waits until the other's.
-
-    So both workers hold locked rows at the same moment and then keep claiming.
-    """
-    monkeypatch.setattr(job_registry, "JOB_BATCH", 7)
-    barrier = threading.Barrier(2, timeout=10)
-    real = job_registry.claim
-    seen = threading.local()
-
-    def claim_then_wait(queryset, **options):
-        rows = real(queryset, **options)
-        worker = threading.current_thread() is not threading.main_thread()
-        if worker and rows and not getattr(seen, "waited", False):
-            seen.waited = True
-            barrier.wait()
-        return rows
-
-    monkeypatch.setattr(job_registry, "claim", claim_then_wait)
 
 
 def two_workers(job, now):
