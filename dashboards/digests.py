@@ -22,10 +22,10 @@ from customers.models import (
     SourceChannel,
 )
 from customers.selectors import claims_to_decide, pending_checks
-from salescrm import mail
+from salescrm import mail, people
 from salescrm.models import DigestSent, User
-from salescrm.roles import Role
-from salescrm.selectors import policy, salespeople, work_calendar
+from salescrm.permissions import Capability, can, roles_with
+from salescrm.selectors import policy, work_calendar
 from salescrm.workdays import local_midnight, monday_of
 from visits.models import SlipState, VisitLog, VisitSlip
 from visits.selectors import approval_queue, week_counts
@@ -34,19 +34,26 @@ from visits.selectors import approval_queue, week_counts
 LIST_SIZE = 20
 COMING_VISIT_DAYS = 7
 
+# Which weekly digest a person gets, by what they do; the first that applies.
 WEEKLY_TEMPLATES = {
-    Role.SALESPERSON: "digest_sales",
-    Role.MANAGER: "digest_manager",
-    Role.DIRECTOR: "digest_director",
+    Capability.SELL: "digest_sales",
+    Capability.MANAGE_TEAM: "digest_manager",
+    Capability.SEE_COMPANY: "digest_director",
 }
+
+
+def _weekly_kind(user: User) -> Capability:
+    return next(capability for capability in WEEKLY_TEMPLATES if can(user, capability))
 
 
 def _midnight(day: date) -> datetime:
     return local_midnight(day, tz=timezone.get_current_timezone())
 
 
-def _recipients(kind: str, period: date, roles) -> list[User]:
-    """Active people of `roles` with an address who have not had this digest yet."""
+def _recipients(kind: str, period: date, capabilities) -> list[User]:
+    """Active people holding any of `capabilities`, with an address, who have not had this
+    digest yet."""
+    roles = {role for capability in capabilities for role in roles_with(capability)}
     already = DigestSent.objects.filter(recipient=OuterRef("pk"), kind=kind, period_start=period)
     return list(
         User.objects.filter(is_active=True, role__in=roles)
@@ -87,24 +94,18 @@ def _count_by(queryset, field: str) -> dict:
     return dict(queryset.values_list(field).annotate(n=Count("pk")).order_by())
 
 
-def _person_stats(people: list[User], *, start: datetime, end: datetime, now) -> dict[int, dict]:
+def _person_stats(members: list[User], *, start: datetime, end: datetime, now) -> dict[int, dict]:
     """Per person: new files and visits done in [start, end), overdue files and logs now."""
-    ids = [p.pk for p in people]
+    ids = [p.pk for p in members]
     new_files = _count_by(
         Customer.objects.filter(entered_by_id__in=ids, entered_at__gte=start, entered_at__lt=end),
         "entered_by_id",
     )
-    visits = week_counts(people, day=start.date())
+    visits = week_counts(members, day=start.date())
     overdue_files = _count_by(
-        Customer.objects.filter(
-            owner_id__in=ids, completed_at__isnull=True, completion_due_at__lt=now
-        ),
-        "owner_id",
+        Customer.objects.file_overdue(now).filter(owner_id__in=ids), "owner_id"
     )
-    overdue_logs = _count_by(
-        VisitLog.objects.filter(author_id__in=ids, written_at__isnull=True, due_at__lt=now),
-        "author_id",
-    )
+    overdue_logs = _count_by(VisitLog.objects.overdue(now).filter(author_id__in=ids), "author_id")
     return {
         pk: {
             "new_files": new_files.get(pk, 0),
@@ -116,10 +117,10 @@ def _person_stats(people: list[User], *, start: datetime, end: datetime, now) ->
     }
 
 
-def _coming_visits(people: list[User], *, now) -> dict[int, list[VisitSlip]]:
+def _coming_visits(members: list[User], *, now) -> dict[int, list[VisitSlip]]:
     slips = (
         VisitSlip.objects.filter(
-            salesperson__in=people,
+            salesperson__in=members,
             state=SlipState.APPROVED,
             planned_departure__gte=now,
             planned_departure__lt=now + timedelta(days=COMING_VISIT_DAYS),
@@ -139,13 +140,15 @@ def _choice_counts(queryset, field: str, choices) -> list[tuple[str, int]]:
 
 
 def _manager_context(manager: User, team_stats: dict, *, start, end, now) -> dict:
-    team_id = manager.team_id
+    team_id = people.managed_team_id(manager)
     if team_id is None:
         return {"team": [], "no_team": True}
-    team = [(person, team_stats[person.pk]) for person in salespeople(team=manager.team)]
-    late_logs = VisitLog.objects.filter(
-        author__team_id=team_id, written_at__isnull=True, due_at__lt=now
-    ).select_related("customer", "author")
+    team = [(person, team_stats[person.pk]) for person in people.salespeople(team=team_id)]
+    late_logs = (
+        VisitLog.objects.overdue(now)
+        .filter(author__team_id=team_id)
+        .select_related("customer", "author")
+    )
     missed = Customer.objects.filter(
         owner__team_id=team_id,
         first_contact_missed_at__isnull=False,
@@ -205,7 +208,7 @@ def weekly_digests(*, now, dry_run: bool = False) -> dict:
     last_monday = period - timedelta(days=7)
     start, end = _midnight(last_monday), _midnight(period)
     counts = {"salesperson digests": 0, "manager digests": 0, "director digests": 0}
-    recipients = _recipients(DigestSent.Kind.WEEKLY, period, list(WEEKLY_TEMPLATES))
+    recipients = _recipients(DigestSent.Kind.WEEKLY, period, WEEKLY_TEMPLATES)
     if not recipients:
         return counts
 
@@ -214,14 +217,13 @@ def weekly_digests(*, now, dry_run: bool = False) -> dict:
     working_days = calendar.working_days_between(
         last_monday - timedelta(days=1), period - timedelta(days=1)
     )
-    team_ids = {u.team_id for u in recipients if u.role == Role.MANAGER and u.team_id}
-    sellers = {u.pk: u for u in recipients if u.role == Role.SALESPERSON}
-    people = list(
-        User.objects.filter(
-            Q(pk__in=sellers) | Q(team_id__in=team_ids, role=Role.SALESPERSON, is_active=True)
-        )
+    kinds = {user.pk: _weekly_kind(user) for user in recipients}
+    team_ids = {people.managed_team_id(u) for u in recipients} - {None}
+    sellers = {u.pk: u for u in recipients if kinds[u.pk] == Capability.SELL}
+    members = list(
+        User.objects.filter(Q(pk__in=sellers) | Q(pk__in=people.salespeople_in(team_ids)))
     )
-    stats = _person_stats(people, start=start, end=end, now=now)
+    stats = _person_stats(members, start=start, end=end, now=now)
     coming = _coming_visits(list(sellers.values()), now=now)
     director = None
     base = {
@@ -231,7 +233,7 @@ def weekly_digests(*, now, dry_run: bool = False) -> dict:
         "now": now,
     }
     for user in recipients:
-        if user.role == Role.SALESPERSON:
+        if kinds[user.pk] == Capability.SELL:
             context = {
                 **base,
                 "stats": stats[user.pk],
@@ -242,7 +244,7 @@ def weekly_digests(*, now, dry_run: bool = False) -> dict:
                 "coming_visits": coming.get(user.pk, [])[:LIST_SIZE],
             }
             key = "salesperson digests"
-        elif user.role == Role.MANAGER:
+        elif kinds[user.pk] == Capability.MANAGE_TEAM:
             context = {**base, **_manager_context(user, stats, start=start, end=end, now=now)}
             key = "manager digests"
         else:
@@ -254,7 +256,7 @@ def weekly_digests(*, now, dry_run: bool = False) -> dict:
             DigestSent.Kind.WEEKLY,
             period,
             now=now,
-            name=WEEKLY_TEMPLATES[user.role],
+            name=WEEKLY_TEMPLATES[kinds[user.pk]],
             context=context,
             dry_run=dry_run,
         ):
@@ -271,7 +273,9 @@ def daily_brief(*, now, dry_run: bool = False) -> dict:
         return {"briefs sent": 0, "skipped": "not a working day"}
     counts = {"briefs sent": 0}
     managers = [
-        m for m in _recipients(DigestSent.Kind.DAILY_BRIEF, today, [Role.MANAGER]) if m.team_id
+        manager
+        for manager in _recipients(DigestSent.Kind.DAILY_BRIEF, today, [Capability.MANAGE_TEAM])
+        if people.managed_team_id(manager) is not None
     ]
     if not managers:
         return counts
@@ -284,9 +288,8 @@ def daily_brief(*, now, dry_run: bool = False) -> dict:
         created_at__gte=OuterRef("escalated_at"),
     )
     for manager in managers:
-        team_customers = Customer.objects.filter(owner__team_id=manager.team_id).select_related(
-            "owner"
-        )
+        team_id = people.managed_team_id(manager)
+        team_customers = Customer.objects.filter(owner__team_id=team_id).select_related("owner")
         key = team_customers.filter(pipeline_class=PipelineClass.KEY).order_by("name", "pk")
         difficult = (
             team_customers.filter(escalated_at__isnull=False)
@@ -295,7 +298,7 @@ def daily_brief(*, now, dry_run: bool = False) -> dict:
         )
         logs = (
             VisitLog.objects.filter(
-                author__team_id=manager.team_id, written_at__gte=since, written_at__lt=until
+                author__team_id=team_id, written_at__gte=since, written_at__lt=until
             )
             .select_related("customer", "author")
             .order_by("written_at", "pk")

@@ -74,6 +74,11 @@ def salespeople(*, team: Team | int | None) -> QuerySet[User]:
     )
 
 
+def salespeople_in(team_ids: Iterable[int]) -> QuerySet[User]:
+    """The active salespeople of several teams."""
+    return User.objects.filter(role=Role.SALESPERSON, is_active=True, team_id__in=list(team_ids))
+
+
 def all_salespeople() -> QuerySet[User]:
     return User.objects.filter(role=Role.SALESPERSON, is_active=True).order_by("username")
 
