@@ -47,7 +47,7 @@ class CustomerFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        match = Q(name__icontains=value) | Q(contacts__name__icontains=value)
+        match = Q(name__icontains=value) | Q(contact_people__name__icontains=value)
         phone = identity.normalize_phone(value)
         name_key = identity.normalize_company_name(value)
         keys = Q()

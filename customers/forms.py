@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.imports import MAX_UPLOAD_BYTES
-from customers.models import Contact, Customer, CustomerNote, PipelineClass, SourceChannel
+from customers.models import ContactPerson, Customer, CustomerNote, PipelineClass, SourceChannel
 from salescrm.models import User
 from salescrm.permissions import Capability, can
 
@@ -44,9 +44,9 @@ class CustomerFileForm(forms.ModelForm):
         }
 
 
-class ContactForm(forms.ModelForm):
+class ContactPersonForm(forms.ModelForm):
     class Meta:
-        model = Contact
+        model = ContactPerson
         fields = ["name", "title", "phone", "email", "decision_power"]
         widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel"})}
 

@@ -192,8 +192,8 @@ class IdentityKey(models.Model):
         return f"{self.kind}:{self.value}"
 
 
-class Contact(models.Model):
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
+class ContactPerson(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contact_people")
     name = models.CharField(_("name"), max_length=100)
     title = models.CharField(_("job title"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)

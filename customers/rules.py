@@ -16,14 +16,14 @@ REQUIRED_FILE_FIELDS = {
 CONTACT_MISSING = _("a contact person with a phone or e-mail")
 
 
-def missing_fields(customer, contacts: Iterable) -> list[str]:
+def missing_fields(customer, contact_people: Iterable) -> list[str]:
     """Labels of what the file still lacks; empty when it is complete."""
     missing = [
         label
         for field, label in REQUIRED_FILE_FIELDS.items()
         if not str(getattr(customer, field) or "").strip()
     ]
-    if not any(c.name.strip() and (c.phone.strip() or c.email.strip()) for c in contacts):
+    if not any(c.name.strip() and (c.phone.strip() or c.email.strip()) for c in contact_people):
         missing.append(CONTACT_MISSING)
     return [str(label) for label in missing]
 

@@ -31,16 +31,16 @@ def customer_list(user) -> QuerySet[Customer]:
     return (
         access.customers_for(user)
         .select_related("owner", "owner__team")
-        .annotate(contact_count=Count("contacts"))
+        .annotate(contact_count=Count("contact_people"))
         .order_by("-entered_at", "-pk")
     )
 
 
 def customer_detail(customer: Customer) -> dict:
-    contacts = list(customer.contacts.all())
+    contact_people = list(customer.contact_people.all())
     return {
-        "contacts": contacts,
-        "missing": rules.missing_fields(customer, contacts),
+        "contact_people": contact_people,
+        "missing": rules.missing_fields(customer, contact_people),
         "class_changes": customer.class_changes.select_related("changed_by"),
         "assignments": customer.assignments.select_related(
             "assignee", "previous_owner", "assigned_by"

@@ -14,9 +14,15 @@ urlpatterns = [
     path("import/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
     path("<int:pk>/", views.customer_detail, name="detail"),
     path("<int:pk>/edit/", views.customer_edit, name="edit"),
-    path("<int:pk>/contacts/new/", views.contact_edit, name="contact_add"),
-    path("<int:pk>/contacts/<int:contact_pk>/", views.contact_edit, name="contact_edit"),
-    path("<int:pk>/contacts/<int:contact_pk>/delete/", views.contact_delete, name="contact_delete"),
+    path("<int:pk>/contacts/new/", views.contact_person_edit, name="contact_person_add"),
+    path(
+        "<int:pk>/contacts/<int:contact_pk>/", views.contact_person_edit, name="contact_person_edit"
+    ),
+    path(
+        "<int:pk>/contacts/<int:contact_pk>/delete/",
+        views.contact_person_delete,
+        name="contact_person_delete",
+    ),
     path("<int:pk>/class/", views.customer_change_class, name="change_class"),
     path("<int:pk>/thread/", views.note_add, name="note_add"),
     path("<int:pk>/escalation/close/", views.escalation_close, name="escalation_close"),

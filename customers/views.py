@@ -20,7 +20,7 @@ from customers.forms import (
     ClaimDecisionForm,
     ClaimForm,
     ClassChangeForm,
-    ContactForm,
+    ContactPersonForm,
     CustomerFileForm,
     ExtensionForm,
     NoteForm,
@@ -28,7 +28,7 @@ from customers.forms import (
     ReassignForm,
     ReturnForm,
 )
-from customers.models import Contact, Customer
+from customers.models import ContactPerson, Customer
 from customers.resources import CustomerExportResource
 from salescrm import panels, people
 from salescrm.errors import DomainError
@@ -204,17 +204,19 @@ def customer_edit(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @capability_required(C.SELL, C.MANAGE_TEAM)
-def contact_edit(request, pk, contact_pk=None):
+def contact_person_edit(request, pk, contact_pk=None):
     customer = access.customer_for_user(request.user, pk, write=True)
-    contact = get_object_or_404(Contact, pk=contact_pk, customer=customer) if contact_pk else None
-    form = ContactForm(request.POST or None, instance=contact)
+    contact = (
+        get_object_or_404(ContactPerson, pk=contact_pk, customer=customer) if contact_pk else None
+    )
+    form = ContactPersonForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
         try:
-            services.contact_save(
+            services.contact_person_save(
                 customer=customer,
                 actor=request.user,
                 contact=contact,
-                data=services.ContactData(**form.cleaned_data),
+                data=services.ContactPersonData(**form.cleaned_data),
             )
         except DomainError as error:
             form.add_error(None, str(error))
@@ -223,17 +225,17 @@ def contact_edit(request, pk, contact_pk=None):
             return redirect("customers:detail", pk=customer.pk)
     return render(
         request,
-        "customers/contact_form.html",
+        "customers/contact_person_form.html",
         {"form": form, "customer": customer, "contact": contact},
     )
 
 
 @require_POST
 @capability_required(C.SELL, C.MANAGE_TEAM)
-def contact_delete(request, pk, contact_pk):
+def contact_person_delete(request, pk, contact_pk):
     customer = access.customer_for_user(request.user, pk, write=True)
-    contact = get_object_or_404(Contact, pk=contact_pk, customer=customer)
-    services.contact_delete(contact=contact, actor=request.user)
+    contact = get_object_or_404(ContactPerson, pk=contact_pk, customer=customer)
+    services.contact_person_delete(contact=contact, actor=request.user)
     messages.success(request, _("Contact person removed."))
     return redirect("customers:detail", pk=customer.pk)
 

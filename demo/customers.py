@@ -26,7 +26,7 @@ from django.db import connection
 from customers import services
 from customers.models import (
     CheckState,
-    Contact,
+    ContactPerson,
     Customer,
     IdentityKey,
     OwnershipClaim,
@@ -47,7 +47,7 @@ WINDOW_DAYS = 42  # six weeks of history
 COLLECTED = {"sales1": 52, "sales2": 44, "sales3": 32, "sales4": 48, "sales5": 36, "sales6": 44}
 
 C = PipelineClass
-ContactData = services.ContactData
+ContactPersonData = services.ContactPersonData
 
 # --- what the salespeople write ---------------------------------------------------------
 
@@ -382,7 +382,7 @@ class _Seeder(ChecksAndClaims, Seeder):
         PostgreSQL plans the identity-key lookups as nested loops over every file,
         and the seeding gets quadratic.
         """
-        tables = [model._meta.db_table for model in (Customer, IdentityKey, Contact)]
+        tables = [model._meta.db_table for model in (Customer, IdentityKey, ContactPerson)]
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
 
@@ -394,10 +394,10 @@ class _Seeder(ChecksAndClaims, Seeder):
     def _create(self, f: File, at: datetime) -> None:
         c = f.company
         if f.completion == "at_entry":
-            data, contacts = self._full_data(f), [c.contact]
+            data, contact_people = self._full_data(f), [c.contact]
         elif f.completion == "pool":  # sign-in sheet and questionnaire of the event
             data = self._full_data(f) | {"website": "", "address": "", "credit_code": ""}
-            contacts = [c.contact]
+            contact_people = [c.contact]
         else:  # quick capture
             data = {
                 "name": c.name,
@@ -406,12 +406,16 @@ class _Seeder(ChecksAndClaims, Seeder):
                 "collected_on": f.collected_on,
                 "phone": c.phone if f.quick_phone else "",
             }
-            contacts = [c.contact] if f.quick_contact else []
+            contact_people = [c.contact] if f.quick_contact else []
             if f.owner is None:  # an event lead without the questionnaire
                 data |= {"industry": c.industry, "city": c.city}
         try:
             customer = services.customer_create(
-                actor=f.entered_by, data=data, contacts=contacts, to_pool=f.owner is None, now=at
+                actor=f.entered_by,
+                data=data,
+                contact_people=contact_people,
+                to_pool=f.owner is None,
+                now=at,
             )
         except services.DuplicateCustomer:
             self.skipped.append(f"duplicate {c.name}")
@@ -425,9 +429,9 @@ class _Seeder(ChecksAndClaims, Seeder):
             return
         owner = customer.owner
         with acting_as(owner):
-            if not any(c.phone or c.email for c in customer.contacts.all()):
+            if not any(c.phone or c.email for c in customer.contact_people.all()):
                 contact = f.company.contact
-                services.contact_save(customer=customer, actor=owner, data=contact, now=at)
+                services.contact_person_save(customer=customer, actor=owner, data=contact, now=at)
             later = at + timedelta(minutes=self.rng.randrange(2, 9))
             services.customer_update(
                 customer=customer, actor=owner, data=self._full_data(f), now=later
@@ -442,9 +446,9 @@ class _Seeder(ChecksAndClaims, Seeder):
         if self.rng.random() < 0.5:
             data = {"industry": f.company.industry, "city": f.company.city}
             services.customer_update(customer=customer, actor=owner, data=data, now=at)
-        elif not customer.contacts.exists():  # only got as far as the front desk
-            desk = ContactData(name=f"{self.rng.choice(SURNAMES)[0]}小姐", title="前台")
-            services.contact_save(customer=customer, actor=owner, data=desk, now=at)
+        elif not customer.contact_people.exists():  # only got as far as the front desk
+            desk = ContactPersonData(name=f"{self.rng.choice(SURNAMES)[0]}小姐", title="前台")
+            services.contact_person_save(customer=customer, actor=owner, data=desk, now=at)
 
     def _assign(self, files: list[File], at: datetime) -> None:
         customers = [c for c in map(self._customer, files) if c is not None]

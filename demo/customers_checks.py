@@ -279,14 +279,14 @@ class ChecksAndClaims:
 
     @staticmethod
     def _return_reason(customer: Customer) -> str:
-        contacts = list(customer.contacts.all())
+        contact_people = list(customer.contact_people.all())
         missing = [
             label
             for name, label in _MISSING.items()
             if name != "contact" and not getattr(customer, name)
         ]
-        if not any(c.phone or c.email for c in contacts):
-            if contacts and not missing:
+        if not any(c.phone or c.email for c in contact_people):
+            if contact_people and not missing:
                 return _DESK_ONLY
             missing.append(_MISSING["contact"])
         return _RETURN_REASON.format(missing="、".join(missing))

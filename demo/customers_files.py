@@ -20,7 +20,7 @@ from customers.models import PipelineClass
 from demo.names import EN_FIRST, EN_TITLES, GIVEN, MOBILE_PREFIXES, SURNAMES, ZH_TITLES
 from salescrm.models import User
 
-ContactData = services.ContactData
+ContactPersonData = services.ContactPersonData
 
 # --- places -----------------------------------------------------------------------------
 
@@ -228,7 +228,7 @@ class Company:
     credit_code: str
     needs: str
     notes: str
-    contact: ContactData
+    contact: ContactPersonData
 
 
 @dataclass
@@ -294,7 +294,7 @@ class Companies:
         first17 = "91" + division + body
         return first17 + identity.credit_code_check_char(first17)
 
-    def _contact(self, lang: str, domain: str) -> ContactData:
+    def _contact(self, lang: str, domain: str) -> ContactPersonData:
         surname, surname_py = self.rng.choice(SURNAMES)
         given, given_py = self.rng.choice(GIVEN)
         if lang == "en" and self.rng.random() < 0.7:
@@ -308,7 +308,9 @@ class Companies:
         with_email = self.rng.random() < 0.55
         phone = self._mobile() if not with_email or self.rng.random() < 0.85 else ""
         email = f"{local}@{domain}" if with_email else ""
-        return ContactData(name=name, title=title, phone=phone, email=email, decision_power=power)
+        return ContactPersonData(
+            name=name, title=title, phone=phone, email=email, decision_power=power
+        )
 
     def _new_company(self, cities: tuple[City, ...]) -> Company:
         rng = self.rng

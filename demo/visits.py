@@ -193,7 +193,7 @@ class _Seeder(SlipSteps, Seeder):
         owned = (
             Customer.objects.filter(owner__in=self.sales, assigned_at__lt=self.now)
             .select_related("owner__team__manager")
-            .prefetch_related("contacts")
+            .prefetch_related("contact_people")
             .order_by("assigned_at", "pk")
         )
         since_assigned = {"customer__assigned_at__isnull": False}
@@ -214,7 +214,7 @@ class _Seeder(SlipSteps, Seeder):
                 customer=customer,
                 lang="en" if customer.name.isascii() else "zh",
                 first_event=firsts.get(customer.pk),
-                contact_names=[c.name for c in customer.contacts.all()],
+                contact_names=[c.name for c in customer.contact_people.all()],
             )
             self.targets.setdefault(customer.owner_id, []).append(target)
         self.used_phones = set(

@@ -102,7 +102,7 @@ def visit_log_due(returned_at: datetime) -> datetime:
 
 # --- contact records (rule 2.1) ----------------------------------------------------------
 
-CONTACT_FIELDS = [
+CONTACT_RECORD_FIELDS = [
     "channel", "brochure_sent", "proposal_sent", "receipt_confirmed", "meeting_at", "summary",
 ]  # fmt: skip
 
@@ -121,7 +121,7 @@ def contact_record_add(*, customer: Customer, actor: User, data: dict, now=None)
             customer=customer,
             author=actor,
             contacted_at=now,
-            **{field: data[field] for field in CONTACT_FIELDS if field in data},
+            **{field: data[field] for field in CONTACT_RECORD_FIELDS if field in data},
         )
         customer_services.customer_first_contact(customer=customer, at=now)
     return record
@@ -347,13 +347,17 @@ def visit_log_write(*, log: VisitLog, actor: User, data: dict, now=None) -> Visi
         locked.written_at = locked.written_at or now
         locked.save(update_fields=[*LOG_FIELDS, "written_at"])
         name = locked.person_met.strip()
-        if not named_before and name and not locked.customer.contacts.filter(name=name).exists():
+        if (
+            not named_before
+            and name
+            and not locked.customer.contact_people.filter(name=name).exists()
+        ):
             _add_person_met(locked, actor=actor, now=now)
     return locked
 
 
 def _add_person_met(log: VisitLog, *, actor: User, now) -> None:
-    person = customer_services.ContactData(
+    person = customer_services.ContactPersonData(
         name=log.person_met.strip(),
         title=log.person_title,
         phone=log.person_phone,
@@ -361,12 +365,16 @@ def _add_person_met(log: VisitLog, *, actor: User, now) -> None:
     )
     try:
         with transaction.atomic():
-            customer_services.contact_save(customer=log.customer, actor=actor, data=person, now=now)
+            customer_services.contact_person_save(
+                customer=log.customer, actor=actor, data=person, now=now
+            )
     except customer_services.DuplicateCustomer:
         # The phone identifies another customer on file: keep the person, the log keeps
         # the number, and the first record still wins.
         person.phone = ""
-        customer_services.contact_save(customer=log.customer, actor=actor, data=person, now=now)
+        customer_services.contact_person_save(
+            customer=log.customer, actor=actor, data=person, now=now
+        )
 
 
 def apply_suggested_class(*, log: VisitLog, actor: User, now=None) -> None:

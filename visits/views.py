@@ -50,7 +50,7 @@ def contact_record_add(request, customer_pk):
                 url = reverse("visits:create", kwargs={"customer_pk": customer.pk})
                 return redirect(f"{url}?contact={record.pk}")
             return redirect("customers:detail", pk=customer.pk)
-    return render(request, "visits/contact_form.html", {"form": form, "customer": customer})
+    return render(request, "visits/contact_record_form.html", {"form": form, "customer": customer})
 
 
 @require_GET

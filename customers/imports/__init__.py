@@ -34,7 +34,7 @@ from customers.imports.checking import (
 )
 from customers.imports.columns import (
     COLUMNS,
-    CONTACT_FIELDS,
+    CONTACT_PERSON_FIELDS,
     SOURCE_CHANNEL_CHINESE,
     column_label,
     header_aliases,
@@ -68,7 +68,7 @@ from customers.imports.template import template_file
 __all__ = [
     "COLUMNS",
     "CONFIRMABLE",
-    "CONTACT_FIELDS",
+    "CONTACT_PERSON_FIELDS",
     "FORMATS",
     "HEADER_SEARCH_ROWS",
     "MAX_UPLOAD_BYTES",

@@ -21,7 +21,7 @@ from customers import identity
 from customers import services as customer_services
 from customers.imports.columns import (
     COLUMNS,
-    CONTACT_FIELDS,
+    CONTACT_PERSON_FIELDS,
     _model_field,
     column_label,
     parse_source,
@@ -66,7 +66,7 @@ class RowResult:
     duplicate_of: dict | None = None
     customer_id: int | None = None  # the customer created from the row, once imported
     data: dict = field(default_factory=dict, repr=False)
-    contacts: list = field(default_factory=list, repr=False)
+    contact_people: list = field(default_factory=list, repr=False)
     keys: set = field(default_factory=set, repr=False)
 
     def as_json(self) -> dict:
@@ -248,7 +248,7 @@ def _parse(source_row: SourceRow, *, default_source: str, today: date) -> RowRes
             problem("bad_date", value=_text(raw_date))
         elif collected_on > today:
             problem("future_date", value=collected_on.isoformat())
-    contact = {field: text[column] for column, field in CONTACT_FIELDS.items()}
+    contact = {field: text[column] for column, field in CONTACT_PERSON_FIELDS.items()}
     if contact["email"]:
         try:
             validate_email(contact["email"])
@@ -265,8 +265,8 @@ def _parse(source_row: SourceRow, *, default_source: str, today: date) -> RowRes
     }
     result.data.update(source=source, collected_on=collected_on)
     if contact["name"]:
-        result.contacts = [customer_services.ContactData(**contact)]
-    result.keys = customer_services.keys_for_new(result.data, result.contacts)
+        result.contact_people = [customer_services.ContactPersonData(**contact)]
+    result.keys = customer_services.keys_for_new(result.data, result.contact_people)
     return result
 
 

@@ -13,9 +13,9 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import Contact, Customer, SourceChannel
+from customers.models import ContactPerson, Customer, SourceChannel
 
-CONTACT_FIELDS = {
+CONTACT_PERSON_FIELDS = {
     "contact_name": "name",
     "contact_title": "title",
     "contact_phone": "phone",
@@ -95,8 +95,8 @@ def _languages() -> list[str]:
 
 
 def _model_field(column: str):
-    if column in CONTACT_FIELDS:
-        return Contact._meta.get_field(CONTACT_FIELDS[column])
+    if column in CONTACT_PERSON_FIELDS:
+        return ContactPerson._meta.get_field(CONTACT_PERSON_FIELDS[column])
     return Customer._meta.get_field(column)
 
 
@@ -111,7 +111,7 @@ def header_aliases() -> dict[str, str]:
         with translation.override(language):
             for column, (label, _extra) in COLUMNS.items():
                 aliases.setdefault(_fold(label), column)
-                if column not in CONTACT_FIELDS:  # a contact's "name" is not the company's
+                if column not in CONTACT_PERSON_FIELDS:  # a contact's "name" is not the company's
                     aliases.setdefault(_fold(_model_field(column).verbose_name), column)
     return aliases
 

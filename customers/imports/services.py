@@ -245,7 +245,7 @@ def _create_rows(customer_import, table, *, actor, expected: dict, now) -> list[
                 customer = customer_services.customer_create(
                     actor=actor,
                     data=result.data,
-                    contacts=result.contacts,
+                    contact_people=result.contact_people,
                     to_pool=customer_import.to_pool,
                     now=now,
                 )

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from customers import identity, rules
 from customers.models import (
     Assignment,
-    Contact,
+    ContactPerson,
     Customer,
     IdentityKey,
     SourceChannel,
@@ -68,9 +68,9 @@ def customer_url(customer: Customer) -> str:
 # --- identity: first record wins -----------------------------------------------------------------
 
 
-def _keys_for(customer: Customer, contacts) -> set[tuple[str, str]]:
-    phones = [customer.phone, *(c.phone for c in contacts)]
-    emails = [c.email for c in contacts]
+def _keys_for(customer: Customer, contact_people) -> set[tuple[str, str]]:
+    phones = [customer.phone, *(c.phone for c in contact_people)]
+    emails = [c.email for c in contact_people]
     return identity.identity_keys(
         name=customer.name,
         credit_code=customer.credit_code,
@@ -80,10 +80,10 @@ def _keys_for(customer: Customer, contacts) -> set[tuple[str, str]]:
     )
 
 
-def keys_for_new(data: dict, contacts=()) -> set[tuple[str, str]]:
+def keys_for_new(data: dict, contact_people=()) -> set[tuple[str, str]]:
     """The identity keys customer_create would give a file with `data` (nothing is saved)."""
     customer = Customer(**{field: data[field] for field in CUSTOMER_FIELDS if field in data})
-    return _keys_for(customer, contacts)
+    return _keys_for(customer, contact_people)
 
 
 def find_duplicate(keys, *, exclude_pk=None) -> tuple[Customer, str] | None:
@@ -137,7 +137,7 @@ def keys_on_file(keys) -> dict[tuple[str, str], IdentityKey]:
 
 def _sync_keys(customer: Customer) -> None:
     """Make the customer's identity keys match its file; the database refuses a taken key."""
-    keys = _keys_for(customer, customer.contacts.all())
+    keys = _keys_for(customer, customer.contact_people.all())
     duplicate = find_duplicate(keys, exclude_pk=customer.pk)
     if duplicate:
         raise DuplicateCustomer(*duplicate)
@@ -194,7 +194,7 @@ def first_contact_due(assigned_at: datetime) -> datetime:
 
 
 def _refresh_completion(customer: Customer, *, now: datetime) -> list[str]:
-    complete = not rules.missing_fields(customer, customer.contacts.all())
+    complete = not rules.missing_fields(customer, customer.contact_people.all())
     if complete and customer.completed_at is None:
         customer.completed_at = now
     elif not complete:
@@ -206,7 +206,7 @@ def _refresh_completion(customer: Customer, *, now: datetime) -> list[str]:
 
 
 @dataclass
-class ContactData:
+class ContactPersonData:
     name: str
     title: str = ""
     phone: str = ""
@@ -218,7 +218,7 @@ def customer_create(
     *,
     actor: User,
     data: dict,
-    contacts: list[ContactData] = (),
+    contact_people: list[ContactPersonData] = (),
     to_pool: bool = False,
     now: datetime | None = None,
 ) -> Customer:
@@ -239,7 +239,7 @@ def customer_create(
     customer.completion_due_at = completion_due(customer.collected_on)
     # Rule 1.3.2: customers from the company's own marketing events are the manager's to assign.
     owner = None if to_pool or customer.source == SourceChannel.MARKETING_EVENT else actor
-    keys = _keys_for(customer, contacts)
+    keys = _keys_for(customer, contact_people)
     duplicate = find_duplicate(keys)
     if duplicate:
         raise DuplicateCustomer(*duplicate)
@@ -249,8 +249,8 @@ def customer_create(
             customer.assigned_at = now
             customer.first_contact_due_at = first_contact_due(now)
         customer.save()
-        for contact in contacts:
-            Contact.objects.create(customer=customer, **vars(contact))
+        for contact in contact_people:
+            ContactPerson.objects.create(customer=customer, **vars(contact))
         _sync_keys(customer)
         _refresh_completion(customer, now=now)
         customer.save(update_fields=["completed_at"])
@@ -284,15 +284,20 @@ def customer_update(*, customer: Customer, actor: User, data: dict, now=None) ->
     return locked
 
 
-def contact_save(
-    *, customer: Customer, actor: User, data: ContactData, contact: Contact | None = None, now=None
-) -> Contact:
+def contact_person_save(
+    *,
+    customer: Customer,
+    actor: User,
+    data: ContactPersonData,
+    contact: ContactPerson | None = None,
+    now=None,
+) -> ContactPerson:
     """Add a contact person (or change one); their phone and e-mail join the identity keys."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = Customer.objects.select_for_update().get(pk=customer.pk)
         if contact is None:
-            contact = Contact(customer=locked)
+            contact = ContactPerson(customer=locked)
         elif contact.customer_id != locked.pk:
             raise DomainError(_("This contact belongs to another customer."))
         for field, value in vars(data).items():
@@ -304,7 +309,7 @@ def contact_save(
     return contact
 
 
-def contact_delete(*, contact: Contact, actor: User, now=None) -> None:
+def contact_person_delete(*, contact: ContactPerson, actor: User, now=None) -> None:
     now = now or timezone.now()
     with transaction.atomic():
         locked = Customer.objects.select_for_update().get(pk=contact.customer_id)

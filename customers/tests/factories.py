@@ -11,7 +11,7 @@ from customers.models import SourceChannel
 _names = itertools.count(1)
 
 
-def make_customer(owner=None, *, actor=None, to_pool=False, contacts=(), now=None, **fields):
+def make_customer(owner=None, *, actor=None, to_pool=False, contact_people=(), now=None, **fields):
     """A customer file owned by `owner` (or, with to_pool, in the pool, entered by `actor`)."""
     number = next(_names)
     data = {
@@ -21,7 +21,11 @@ def make_customer(owner=None, *, actor=None, to_pool=False, contacts=(), now=Non
     }
     data.update(fields)
     return services.customer_create(
-        actor=actor or owner, data=data, contacts=list(contacts), to_pool=to_pool, now=now
+        actor=actor or owner,
+        data=data,
+        contact_people=list(contact_people),
+        to_pool=to_pool,
+        now=now,
     )
 
 
@@ -29,10 +33,10 @@ def complete_fields() -> dict:
     return {"industry": "Retail", "city": "Shanghai", "needs": "More foot traffic"}
 
 
-def a_contact(**fields) -> services.ContactData:
+def a_contact_person(**fields) -> services.ContactPersonData:
     data = {"name": "Zhang Wei", "title": "Marketing manager", "phone": "13800138000"}
     data.update(fields)
-    return services.ContactData(**data)
+    return services.ContactPersonData(**data)
 
 
 def collected(year, month, day) -> date:

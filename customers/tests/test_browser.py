@@ -37,7 +37,7 @@ def test_a_salesperson_captures_a_lead_on_a_phone_and_completes_the_file(sign_in
     page.get_by_role("button", name="Save contact person").click()
 
     assert "File complete" in page.get_by_test_id("complete").inner_text()
-    assert "王芳" in page.get_by_test_id("contacts").inner_text()
+    assert "王芳" in page.get_by_test_id("contact_people").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 

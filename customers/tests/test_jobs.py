@@ -11,7 +11,7 @@ import pytest
 
 from customers import jobs, services
 from customers.models import Assignment, Customer
-from customers.tests.factories import a_contact, complete_fields, make_customer
+from customers.tests.factories import a_contact_person, complete_fields, make_customer
 from salescrm.errors import DomainError
 from salescrm.models import Notification, Policy
 from salescrm.tests.factories import ManagerFactory, UserFactory
@@ -125,7 +125,10 @@ def test_running_the_file_job_twice_marks_nothing_more_and_tells_no_one_again(in
 
 def test_a_complete_file_is_never_marked(salesperson, manager):
     customer = make_customer(
-        salesperson, now=COLLECTED_THURSDAY, contacts=[a_contact()], **complete_fields()
+        salesperson,
+        now=COLLECTED_THURSDAY,
+        contact_people=[a_contact_person()],
+        **complete_fields(),
     )
     assert customer.completed_at is not None
 

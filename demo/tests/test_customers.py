@@ -21,7 +21,7 @@ from customers.models import (
     Assignment,
     CheckState,
     ClassChange,
-    Contact,
+    ContactPerson,
     Customer,
     CustomerNote,
     IdentityKey,
@@ -37,8 +37,8 @@ from salescrm.roles import Role
 # A Wednesday afternoon; the six weeks before it include the Dragon Boat Festival.
 NOW = datetime(2025, 6, 18, 15, 0, tzinfo=ZoneInfo(settings.TIME_ZONE))
 MODELS = (
-    Customer, IdentityKey, Contact, ClassChange, Assignment, OwnershipClaim, CustomerNote,
-    Notification, Customer.history.model, Contact.history.model, User,
+    Customer, IdentityKey, ContactPerson, ClassChange, Assignment, OwnershipClaim, CustomerNote,
+    Notification, Customer.history.model, ContactPerson.history.model, User,
 )  # fmt: skip
 
 
@@ -102,11 +102,11 @@ def test_files_are_complete_incomplete_and_overdue(demo):
     assert complete.count() > files.count() / 2
     assert not_due.exists()
     assert 10 <= overdue.count() <= files.count() / 5
-    for customer in complete.prefetch_related("contacts"):
+    for customer in complete.prefetch_related("contact_people"):
         assert customer.industry
         assert customer.city
         assert customer.needs
-        assert any(c.phone or c.email for c in customer.contacts.all())
+        assert any(c.phone or c.email for c in customer.contact_people.all())
 
 
 def test_the_pool_has_event_leads_some_assigned_by_the_managers(demo):
@@ -171,13 +171,13 @@ def test_some_first_contacts_fall_due_within_days(demo):
 
 
 def test_every_customer_holds_exactly_its_identity_keys(demo):
-    for customer in Customer.objects.prefetch_related("contacts", "keys"):
-        contacts = list(customer.contacts.all())
+    for customer in Customer.objects.prefetch_related("contact_people", "keys"):
+        contact_people = list(customer.contact_people.all())
         expected = identity.identity_keys(
             name=customer.name,
             credit_code=customer.credit_code,
-            phones=[customer.phone, *(c.phone for c in contacts)],
-            emails=[c.email for c in contacts],
+            phones=[customer.phone, *(c.phone for c in contact_people)],
+            emails=[c.email for c in contact_people],
             website=customer.website,
         )
         assert {(k.kind, k.value) for k in customer.keys.all()} == expected, customer

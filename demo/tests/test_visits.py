@@ -19,7 +19,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from customers.models import ClassChange, Contact, Customer
+from customers.models import ClassChange, ContactPerson, Customer
 from demo.customers import seed_customers
 from demo.people import seed_people
 from demo.visits import seed_visits
@@ -32,7 +32,7 @@ from visits.selectors import week_counts
 # A Wednesday afternoon; the four weeks before it include the Dragon Boat Festival.
 NOW = datetime(2025, 6, 18, 15, 0, tzinfo=ZoneInfo(settings.TIME_ZONE))
 MODELS = (
-    ContactRecord, VisitSlip, VisitLog, Contact, Customer, ClassChange, Notification,
+    ContactRecord, VisitSlip, VisitLog, ContactPerson, Customer, ClassChange, Notification,
     VisitSlip.history.model, VisitLog.history.model, ContactRecord.history.model,
 )  # fmt: skip
 PRE_VISIT = ("recent_status", "purpose", "objectives", "likely_issues")
@@ -172,10 +172,10 @@ def test_logs_written_add_the_person_met_to_the_contacts(demo):
     written = VisitLog.objects.filter(written_at__isnull=False).exclude(person_met="")
     assert written.count() > 50
     for log in written:
-        assert log.customer.contacts.filter(name=log.person_met).exists(), log
+        assert log.customer.contact_people.filter(name=log.person_met).exists(), log
         assert log.notes
         assert log.next_step
-    added = Contact.objects.filter(
+    added = ContactPerson.objects.filter(
         name__in=written.values("person_met"), customer__visit_logs__in=written
     )
     assert added.count() > 30

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from customers.models import Contact
+from customers.models import ContactPerson
 from customers.tests.factories import make_customer
 from visits.models import SlipState, VisitLog, VisitSlip
 from visits.tests.views.helpers import make_slip
@@ -110,8 +110,10 @@ def test_a_visit_from_the_phone_call_to_the_log(sign_in, people):
 
     # The person met is now one of the customer's contact people.
     sales.get_by_role("link", name=CUSTOMER).click()
-    assert "王芳" in sales.get_by_test_id("contacts").inner_text()
-    assert Contact.objects.filter(customer=customer, name="王芳", decision_power="yes").exists()
+    assert "王芳" in sales.get_by_test_id("contact_people").inner_text()
+    assert ContactPerson.objects.filter(
+        customer=customer, name="王芳", decision_power="yes"
+    ).exists()
 
 
 def test_the_desk_fits_a_phone(sign_in, people):

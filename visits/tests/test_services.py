@@ -3,8 +3,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from customers.models import ClassChange, Contact, PipelineClass
-from customers.tests.factories import a_contact, make_customer
+from customers.models import ClassChange, ContactPerson, PipelineClass
+from customers.tests.factories import a_contact_person, make_customer
 from salescrm.errors import DomainError
 from salescrm.models import Notification, Policy
 from salescrm.selectors import work_calendar
@@ -837,7 +837,7 @@ def test_the_author_writes_the_log_and_the_person_met_joins_the_customers_contac
     assert log.written_at == NOW
     assert log.notes.startswith("Showed the spring package")
     assert log.suggested_class == PipelineClass.POTENTIAL
-    added = log.customer.contacts.get()
+    added = log.customer.contact_people.get()
     assert (added.name, added.title, added.phone, added.decision_power) == (
         "Li Na",
         "Brand director",
@@ -854,7 +854,7 @@ def test_only_the_author_writes_the_log(request, log, persona):
     log.refresh_from_db()
     assert log.written_at is None
     assert log.notes == ""
-    assert not log.customer.contacts.exists()
+    assert not log.customer.contact_people.exists()
 
 
 @pytest.mark.parametrize("notes", ["", "  ", None])
@@ -864,7 +864,7 @@ def test_a_log_without_meeting_notes_is_refused(salesperson, log, notes):
 
     log.refresh_from_db()
     assert log.written_at is None
-    assert not log.customer.contacts.exists()
+    assert not log.customer.contact_people.exists()
 
 
 def test_a_log_without_a_next_step_date_is_written(salesperson, log):
@@ -880,12 +880,14 @@ def test_a_log_without_a_next_step_date_is_written(salesperson, log):
 
 
 def test_a_person_met_already_on_file_is_not_added_twice(salesperson, manager, front_desk):
-    customer = make_customer(salesperson, contacts=[a_contact(name="Li Na", title="Buyer")])
+    customer = make_customer(
+        salesperson, contact_people=[a_contact_person(name="Li Na", title="Buyer")]
+    )
     log = make_log(salesperson, customer=customer, manager=manager, front_desk=front_desk)
 
     services.visit_log_write(log=log, actor=salesperson, data=log_data(person_met="  Li Na "))
 
-    assert list(customer.contacts.values_list("name", "title")) == [("Li Na", "Buyer")]
+    assert list(customer.contact_people.values_list("name", "title")) == [("Li Na", "Buyer")]
 
 
 def test_editing_a_written_log_adds_no_contact(salesperson, log):
@@ -902,7 +904,7 @@ def test_editing_a_written_log_adds_no_contact(salesperson, log):
     log.refresh_from_db()
     assert log.notes == "Corrected notes."
     assert log.written_at == first_written
-    assert list(Contact.objects.values_list("name", flat=True)) == ["Li Na"]
+    assert list(ContactPerson.objects.values_list("name", flat=True)) == ["Li Na"]
 
 
 def test_a_person_first_named_on_a_later_edit_joins_the_contacts(salesperson, log):
@@ -910,13 +912,13 @@ def test_a_person_first_named_on_a_later_edit_joins_the_contacts(salesperson, lo
 
     services.visit_log_write(log=log, actor=salesperson, data=log_data(person_met="Wang Fang"))
 
-    assert list(Contact.objects.values_list("name", flat=True)) == ["Wang Fang"]
+    assert list(ContactPerson.objects.values_list("name", flat=True)) == ["Wang Fang"]
 
 
 def test_a_log_without_a_person_met_adds_no_contact(salesperson, log):
     services.visit_log_write(log=log, actor=salesperson, data=log_data(person_met=""))
 
-    assert not Contact.objects.exists()
+    assert not ContactPerson.objects.exists()
 
 
 def test_the_suggested_class_is_applied_through_the_customers_class_history(salesperson, log):
@@ -959,7 +961,7 @@ def test_a_person_met_whose_phone_is_another_customers_joins_without_it(salesper
         log=log, actor=salesperson, data=log_data(person_met="Zhou Min", person_phone="13700001111")
     )
 
-    contact = Contact.objects.get(customer=log.customer, name="Zhou Min")
+    contact = ContactPerson.objects.get(customer=log.customer, name="Zhou Min")
     assert contact.phone == ""
     log.refresh_from_db()
     assert log.person_phone == "13700001111"

@@ -7,9 +7,9 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from customers import imports
-from customers.models import Contact, Customer, IdentityKey, SourceChannel
+from customers.models import ContactPerson, Customer, IdentityKey, SourceChannel
 from customers.resources import CustomerExportResource
-from customers.tests.factories import a_contact, make_customer
+from customers.tests.factories import a_contact_person, make_customer
 from customers.tests.imports.helpers import check, credit_code, today
 from salescrm.errors import DomainError
 
@@ -50,7 +50,9 @@ def test_a_row_matching_a_pool_customer_says_it_is_in_the_pool(salesperson, mana
 
 
 def test_a_row_matching_a_contact_phone_on_file_is_a_duplicate(salesperson, teammate):
-    make_customer(teammate, name="Old Name Ltd", contacts=[a_contact(phone="13800138000")])
+    make_customer(
+        teammate, name="Old Name Ltd", contact_people=[a_contact_person(phone="13800138000")]
+    )
 
     (result,) = check(
         [
@@ -161,7 +163,7 @@ def test_an_empty_date_is_today(salesperson):
 
 def test_checking_writes_nothing(salesperson, teammate):
     make_customer(teammate, name="Existing")
-    counts = (Customer.objects.count(), IdentityKey.objects.count(), Contact.objects.count())
+    counts = (Customer.objects.count(), IdentityKey.objects.count(), ContactPerson.objects.count())
 
     check(
         [
@@ -175,7 +177,7 @@ def test_checking_writes_nothing(salesperson, teammate):
     assert (
         Customer.objects.count(),
         IdentityKey.objects.count(),
-        Contact.objects.count(),
+        ContactPerson.objects.count(),
     ) == counts
 
 
@@ -214,7 +216,7 @@ def _mixed_rows(count, existing):
                 rows.append([customer.name.upper(), "other", "", ""])
                 expected.append(("duplicate", "name", owner))
             case 1:
-                rows.append([f"Renamed {i}", "other", "Li", customer.contacts.get().phone])
+                rows.append([f"Renamed {i}", "other", "Li", customer.contact_people.get().phone])
                 expected.append(("duplicate", "phone", owner))
             case 2:
                 rows.append(["", "other", "", ""])
@@ -233,11 +235,18 @@ def test_the_preview_looks_up_customers_on_file_in_as_many_queries_for_200_rows_
 ):
     existing = [
         make_customer(
-            teammate, name="上海远航贸易有限公司", contacts=[a_contact(phone="13900000001")]
+            teammate,
+            name="上海远航贸易有限公司",
+            contact_people=[a_contact_person(phone="13900000001")],
         ),
-        make_customer(salesperson, name="Acme Ltd", contacts=[a_contact(phone="13900000002")]),
         make_customer(
-            manager, to_pool=True, name="Pool Co", contacts=[a_contact(phone="13900000003")]
+            salesperson, name="Acme Ltd", contact_people=[a_contact_person(phone="13900000002")]
+        ),
+        make_customer(
+            manager,
+            to_pool=True,
+            name="Pool Co",
+            contact_people=[a_contact_person(phone="13900000003")],
         ),
     ]
     queries = {}

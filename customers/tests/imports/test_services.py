@@ -81,7 +81,7 @@ def test_confirm_creates_exactly_the_new_rows_owned_by_the_importer(salesperson,
         ("phone", "13800138000"),
         ("email", "zw@yuanhang.cn"),
     }
-    contact = yuanhang.contacts.get()
+    contact = yuanhang.contact_people.get()
     assert (contact.name, contact.title, contact.email) == ("张伟", "市场总监", "zw@yuanhang.cn")
     reported = {row["row"]: row["customer_id"] for row in imported.report["rows"]}
     assert reported == {
@@ -120,7 +120,7 @@ def test_an_xlsx_import_with_chinese_is_confirmed(salesperson):
     assert (customer.name, customer.source, customer.collected_on) == (
         "深圳海岸城购物中心", SourceChannel.MARKETING_EVENT, date(2024, 5, 3),
     )  # fmt: skip
-    assert customer.contacts.get().phone == "13800138000"
+    assert customer.contact_people.get().phone == "13800138000"
 
 
 def test_a_customer_entered_between_preview_and_confirm_makes_the_confirm_write_nothing(

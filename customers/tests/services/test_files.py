@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from customers import services
 from customers.models import Assignment, Customer, IdentityKey
-from customers.tests.factories import a_contact, complete_fields, make_customer
+from customers.tests.factories import a_contact_person, complete_fields, make_customer
 from customers.tests.services.helpers import at
 from salescrm.errors import DomainError
 
@@ -51,7 +51,7 @@ def test_a_salesperson_cannot_put_a_customer_in_the_pool(salesperson):
 
 
 def test_a_file_with_everything_is_complete_at_once(salesperson):
-    customer = make_customer(salesperson, contacts=[a_contact()], **complete_fields())
+    customer = make_customer(salesperson, contact_people=[a_contact_person()], **complete_fields())
 
     assert customer.completed_at is not None
 
@@ -84,18 +84,20 @@ def test_the_first_record_wins(salesperson, other_salesperson, first, second):
 
 
 def test_a_contact_phone_identifies_the_customer_too(salesperson, other_salesperson):
-    make_customer(salesperson, contacts=[a_contact(phone="138 0013 8000")])
+    make_customer(salesperson, contact_people=[a_contact_person(phone="138 0013 8000")])
 
     with pytest.raises(services.DuplicateCustomer):
         make_customer(other_salesperson, name="Another name", phone="+86 13800138000")
 
 
 def test_a_contact_email_identifies_the_customer_too(salesperson, other_salesperson):
-    make_customer(salesperson, contacts=[a_contact(email="Li.Na@Alpha.cn")])
+    make_customer(salesperson, contact_people=[a_contact_person(email="Li.Na@Alpha.cn")])
 
     with pytest.raises(services.DuplicateCustomer):
         make_customer(
-            other_salesperson, name="Other", contacts=[a_contact(phone="", email="li.na@alpha.cn")]
+            other_salesperson,
+            name="Other",
+            contact_people=[a_contact_person(phone="", email="li.na@alpha.cn")],
         )
 
 
@@ -168,7 +170,10 @@ def test_renaming_onto_another_file_is_refused_and_changes_nothing(salesperson, 
 
 def test_completing_the_file_records_when_it_became_complete(salesperson):
     customer = make_customer(
-        salesperson, contacts=[a_contact()], collected_on=date(2026, 3, 2), now=at(2026, 3, 2, 9)
+        salesperson,
+        contact_people=[a_contact_person()],
+        collected_on=date(2026, 3, 2),
+        now=at(2026, 3, 2, 9),
     )
     assert customer.completed_at is None
 
@@ -181,7 +186,7 @@ def test_completing_the_file_records_when_it_became_complete(salesperson):
 
 
 def test_emptying_a_required_field_makes_the_file_incomplete_again(salesperson):
-    customer = make_customer(salesperson, contacts=[a_contact()], **complete_fields())
+    customer = make_customer(salesperson, contact_people=[a_contact_person()], **complete_fields())
 
     updated = services.customer_update(customer=customer, actor=salesperson, data={"city": ""})
 
@@ -214,8 +219,8 @@ def test_every_change_is_kept_in_history(salesperson):
 def test_a_contact_adds_its_phone_to_the_identity_keys(salesperson):
     customer = make_customer(salesperson)
 
-    services.contact_save(
-        customer=customer, actor=salesperson, data=a_contact(phone="139-1234-5678")
+    services.contact_person_save(
+        customer=customer, actor=salesperson, data=a_contact_person(phone="139-1234-5678")
     )
 
     assert customer.keys.filter(kind=IdentityKey.Kind.PHONE, value="13912345678").exists()
@@ -226,14 +231,16 @@ def test_a_contact_whose_phone_belongs_to_another_customer_is_refused(salesperso
     mine = make_customer(teammate)
 
     with pytest.raises(services.DuplicateCustomer):
-        services.contact_save(customer=mine, actor=teammate, data=a_contact(phone="13912345678"))
+        services.contact_person_save(
+            customer=mine, actor=teammate, data=a_contact_person(phone="13912345678")
+        )
 
-    assert not mine.contacts.exists()
+    assert not mine.contact_people.exists()
 
 
 def test_removing_the_only_contact_releases_its_phone(salesperson, teammate):
-    customer = make_customer(salesperson, contacts=[a_contact(phone="13912345678")])
+    customer = make_customer(salesperson, contact_people=[a_contact_person(phone="13912345678")])
 
-    services.contact_delete(contact=customer.contacts.get(), actor=salesperson)
+    services.contact_person_delete(contact=customer.contact_people.get(), actor=salesperson)
 
     make_customer(teammate, name="Someone else", phone="13912345678")

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from customers.tests.factories import a_contact, complete_fields, make_customer
+from customers.tests.factories import a_contact_person, complete_fields, make_customer
 from customers.tests.views.helpers import assert_sent_to_login, html, shown
 
 
@@ -11,7 +11,7 @@ def detail(customer) -> str:
 
 @pytest.fixture
 def customer(salesperson):
-    return make_customer(salesperson, name="Detail Trading", contacts=[a_contact()])
+    return make_customer(salesperson, name="Detail Trading", contact_people=[a_contact_person()])
 
 
 @pytest.fixture
@@ -105,7 +105,7 @@ def test_the_page_names_what_the_file_still_lacks(client_for, salesperson):
 
 def test_a_complete_file_says_so(client_for, salesperson):
     customer = make_customer(
-        salesperson, name="All Done", contacts=[a_contact()], **complete_fields()
+        salesperson, name="All Done", contact_people=[a_contact_person()], **complete_fields()
     )
 
     response = client_for(salesperson).get(detail(customer))

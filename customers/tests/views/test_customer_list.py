@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from customers import services
 from customers.models import PipelineClass, SourceChannel
-from customers.tests.factories import a_contact, make_customer
+from customers.tests.factories import a_contact_person, make_customer
 from customers.tests.views.helpers import (
     assert_sent_to_login,
     credit_code,
@@ -105,7 +105,9 @@ def test_search_finds_a_customer_by_part_of_its_name(client_for, salesperson):
 
 
 def test_search_finds_a_customer_by_a_contact_persons_name(client_for, salesperson):
-    make_customer(salesperson, name="Contact Holder", contacts=[a_contact(name="Li Xiaolong")])
+    make_customer(
+        salesperson, name="Contact Holder", contact_people=[a_contact_person(name="Li Xiaolong")]
+    )
     make_customer(salesperson, name="Somebody Else")
 
     response = client_for(salesperson).get(LIST, {"q": "xiaolong"})
@@ -123,7 +125,9 @@ def test_search_finds_a_phone_typed_in_another_format(client_for, salesperson):
 
 
 def test_search_finds_a_contact_persons_phone(client_for, salesperson):
-    make_customer(salesperson, name="Contact Phone", contacts=[a_contact(phone="13700137000")])
+    make_customer(
+        salesperson, name="Contact Phone", contact_people=[a_contact_person(phone="13700137000")]
+    )
     make_customer(salesperson, name="No Match")
 
     response = client_for(salesperson).get(LIST, {"q": "137 0013 7000"})
@@ -275,7 +279,9 @@ def _fill(numbers, people, manager):
             actor=manager if owner is None else None,
             to_pool=owner is None,
             name=f"Query Company {number}",
-            contacts=[a_contact(name=f"Person {number}", phone=f"1360000{number:04d}")],
+            contact_people=[
+                a_contact_person(name=f"Person {number}", phone=f"1360000{number:04d}")
+            ],
         )
 
 

@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from customers.models import Contact
+from customers.models import ContactPerson
 from customers.tests.views.helpers import assert_sent_to_login, html
 from visits.models import SlipState, VisitLog
 from visits.tests.views.helpers import local, make_slip, write_log
@@ -52,7 +52,7 @@ def test_the_salesperson_writes_the_log_and_the_person_met_joins_the_file(
     assert log.written_at is not None
     assert (log.person_met, log.suggested_class) == ("王芳", "potential")
     assert log.next_step_on == date(2026, 3, 13)
-    contact = Contact.objects.get(customer=customer, name="王芳")
+    contact = ContactPerson.objects.get(customer=customer, name="王芳")
     assert (contact.title, contact.decision_power) == ("品牌总监", "yes")
 
 

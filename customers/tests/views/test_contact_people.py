@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from customers.models import Contact, IdentityKey
-from customers.tests.factories import a_contact, make_customer
+from customers.models import ContactPerson, IdentityKey
+from customers.tests.factories import a_contact_person, make_customer
 from customers.tests.views.helpers import assert_sent_to_login, html, messages_of
 
 OUTSIDERS = [
@@ -17,27 +17,29 @@ OUTSIDERS = [
 
 @pytest.fixture
 def customer(salesperson):
-    return make_customer(salesperson, name="Contact Trading", contacts=[a_contact()])
+    return make_customer(salesperson, name="Contact Trading", contact_people=[a_contact_person()])
 
 
 @pytest.fixture
 def contact(customer):
-    return customer.contacts.get()
+    return customer.contact_people.get()
 
 
 def add_url(customer) -> str:
-    return reverse("customers:contact_add", kwargs={"pk": customer.pk})
+    return reverse("customers:contact_person_add", kwargs={"pk": customer.pk})
 
 
 def edit_url(contact) -> str:
     return reverse(
-        "customers:contact_edit", kwargs={"pk": contact.customer_id, "contact_pk": contact.pk}
+        "customers:contact_person_edit",
+        kwargs={"pk": contact.customer_id, "contact_pk": contact.pk},
     )
 
 
 def delete_url(contact) -> str:
     return reverse(
-        "customers:contact_delete", kwargs={"pk": contact.customer_id, "contact_pk": contact.pk}
+        "customers:contact_person_delete",
+        kwargs={"pk": contact.customer_id, "contact_pk": contact.pk},
     )
 
 
@@ -64,7 +66,7 @@ def test_the_owner_adds_a_contact_person(client_for, salesperson, customer):
 
     assert response.status_code == 302
     assert response.url == reverse("customers:detail", kwargs={"pk": customer.pk})
-    assert customer.contacts.filter(name="Wang Fang", decision_power="yes").exists()
+    assert customer.contact_people.filter(name="Wang Fang", decision_power="yes").exists()
     assert IdentityKey.objects.filter(customer=customer, kind="phone", value="13911112222").exists()
     assert "Contact person saved." in messages_of(response)
 
@@ -73,7 +75,7 @@ def test_the_owners_manager_adds_a_contact_person(client_for, manager, customer)
     response = client_for(manager).post(add_url(customer), person())
 
     assert response.status_code == 302
-    assert customer.contacts.filter(name="Wang Fang").exists()
+    assert customer.contact_people.filter(name="Wang Fang").exists()
 
 
 @pytest.mark.parametrize("outsider", OUTSIDERS)
@@ -82,13 +84,13 @@ def test_outsiders_cannot_add_a_contact_person(request, client_for, customer, ou
 
     assert client.get(add_url(customer)).status_code == 404
     assert client.post(add_url(customer), person()).status_code == 404
-    assert customer.contacts.count() == 1
+    assert customer.contact_people.count() == 1
 
 
 def test_adding_sends_anonymous_visitors_to_login(client, customer):
     assert_sent_to_login(client.get(add_url(customer)))
     assert_sent_to_login(client.post(add_url(customer), person()))
-    assert customer.contacts.count() == 1
+    assert customer.contact_people.count() == 1
 
 
 def test_adding_refuses_other_methods(client_for, salesperson, customer):
@@ -100,7 +102,7 @@ def test_a_contact_person_needs_a_phone_or_an_email(client_for, salesperson, cus
 
     assert response.status_code == 200
     assert "Give a phone number or an e-mail address." in html(response)
-    assert customer.contacts.count() == 1
+    assert customer.contact_people.count() == 1
 
 
 def test_a_phone_of_another_customer_is_refused_and_nothing_is_saved(
@@ -112,8 +114,8 @@ def test_a_phone_of_another_customer_is_refused_and_nothing_is_saved(
 
     assert response.status_code == 200
     assert "already on file" in html(response)
-    assert customer.contacts.count() == 1
-    assert not Contact.objects.filter(name="Wang Fang").exists()
+    assert customer.contact_people.count() == 1
+    assert not ContactPerson.objects.filter(name="Wang Fang").exists()
 
 
 # --- edit -----------------------------------------------------------------------------------------
@@ -153,9 +155,11 @@ def test_a_contact_of_another_customer_is_404_under_this_customer(
     foreign = make_customer(
         other_salesperson,
         name="Foreign",
-        contacts=[a_contact(name="Foreign Person", phone="13500135000")],
-    ).contacts.get()
-    url = reverse("customers:contact_edit", kwargs={"pk": customer.pk, "contact_pk": foreign.pk})
+        contact_people=[a_contact_person(name="Foreign Person", phone="13500135000")],
+    ).contact_people.get()
+    url = reverse(
+        "customers:contact_person_edit", kwargs={"pk": customer.pk, "contact_pk": foreign.pk}
+    )
 
     client = client_for(salesperson)
     assert client.get(url).status_code == 404
@@ -179,14 +183,14 @@ def test_the_owner_removes_a_contact_person(client_for, salesperson, contact):
     response = client_for(salesperson).post(delete_url(contact))
 
     assert response.status_code == 302
-    assert not Contact.objects.filter(pk=contact.pk).exists()
+    assert not ContactPerson.objects.filter(pk=contact.pk).exists()
     assert not IdentityKey.objects.filter(customer=contact.customer, kind="phone").exists()
     assert "Contact person removed." in messages_of(response)
 
 
 def test_the_owners_manager_removes_a_contact_person(client_for, manager, contact):
     assert client_for(manager).post(delete_url(contact)).status_code == 302
-    assert not Contact.objects.filter(pk=contact.pk).exists()
+    assert not ContactPerson.objects.filter(pk=contact.pk).exists()
 
 
 @pytest.mark.parametrize("outsider", OUTSIDERS)
@@ -194,14 +198,14 @@ def test_outsiders_cannot_remove_a_contact_person(request, client_for, contact, 
     response = client_for(request.getfixturevalue(outsider)).post(delete_url(contact))
 
     assert response.status_code == 404
-    assert Contact.objects.filter(pk=contact.pk).exists()
+    assert ContactPerson.objects.filter(pk=contact.pk).exists()
 
 
 def test_removing_sends_anonymous_visitors_to_login(client, contact):
     assert_sent_to_login(client.post(delete_url(contact)))
-    assert Contact.objects.filter(pk=contact.pk).exists()
+    assert ContactPerson.objects.filter(pk=contact.pk).exists()
 
 
 def test_removing_is_post_only(client_for, salesperson, contact):
     assert client_for(salesperson).get(delete_url(contact)).status_code == 405
-    assert Contact.objects.filter(pk=contact.pk).exists()
+    assert ContactPerson.objects.filter(pk=contact.pk).exists()

@@ -7,7 +7,7 @@ from visits.models import Channel, ContactRecord
 
 
 def add_url(customer) -> str:
-    return reverse("visits:contact_add", kwargs={"customer_pk": customer.pk})
+    return reverse("visits:contact_record_add", kwargs={"customer_pk": customer.pk})
 
 
 def test_the_owner_opens_the_contact_form(client_for, salesperson, customer):
