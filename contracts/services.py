@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from contracts import rules
+from contracts.access import active_delegations
 from contracts.models import (
     AGREEMENT_CONTENT_FIELDS,
     PLAN_CONTENT_FIELDS,
@@ -108,16 +109,6 @@ def eligible_signers(step: str, salesperson: User) -> list[User]:
         return list(User.objects.filter(role=Role.DIRECTOR, is_active=True).order_by("pk"))
     manager = team_manager(salesperson)
     return [manager] if manager else []
-
-
-def active_delegations(delegate: User, on: date):
-    return Delegation.objects.filter(
-        delegate=delegate,
-        valid_from__lte=on,
-        valid_until__gte=on,
-        revoked_at__isnull=True,
-        delegator__is_active=True,
-    ).select_related("delegator")
 
 
 def signing_authority(actor: User, step: str, salesperson: User, *, on: date):
