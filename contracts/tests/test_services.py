@@ -22,7 +22,7 @@ from contracts.models import (
     Signature,
     Step,
 )
-from contracts.services import AGREEMENT_TRANSITIONS, PLAN_TRANSITIONS
+from contracts.services import AGREEMENT_TRANSITIONS, PLAN_TRANSITIONS, signing
 from contracts.tests.factories import (
     accepted_agreement,
     agreement_terms,
@@ -415,11 +415,11 @@ def test_the_table_check_refuses_every_pair_not_in_it_whatever_the_capacity(
             document = Document()
             document.state = frm
             if (frm, to) in table:
-                services._move(table, document, salesperson, to, every_capacity, "document")
+                signing._move(table, document, salesperson, to, every_capacity, "document")
                 assert document.state == to
             else:
                 with pytest.raises(DomainError, match="not possible now"):
-                    services._move(table, document, salesperson, to, every_capacity, "document")
+                    signing._move(table, document, salesperson, to, every_capacity, "document")
                 assert document.state == frm
 
 
