@@ -8,11 +8,14 @@
 - Front desk and administrator: none (the administrator uses the admin site).
 """
 
+from datetime import date
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from contracts.models import Agreement, AgreementState, Plan, PlanState, Signature
+from contracts.models import Agreement, AgreementState, Delegation, Plan, PlanState, Signature
+from salescrm.models import User
 from salescrm.roles import Role
 
 
@@ -26,10 +29,19 @@ def _waiting_for(person, *, plan: bool) -> Q:
     return Q(pk__in=[])
 
 
+def active_delegations(delegate: User, on: date):
+    """The delegations under which `delegate` may sign for someone on `on`."""
+    return Delegation.objects.filter(
+        delegate=delegate,
+        valid_from__lte=on,
+        valid_until__gte=on,
+        revoked_at__isnull=True,
+        delegator__is_active=True,
+    ).select_related("delegator")
+
+
 def awaiting_signature(user, *, plan: bool) -> Q:
     """Documents waiting for a step `user` may sign today: their own, or a delegator's."""
-    from contracts.services import active_delegations
-
     condition = _waiting_for(user, plan=plan)
     for delegation in active_delegations(user, timezone.localdate()):
         condition |= _waiting_for(delegation.delegator, plan=plan)

@@ -18,6 +18,7 @@ from contracts.models import (
     Signature,
     Step,
 )
+from contracts.services import agreements, change_requests, closing, delegations, plans, signing
 from contracts.tests.factories import (
     approved_agreement,
     approved_plan,
@@ -39,21 +40,40 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def looked_up_in(name):
+    """The modules of contracts.services whose code looks the helper `name` up.
+
+    Each module imports what it calls by name, so a patch must replace `name` in every
+    one of them (not in contracts.services, nor only where it is defined), or the services
+    go on calling the real one and the test proves nothing.
+    """
+    modules = [
+        module
+        for module in (agreements, change_requests, closing, delegations, plans, signing)
+        if name in vars(module)
+    ]
+    assert modules, name
+    assert len({id(getattr(module, name)) for module in modules}) == 1, name
+    return modules
+
+
 def hold_until_all_arrive(monkeypatch, name, parties=2):
-    """Hold each thread just before services.`name` until all `parties` have got there.
+    """Hold each thread just before the services' `name` until all `parties` have got there.
 
     So none has read anything yet when they all ask at the same moment: only the lock
     (and the checks after it) can stop the later ones.
     """
     barrier = threading.Barrier(parties, timeout=10)
-    real = getattr(services, name)
+    modules = looked_up_in(name)
+    real = getattr(modules[0], name)
 
     def wait_then_call(*args, **kwargs):
         if threading.current_thread() is not threading.main_thread():  # not while setting up
             barrier.wait()
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, name, wait_then_call)
+    for module in modules:
+        monkeypatch.setattr(module, name, wait_then_call)
 
 
 @pytest.fixture
@@ -161,7 +181,8 @@ def test_the_one_signature_per_step_holds_even_without_the_row_lock(
             pk=document.pk
         )
 
-    monkeypatch.setattr(services, "_lock_agreement", read_without_locking)
+    for module in looked_up_in("_lock_agreement"):
+        monkeypatch.setattr(module, "_lock_agreement", read_without_locking)
 
     results = run_together(
         lambda: services.agreement_decide(agreement=agreement, actor=manager, approve=True),

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from contracts import services
 from contracts.models import AgreementState, ChangeRequest, PlanState, PlanVersion
+from contracts.services import closing
 from contracts.tests.factories import (
     agreement_terms,
     approved_agreement,
@@ -89,13 +90,13 @@ def test_a_signing_and_a_letter_of_intent_at_once_leave_the_customer_signed(
     first = sent_agreement_for(customer, salesperson, manager, product)
     second = sent_agreement_for(customer, salesperson, manager, product)
     barrier = threading.Barrier(2, timeout=10)
-    real = services._move_customer
+    real = closing._move_customer  # agreement_sign and agreement_record_loi call it there
 
     def together(*args, **kwargs):
         barrier.wait()  # both have their agreement locked and ask for the customer now
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_move_customer", together)
+    monkeypatch.setattr(closing, "_move_customer", together)
     today = timezone.localdate()
 
     results = run_together(

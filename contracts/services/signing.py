@@ -1,0 +1,164 @@
+"""Who signs what, and the parts of a move that plans and agreements share.
+
+A person's capacities towards a document: "owner" and "manager" (_capacities), and the
+signing capacity each step needs (STEP_CAPACITY), held in their own right
+(eligible_signers) or under a delegation valid that day (signing_authority, through
+contracts.access.active_delegations). _move checks a move against its table, _sign records
+the decision as a Signature, _tell tells the people concerned.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from contracts.access import active_delegations
+from contracts.models import Delegation, Plan, Signature, Step
+from salescrm import notifications
+from salescrm.errors import DomainError
+from salescrm.models import User
+from salescrm.roles import Role
+
+# Which signing capacity each step needs.
+STEP_CAPACITY = {
+    Step.PLAN_REVIEW: "reviewer",
+    Step.MANAGER: "manager_signer",
+    Step.DIRECTOR: "director_signer",
+}
+
+
+# --- who is who ---------------------------------------------------------------------------
+
+
+def team_manager(salesperson: User) -> User | None:
+    team = salesperson.team
+    manager = team.manager if team else None
+    return manager if manager is not None and manager.is_active else None
+
+
+def eligible_signers(step: str, salesperson: User) -> list[User]:
+    """Who signs `step` for a document of `salesperson` in their own right."""
+    if step == Step.DIRECTOR:
+        return list(User.objects.filter(role=Role.DIRECTOR, is_active=True).order_by("pk"))
+    manager = team_manager(salesperson)
+    return [manager] if manager else []
+
+
+def signing_authority(actor: User, step: str, salesperson: User, *, on: date):
+    """(whose signature it is, delegation or None) if `actor` may sign `step` on `on`.
+
+    Nobody signs their own document, not even for someone else.
+    """
+    if actor.pk == salesperson.pk or not actor.is_active:
+        return None
+    eligible = eligible_signers(step, salesperson)
+    if any(person.pk == actor.pk for person in eligible):
+        return actor, None
+    delegation = (
+        active_delegations(actor, on)
+        .filter(delegator__in=[person.pk for person in eligible])
+        .order_by("valid_from", "pk")
+        .first()
+    )
+    if delegation is None:
+        return None
+    return delegation.delegator, delegation
+
+
+def _capacities(actor: User, salesperson: User) -> set[str]:
+    capacities = set()
+    if actor.pk == salesperson.pk:
+        capacities.add("owner")
+    manager = team_manager(salesperson)
+    if manager is not None and manager.pk == actor.pk:
+        capacities.add("manager")
+    return capacities
+
+
+def _may_act(actor: User, document) -> None:
+    """The owner or their manager; checked before telling anyone what is missing."""
+    if not _capacities(actor, document.salesperson):
+        raise DomainError(
+            _("You may not make this change to the %(document)s."), document=_("agreement")
+        )
+
+
+def _move(
+    table, document, actor: User, to_state: str, capacity: set[str], label, *, from_states=None
+) -> None:
+    """Check the move against `table` for `actor` acting in `capacity`; the caller saves.
+
+    `from_states`: the states this particular action starts from (withdraw, reopen and
+    decline all lead to draft, each from its own state).
+    """
+    allowed = table.get((document.state, to_state))
+    if allowed is None or (from_states is not None and document.state not in from_states):
+        raise DomainError(
+            _("That is not possible now: the %(document)s is “%(state)s”."),
+            document=label,
+            state=document.get_state_display(),
+        )
+    if not allowed & capacity:
+        raise DomainError(_("You may not make this change to the %(document)s."), document=label)
+    document.state = to_state
+
+
+def _sign(document, *, actor: User, step: str, decision: str, comment: str, now) -> Signature:
+    """Record the decision as a signature; refuses anyone without the authority today."""
+    authority = signing_authority(actor, step, document.salesperson, on=timezone.localdate(now))
+    if authority is None:
+        raise DomainError(_("You may not sign this step, nor for anyone who may."))
+    on_behalf_of, delegation = authority
+    revision = document.version if isinstance(document, Plan) else document.revision
+    target = {"plan": document} if isinstance(document, Plan) else {"agreement": document}
+    try:
+        with transaction.atomic():
+            return Signature.objects.create(
+                **target,
+                revision=revision,
+                step=step,
+                decision=decision,
+                signer=actor,
+                on_behalf_of=on_behalf_of,
+                delegation=delegation,
+                signed_at=now,
+                comment=comment.strip(),
+            )
+    except IntegrityError:
+        raise DomainError(_("Someone else has already decided this step.")) from None
+
+
+def _signing_capacity(actor, document, step, now) -> set[str]:
+    authority = signing_authority(actor, step, document.salesperson, on=timezone.localdate(now))
+    return {STEP_CAPACITY[step]} if authority else set()
+
+
+def _tell(kind, recipients, actor, *, document, url, body="", **params):
+    """Tell the people concerned; nobody is told of their own action."""
+    notifications.notify(
+        recipients=[person for person in recipients if person is not None and person != actor],
+        kind=kind,
+        actor=actor,
+        params={"customer": document.customer.name, "title": document.title, **params},
+        url=url,
+        body=body,
+    )
+
+
+def signers_to_tell(step: str, salesperson: User, *, on: date) -> list[User]:
+    """Those who may sign `step`: in their own right, and their delegates today."""
+    eligible = eligible_signers(step, salesperson)
+    delegates = [
+        d.delegate
+        for d in Delegation.objects.filter(
+            delegator__in=[p.pk for p in eligible],
+            valid_from__lte=on,
+            valid_until__gte=on,
+            revoked_at__isnull=True,
+        ).select_related("delegate")
+        if d.delegate_id != salesperson.pk
+    ]
+    return [*eligible, *delegates]

@@ -1,0 +1,51 @@
+"""Constants and small helpers shared by the contracts service tests (not a test module)."""
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from contracts import services
+from contracts.models import AgreementState, PlanState
+from contracts.tests.factories import line, make_product
+from salescrm.models import Notification
+
+A = AgreementState
+P = PlanState
+D = Decimal
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(*args):
+    return datetime(*args, tzinfo=SHANGHAI)
+
+
+NOW = at(2026, 3, 2, 9, 0)  # a Monday
+TODAY = NOW.date()
+
+
+def delegate(delegator, delegate, *, valid_from=TODAY, valid_until=TODAY + timedelta(days=30)):
+    return services.delegation_create(
+        delegator=delegator,
+        delegate=delegate,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        reason="On leave",
+        actor=delegator,
+    )
+
+
+def history_states(document):
+    return list(document.history.order_by("history_id").values_list("state", flat=True))
+
+
+def kinds_for(user):
+    return sorted(Notification.objects.filter(recipient=user).values_list("kind", flat=True))
+
+
+def recipients_of(kind):
+    return {n.recipient.username for n in Notification.objects.filter(kind=kind)}
+
+
+def lines_for(*, major=False):
+    product = make_product(list_price="1000.00")
+    return [line(product, agreed_price="800.00" if major else "1000.00")]
