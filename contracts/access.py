@@ -15,16 +15,19 @@ from django.http import Http404
 from django.utils import timezone
 
 from contracts.models import Agreement, AgreementState, Delegation, Plan, PlanState, Signature
+from salescrm import people
 from salescrm.models import User
-from salescrm.roles import Role
+from salescrm.permissions import Capability, can
 
 
 def _waiting_for(person, *, plan: bool) -> Q:
-    """Documents waiting for a step `person` signs in their own right."""
-    if person.role == Role.MANAGER and person.team_id:
+    """Documents waiting for a step `person` signs in their own right (as their team's
+    manager, or as a director the second approval of major agreements)."""
+    team_id = people.managed_team_id(person)
+    if team_id is not None:
         state = PlanState.IN_REVIEW if plan else AgreementState.MANAGER_REVIEW
-        return Q(state=state, salesperson__team_id=person.team_id)
-    if person.role == Role.DIRECTOR and not plan:
+        return Q(state=state, salesperson__team_id=team_id)
+    if people.is_director(person) and not plan:
         return Q(state=AgreementState.DIRECTOR_REVIEW)
     return Q(pk__in=[])
 
@@ -57,15 +60,14 @@ def _delegated(user, *, plan: bool) -> Q:
 
 
 def _scope(qs, user, *, plan: bool):
-    if not user.is_authenticated or not user.is_active:
-        return qs.none()
-    if user.role == Role.DIRECTOR:
+    if can(user, Capability.SEE_COMPANY):
         return qs
-    if user.role == Role.MANAGER and user.team_id:
-        return qs.filter(Q(salesperson__team_id=user.team_id) | _delegated(user, plan=plan))
-    if user.role == Role.MANAGER:
+    team_id = people.managed_team_id(user)
+    if team_id is not None:
+        return qs.filter(Q(salesperson__team_id=team_id) | _delegated(user, plan=plan))
+    if can(user, Capability.SIGN):  # a signer without a team: only what is delegated
         return qs.filter(_delegated(user, plan=plan))
-    if user.role == Role.SALESPERSON:
+    if can(user, Capability.SELL):
         return qs.filter(salesperson=user)
     return qs.none()
 

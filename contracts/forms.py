@@ -6,8 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from contracts.models import Agreement, ChangeRequest, Plan, Product
-from salescrm.models import User
-from salescrm.roles import Role
+from salescrm import people
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -165,9 +164,7 @@ class ChangeRequestForm(forms.ModelForm):
 class DelegationForm(forms.Form):
     delegate = forms.ModelChoiceField(
         label=_("Who signs for you"),
-        queryset=User.objects.filter(
-            is_active=True, role__in=[Role.MANAGER, Role.DIRECTOR]
-        ).order_by("username"),
+        queryset=people.signers().order_by("username"),
     )
     valid_from = forms.DateField(label=_("Valid from"), widget=DATE)
     valid_until = forms.DateField(label=_("Until (inclusive)"), widget=DATE)

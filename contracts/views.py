@@ -22,13 +22,14 @@ from contracts.forms import (
 from contracts.models import AgreementState, Delegation, PlanState, PlanVersion
 from customers import access as customer_access
 from salescrm.errors import DomainError
-from salescrm.roles import Role, role_required
+from salescrm.permissions import Capability as C
+from salescrm.permissions import can, can_any, capability_required
 from salescrm.web import attempt
 
 # Who opens plans and agreements at all; access.* decides which ones.
-READERS = (Role.SALESPERSON, Role.MANAGER, Role.DIRECTOR)
-SIGNERS = (Role.MANAGER, Role.DIRECTOR)
-SELLERS = (Role.SALESPERSON, Role.MANAGER)
+# Who may ask for an action at all; the service decides on the document itself.
+SIGNERS = (C.SIGN,)
+SELLERS = (C.SELL, C.MANAGE_TEAM)  # the document's salesperson or their manager
 PAGE_SIZE = 50
 
 
@@ -42,7 +43,7 @@ def customer_panel(request, customer) -> dict:
 
 
 @require_GET
-@role_required(*READERS)
+@capability_required(C.READ_SALES)
 def overview(request):
     """Queues first (what waits for me), then my documents by state."""
     user = request.user
@@ -53,7 +54,7 @@ def overview(request):
         request,
         "contracts/overview.html",
         {
-            "signs": user.role in SIGNERS,
+            "signs": can(user, C.SIGN),
             "plans_to_review": selectors.plans_to_review(user),
             "agreements_to_approve": to_approve,
             "plan_counts": _counts(selectors.state_counts(plans), PlanState),
@@ -71,7 +72,7 @@ def _paged(request, qs):
 
 
 @require_GET
-@role_required(*READERS)
+@capability_required(C.READ_SALES)
 def plan_list(request):
     state = request.GET.get("state", "")
     return render(
@@ -86,7 +87,7 @@ def plan_list(request):
 
 
 @require_GET
-@role_required(*READERS)
+@capability_required(C.READ_SALES)
 def agreement_list(request):
     state = request.GET.get("state", "")
     return render(
@@ -104,7 +105,7 @@ def agreement_list(request):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.SALESPERSON)
+@capability_required(C.SELL)
 def plan_create(request, customer_pk):
     customer = customer_access.customer_for_user(request.user, customer_pk, write=True)
     form = PlanForm(request.POST or None)
@@ -122,7 +123,7 @@ def plan_create(request, customer_pk):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.SALESPERSON)
+@capability_required(C.SELL)
 def plan_edit(request, pk):
     plan = access.plan_for_user(request.user, pk)
     if plan.salesperson_id != request.user.pk or plan.state != PlanState.DRAFT:
@@ -144,7 +145,7 @@ def plan_edit(request, pk):
 
 
 @require_GET
-@role_required(*READERS)
+@capability_required(C.READ_SALES)
 def plan_detail(request, pk):
     plan = access.plan_for_user(request.user, pk)
     return render(
@@ -169,7 +170,7 @@ def plan_detail(request, pk):
 
 
 @require_GET
-@role_required(*READERS)
+@capability_required(C.READ_SALES)
 def plan_version(request, pk, number):
     plan = access.plan_for_user(request.user, pk)
     version = get_object_or_404(
@@ -187,16 +188,16 @@ def plan_version(request, pk, number):
 
 
 PLAN_ACTIONS = {
-    # action: (service, roles, success message, extra argument from the form)
+    # action: (service, capabilities (any), success message, extra argument from the form)
     "submit": (
         services.plan_submit,
-        (Role.SALESPERSON,),
+        (C.SELL,),
         gettext_lazy("Sent to your manager for review."),
         None,
     ),
     "withdraw": (
         services.plan_withdraw,
-        (Role.SALESPERSON,),
+        (C.SELL,),
         gettext_lazy("Plan taken back from review."),
         None,
     ),
@@ -209,7 +210,7 @@ PLAN_ACTIONS = {
     "reject": (services.plan_review, SIGNERS, gettext_lazy("Plan sent back to revise."), "reject"),
     "reopen": (
         services.plan_reopen,
-        (Role.SALESPERSON,),
+        (C.SELL,),
         gettext_lazy("Plan reopened to revise."),
         None,
     ),
@@ -257,12 +258,12 @@ def _action_kwargs(request, extra) -> dict | None:
 
 
 @require_POST
-@role_required(*READERS)
+@capability_required(C.READ_SALES)
 def plan_act(request, pk, action):
     if action not in PLAN_ACTIONS:
         raise Http404
-    service, roles, success, extra = PLAN_ACTIONS[action]
-    if request.user.role not in roles:
+    service, needs, success, extra = PLAN_ACTIONS[action]
+    if not can_any(request.user, *needs):
         raise Http404
     plan = access.plan_for_user(request.user, pk)
     kwargs = _action_kwargs(request, extra)
@@ -281,7 +282,7 @@ def plan_act(request, pk, action):
 
 
 @require_POST
-@role_required(Role.SALESPERSON)
+@capability_required(C.SELL)
 def plan_new_agreement(request, pk):
     plan = access.plan_for_user(request.user, pk)
     try:
@@ -294,7 +295,7 @@ def plan_new_agreement(request, pk):
 
 
 @require_GET
-@role_required(*READERS)
+@capability_required(C.READ_SALES)
 def plan_print(request, pk):
     plan = access.plan_for_user(request.user, pk)
     return render(request, "contracts/print_plan.html", documents.plan_context(plan))
@@ -308,7 +309,7 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 
 
 @require_GET
-@role_required(*READERS)
+@capability_required(C.READ_SALES)
 def plan_pdf(request, pk):
     """The plan as a PDF: watermarked on every page until the review has passed."""
     plan = access.plan_for_user(request.user, pk)
@@ -317,7 +318,7 @@ def plan_pdf(request, pk):
 
 
 @require_GET
-@role_required(*READERS)
+@capability_required(C.READ_SALES)
 def plan_final_pdf(request, pk):
     """The final plan for the customer: refused while the review signature is missing."""
     plan = access.plan_for_user(request.user, pk)
@@ -333,7 +334,7 @@ def plan_final_pdf(request, pk):
 
 
 @require_GET
-@role_required(*READERS)
+@capability_required(C.READ_SALES)
 def agreement_detail(request, pk):
     agreement = access.agreement_for_user(request.user, pk)
     lines = agreement.lines.select_related("product")
@@ -372,7 +373,7 @@ def agreement_detail(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.SALESPERSON)
+@capability_required(C.SELL)
 def agreement_edit(request, pk):
     agreement = access.agreement_for_user(request.user, pk)
     if agreement.salesperson_id != request.user.pk or agreement.state != AgreementState.DRAFT:
@@ -412,13 +413,13 @@ def agreement_edit(request, pk):
 AGREEMENT_ACTIONS = {
     "submit": (
         services.agreement_submit,
-        (Role.SALESPERSON,),
+        (C.SELL,),
         gettext_lazy("Sent for approval."),
         None,
     ),
     "withdraw": (
         services.agreement_withdraw,
-        (Role.SALESPERSON,),
+        (C.SELL,),
         gettext_lazy("Agreement taken back."),
         None,
     ),
@@ -463,12 +464,12 @@ AGREEMENT_ACTIONS = {
 
 
 @require_POST
-@role_required(*READERS)
+@capability_required(C.READ_SALES)
 def agreement_act(request, pk, action):
     if action not in AGREEMENT_ACTIONS:
         raise Http404
-    service, roles, success, extra = AGREEMENT_ACTIONS[action]
-    if request.user.role not in roles:
+    service, needs, success, extra = AGREEMENT_ACTIONS[action]
+    if not can_any(request.user, *needs):
         raise Http404
     agreement = access.agreement_for_user(request.user, pk)
     kwargs = _action_kwargs(request, extra)
@@ -478,7 +479,7 @@ def agreement_act(request, pk, action):
 
 
 @require_POST
-@role_required(*SELLERS)
+@capability_required(*SELLERS)
 def change_request_add(request, pk):
     agreement = access.agreement_for_user(request.user, pk)
     form = ChangeRequestForm(request.POST)
@@ -504,14 +505,14 @@ def change_request_add(request, pk):
 
 
 @require_GET
-@role_required(*READERS)
+@capability_required(C.READ_SALES)
 def agreement_print(request, pk):
     agreement = access.agreement_for_user(request.user, pk)
     return render(request, "contracts/print_agreement.html", documents.agreement_context(agreement))
 
 
 @require_GET
-@role_required(*READERS)
+@capability_required(C.READ_SALES)
 def agreement_pdf(request, pk):
     """The agreement as a PDF: watermarked on every page while a signature is missing."""
     agreement = access.agreement_for_user(request.user, pk)
@@ -520,7 +521,7 @@ def agreement_pdf(request, pk):
 
 
 @require_GET
-@role_required(*READERS)
+@capability_required(C.READ_SALES)
 def agreement_final_pdf(request, pk):
     """The final agreement: refused while a required signature is missing."""
     agreement = access.agreement_for_user(request.user, pk)
@@ -536,7 +537,7 @@ def agreement_final_pdf(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SIGNERS)
+@capability_required(*SIGNERS)
 def delegations(request):
     """My delegations: who may sign for me, and for whom I may sign."""
     form = DelegationForm(request.POST or None, user=request.user)
@@ -565,7 +566,7 @@ def delegations(request):
 
 
 @require_POST
-@role_required(*SIGNERS)
+@capability_required(*SIGNERS)
 def delegation_revoke(request, pk):
     delegation = get_object_or_404(Delegation, pk=pk, delegator=request.user)
     attempt(request, _("Delegation revoked."), services.delegation_revoke, delegation=delegation)

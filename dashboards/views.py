@@ -46,7 +46,6 @@ def home(request):
     elif can(user, Capability.MANAGE_TEAM):
         team_id = people.managed_team_id(user)
         if team_id is not None:
-            context["members"] = people.team_members(team_id)
             context["team_today"] = customer_selectors.team_today(user, today=today)
             context["pending_checks"] = customer_selectors.pending_checks(user).count()
             context["claims"] = customer_selectors.claims_to_decide(user).count()

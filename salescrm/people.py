@@ -31,6 +31,17 @@ def is_salesperson(user) -> bool:
     return user is not None and user.role == Role.SALESPERSON
 
 
+def is_director(user) -> bool:
+    """`user` is an active marketing director (who gives the second approval of major
+    agreements)."""
+    return user is not None and user.role == Role.DIRECTOR and user.is_active
+
+
+def is_signer(user) -> bool:
+    """`user` signs approvals in their own right (a manager or a director), active or not."""
+    return user is not None and user.role in roles_with(Capability.SIGN)
+
+
 def manages(actor, person) -> bool:
     """`actor` is the manager of `person`'s team."""
     team_id = managed_team_id(actor)
@@ -81,14 +92,6 @@ def salespeople_in(team_ids: Iterable[int]) -> QuerySet[User]:
 
 def all_salespeople() -> QuerySet[User]:
     return User.objects.filter(role=Role.SALESPERSON, is_active=True).order_by("username")
-
-
-def team_members(team: Team) -> QuerySet[User]:
-    return (
-        User.objects.filter(team=team, is_active=True)
-        .select_related("team")
-        .order_by("role", "username")
-    )
 
 
 def directors() -> QuerySet[User]:

@@ -64,6 +64,11 @@ def can_any(user, *wanted: Capability) -> bool:
     return not capabilities(user).isdisjoint(wanted)
 
 
+def administers(user) -> bool:
+    """An administrator: the role, or a Django superuser."""
+    return can(user, Capability.ADMINISTER) or bool(getattr(user, "is_superuser", False))
+
+
 def roles_with(capability: Capability) -> list[str]:
     """The roles holding `capability` (for queries over users)."""
     return [role for role, held in ROLE_CAPABILITIES.items() if capability in held]

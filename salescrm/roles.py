@@ -1,10 +1,7 @@
-"""Roles, declared once. Views say which roles they need; nothing else names them."""
+"""Roles, declared once. What each role may do is salescrm.permissions (capabilities);
+who holds a role in which team is salescrm.people. Nothing else reads a user's role."""
 
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
 from django.db import models
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,22 +15,3 @@ class Role(models.TextChoices):
 
 # Roles that belong to a sales team (and so have a team, ability and authority).
 TEAM_ROLES = frozenset({Role.SALESPERSON, Role.MANAGER})
-
-
-def role_required(*roles: Role):
-    """Allow only signed-in users with one of `roles`; everyone else signed in gets 404.
-
-    404 rather than 403: a page a role may not use does not exist for it.
-    """
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if request.user.role not in roles:
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator

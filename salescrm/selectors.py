@@ -1,12 +1,13 @@
-"""Reads for the cross-cutting pieces: the working-day calendar, people and teams."""
+"""Reads for the cross-cutting pieces: the working-day calendar, job runs, the company policy.
+
+Who is who (teams, managers, salespeople) is salescrm.people."""
 
 from functools import lru_cache
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from salescrm.models import CalendarDay, JobRun, Policy, Team, User
-from salescrm.roles import Role
+from salescrm.models import CalendarDay, JobRun, Policy
 from salescrm.workdays import WorkCalendar, china_calendar
 
 # Years the official data is loaded for around the current one; overrides cover the rest.
@@ -27,29 +28,6 @@ def work_calendar(*, today=None) -> WorkCalendar:
         days_off=official.days_off,
         extra_workdays=official.extra_workdays,
         overrides=overrides,
-    )
-
-
-def team_members(team: Team) -> QuerySet[User]:
-    return (
-        User.objects.filter(team=team, is_active=True)
-        .select_related("team")
-        .order_by("role", "username")
-    )
-
-
-def teams_with_managers() -> QuerySet[Team]:
-    return Team.objects.select_related("manager").order_by("name")
-
-
-def salespeople(*, team: Team | None) -> QuerySet[User]:
-    """A team's active salespeople; no team (a manager not yet given one) has none."""
-    if team is None:
-        return User.objects.none()
-    return (
-        User.objects.filter(role=Role.SALESPERSON, is_active=True, team=team)
-        .select_related("team")
-        .order_by("username")
     )
 
 

@@ -66,12 +66,12 @@ def customer_slips(customer) -> QuerySet[VisitSlip]:
     )
 
 
-def week_counts(people, *, day: date) -> dict[int, dict]:
+def week_counts(members, *, day: date) -> dict[int, dict]:
     """Per person: visits planned (approved or later, not cancelled) and done this week."""
     start, end = week_range(day, tz=timezone.get_current_timezone())
     rows = (
         VisitSlip.objects.filter(
-            salesperson__in=people, planned_departure__gte=start, planned_departure__lt=end
+            salesperson__in=members, planned_departure__gte=start, planned_departure__lt=end
         )
         .values("salesperson_id")
         .annotate(

@@ -1,10 +1,10 @@
 """Every change to plans and agreements goes through these functions (Figures 1 and 2).
 
 Each document moves only along its table, PLAN_TRANSITIONS or AGREEMENT_TRANSITIONS:
-(from, to) -> the capacities that may make the move. Capacities are "owner" (the
-document's salesperson), "manager" (of the salesperson's team) and the signing
-capacities "reviewer" (plan review), "manager_signer" and "director_signer", which a
-person holds in their own right or under a delegation valid today.
+(from, to) -> the capacities that may make the move (salescrm.transitions). Capacities are
+OWNER (the document's salesperson), MANAGER (of the salesperson's team) and the signing
+capacities REVIEWER (plan review), MANAGER_SIGNER and DIRECTOR_SIGNER, which a person
+holds in their own right or under a delegation valid today.
 
 A move locks the row, checks the table, saves with update_fields (history kept by
 simple-history), records a Signature for every decision, and tells the people concerned.
@@ -77,7 +77,6 @@ from contracts.services.signing import (
     eligible_signers,
     signers_to_tell,
     signing_authority,
-    team_manager,
 )
 
 __all__ = [
@@ -130,5 +129,4 @@ __all__ = [
     "require_valid_plan",
     "signers_to_tell",
     "signing_authority",
-    "team_manager",
 ]

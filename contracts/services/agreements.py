@@ -37,36 +37,41 @@ from contracts.models import (
 from contracts.services.signing import (
     _capacities,
     _may_act,
-    _move,
     _sign,
     _signing_capacity,
     _tell,
     eligible_signers,
     signers_to_tell,
-    team_manager,
 )
 from customers.models import Customer
-from salescrm import selectors
+from salescrm import people, selectors
 from salescrm.errors import DomainError
 from salescrm.models import User
+from salescrm.transitions import Capacity, Transitions
 
 P = PlanState
 A = AgreementState
 
-AGREEMENT_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
-    (A.DRAFT, A.MANAGER_REVIEW): frozenset({"owner"}),  # submit for approval
-    (A.MANAGER_REVIEW, A.DRAFT): frozenset({"owner", "manager_signer"}),  # withdraw / rejected
-    (A.MANAGER_REVIEW, A.APPROVED): frozenset({"manager_signer"}),  # not major
-    (A.MANAGER_REVIEW, A.DIRECTOR_REVIEW): frozenset({"manager_signer"}),  # major
-    (A.DIRECTOR_REVIEW, A.DRAFT): frozenset({"owner", "director_signer"}),  # withdraw / rejected
-    (A.DIRECTOR_REVIEW, A.APPROVED): frozenset({"director_signer"}),
-    (A.APPROVED, A.DRAFT): frozenset({"owner", "manager"}),  # reopened to revise
-    (A.APPROVED, A.SENT): frozenset({"owner", "manager"}),  # only with every signature
-    (A.SENT, A.SIGNED): frozenset({"owner", "manager"}),  # the customer signed
-    (A.DRAFT, A.CANCELLED): frozenset({"owner", "manager"}),
-    (A.APPROVED, A.CANCELLED): frozenset({"owner", "manager"}),
-    (A.SENT, A.CANCELLED): frozenset({"owner", "manager"}),
-}
+OWNER, MANAGER = Capacity.OWNER, Capacity.MANAGER
+MANAGER_SIGNER, DIRECTOR_SIGNER = Capacity.MANAGER_SIGNER, Capacity.DIRECTOR_SIGNER
+
+AGREEMENT_TRANSITIONS = Transitions(
+    noun=_("agreement"),
+    table={
+        (A.DRAFT, A.MANAGER_REVIEW): frozenset({OWNER}),  # submit for approval
+        (A.MANAGER_REVIEW, A.DRAFT): frozenset({OWNER, MANAGER_SIGNER}),  # withdraw / rejected
+        (A.MANAGER_REVIEW, A.APPROVED): frozenset({MANAGER_SIGNER}),  # not major
+        (A.MANAGER_REVIEW, A.DIRECTOR_REVIEW): frozenset({MANAGER_SIGNER}),  # major
+        (A.DIRECTOR_REVIEW, A.DRAFT): frozenset({OWNER, DIRECTOR_SIGNER}),  # withdraw / rejected
+        (A.DIRECTOR_REVIEW, A.APPROVED): frozenset({DIRECTOR_SIGNER}),
+        (A.APPROVED, A.DRAFT): frozenset({OWNER, MANAGER}),  # reopened to revise
+        (A.APPROVED, A.SENT): frozenset({OWNER, MANAGER}),  # only with every signature
+        (A.SENT, A.SIGNED): frozenset({OWNER, MANAGER}),  # the customer signed
+        (A.DRAFT, A.CANCELLED): frozenset({OWNER, MANAGER}),
+        (A.APPROVED, A.CANCELLED): frozenset({OWNER, MANAGER}),
+        (A.SENT, A.CANCELLED): frozenset({OWNER, MANAGER}),
+    },
+)
 
 # Money columns hold 14 digits with 2 decimals: totals must stay below this.
 MONEY_LIMIT = Decimal("1000000000000")
@@ -238,14 +243,7 @@ def agreement_submit(*, agreement: Agreement, actor: User, now=None) -> Agreemen
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_agreement(agreement)
-        _move(
-            AGREEMENT_TRANSITIONS,
-            locked,
-            actor,
-            A.MANAGER_REVIEW,
-            _capacities(actor, locked.salesperson),
-            _("agreement"),
-        )
+        AGREEMENT_TRANSITIONS.move(locked, A.MANAGER_REVIEW, _capacities(actor, locked.salesperson))
         if not locked.lines.exists():
             raise DomainError(_("Add at least one line before submitting."))
         if not locked.payment_terms.strip():
@@ -288,15 +286,9 @@ def agreement_withdraw(*, agreement: Agreement, actor: User, now=None) -> Agreem
     with transaction.atomic():
         locked = _lock_agreement(agreement)
         step = _step_for(locked.state)
-        capacity = _capacities(actor, locked.salesperson) & {"owner"}
-        _move(
-            AGREEMENT_TRANSITIONS,
-            locked,
-            actor,
-            A.DRAFT,
-            capacity,
-            _("agreement"),
-            from_states={A.MANAGER_REVIEW, A.DIRECTOR_REVIEW},
+        capacity = _capacities(actor, locked.salesperson) & {Capacity.OWNER}
+        AGREEMENT_TRANSITIONS.move(
+            locked, A.DRAFT, capacity, from_states={A.MANAGER_REVIEW, A.DIRECTOR_REVIEW}
         )
         locked.save(update_fields=["state"])
     _tell(
@@ -342,7 +334,7 @@ def agreement_decide(
             to_state = A.DIRECTOR_REVIEW
         else:
             to_state = A.APPROVED
-        _move(AGREEMENT_TRANSITIONS, locked, actor, to_state, capacity, _("agreement"))
+        AGREEMENT_TRANSITIONS.move(locked, to_state, capacity)
         if Signature.objects.filter(
             agreement=locked, revision=locked.revision, signer=actor
         ).exists():
@@ -372,14 +364,14 @@ def agreement_decide(
 
 def _after_decision(agreement, signature, actor, now) -> None:
     url = agreement_url(agreement)
-    manager = team_manager(agreement.salesperson)
+    manager = people.manager_of(agreement.salesperson)
     if signature.decision == Decision.REJECTED:
-        people = [agreement.salesperson]
+        recipients = [agreement.salesperson]
         if signature.step == Step.DIRECTOR:
-            people.append(manager)
+            recipients.append(manager)
         _tell(
             "agreement_rejected",
-            people,
+            recipients,
             actor,
             document=agreement,
             url=url,
@@ -404,12 +396,12 @@ def _after_decision(agreement, signature, actor, now) -> None:
             number=agreement.number,
         )
     else:
-        people = [agreement.salesperson]
+        recipients = [agreement.salesperson]
         if signature.step == Step.DIRECTOR:
-            people.append(manager)
+            recipients.append(manager)
         _tell(
             "agreement_approved",
-            people,
+            recipients,
             actor,
             document=agreement,
             url=url,
@@ -455,14 +447,8 @@ def agreement_reopen(*, agreement: Agreement, actor: User, now=None) -> Agreemen
     """Revise an approved agreement before it is sent: it needs every signature again."""
     with transaction.atomic():
         locked = _lock_agreement(agreement)
-        _move(
-            AGREEMENT_TRANSITIONS,
-            locked,
-            actor,
-            A.DRAFT,
-            _capacities(actor, locked.salesperson),
-            _("agreement"),
-            from_states={A.APPROVED},
+        AGREEMENT_TRANSITIONS.move(
+            locked, A.DRAFT, _capacities(actor, locked.salesperson), from_states={A.APPROVED}
         )
         locked.approved_at = None
         locked.save(update_fields=["state", "approved_at"])
@@ -476,14 +462,7 @@ def agreement_send(*, agreement: Agreement, actor: User, now=None) -> Agreement:
         locked = _lock_agreement(agreement)
         _may_act(actor, locked)
         require_valid_agreement(locked)
-        _move(
-            AGREEMENT_TRANSITIONS,
-            locked,
-            actor,
-            A.SENT,
-            _capacities(actor, locked.salesperson),
-            _("agreement"),
-        )
+        AGREEMENT_TRANSITIONS.move(locked, A.SENT, _capacities(actor, locked.salesperson))
         locked.sent_at, locked.sent_by = now, actor
         locked.save(update_fields=["state", "sent_at", "sent_by"])
     return locked
@@ -493,19 +472,12 @@ def agreement_cancel(*, agreement: Agreement, actor: User, reason: str = "", now
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_agreement(agreement)
-        _move(
-            AGREEMENT_TRANSITIONS,
-            locked,
-            actor,
-            A.CANCELLED,
-            _capacities(actor, locked.salesperson),
-            _("agreement"),
-        )
+        AGREEMENT_TRANSITIONS.move(locked, A.CANCELLED, _capacities(actor, locked.salesperson))
         locked.cancelled_at, locked.cancel_reason = now, reason.strip()
         locked.save(update_fields=["state", "cancelled_at", "cancel_reason"])
     _tell(
         "agreement_cancelled",
-        [team_manager(locked.salesperson), locked.salesperson],
+        [people.manager_of(locked.salesperson), locked.salesperson],
         actor,
         document=locked,
         url=agreement_url(locked),
@@ -521,11 +493,7 @@ def agreement_moves(agreement: Agreement, user: User, *, now=None) -> set[str]:
     capacity = _capacities(user, agreement.salesperson)
     if agreement.state in (A.MANAGER_REVIEW, A.DIRECTOR_REVIEW):
         capacity |= _signing_capacity(user, agreement, _step_for(agreement.state), now)
-    moves = {
-        to
-        for (frm, to), who in AGREEMENT_TRANSITIONS.items()
-        if frm == agreement.state and who & capacity
-    }
+    moves = AGREEMENT_TRANSITIONS.moves(agreement.state, capacity)
     if agreement.state == A.MANAGER_REVIEW:
         moves.discard(A.APPROVED if agreement.is_major else A.DIRECTOR_REVIEW)
     if agreement.state in AGREEMENT_RELEASED - {A.SIGNED} and not agreement_is_valid(agreement):

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Agreement, AgreementState, ChangeRequest
 from contracts.services.agreements import _lock_agreement, agreement_url
-from contracts.services.signing import _capacities, _tell, team_manager
+from contracts.services.signing import _capacities, _tell
+from salescrm import people
 from salescrm.errors import DomainError
 from salescrm.models import User
 
@@ -58,7 +59,7 @@ def change_request_add(
     if not free:
         _tell(
             "change_charged",
-            [team_manager(locked.salesperson), locked.salesperson],
+            [people.manager_of(locked.salesperson), locked.salesperson],
             actor,
             document=locked,
             url=agreement_url(locked),

@@ -22,13 +22,12 @@ from contracts.services.agreements import (
 from contracts.services.signing import (
     _capacities,
     _may_act,
-    _move,
     _tell,
     eligible_signers,
-    team_manager,
 )
 from customers import services as customer_services
 from customers.models import Customer, PipelineClass
+from salescrm import people
 from salescrm.errors import DomainError
 from salescrm.models import User
 
@@ -42,14 +41,7 @@ def agreement_sign(*, agreement: Agreement, actor: User, signed_on: date, now=No
         locked = _lock_agreement(agreement)
         _may_act(actor, locked)
         require_valid_agreement(locked)
-        _move(
-            AGREEMENT_TRANSITIONS,
-            locked,
-            actor,
-            A.SIGNED,
-            _capacities(actor, locked.salesperson),
-            _("agreement"),
-        )
+        AGREEMENT_TRANSITIONS.move(locked, A.SIGNED, _capacities(actor, locked.salesperson))
         if signed_on > timezone.localdate(now):
             raise DomainError(_("The signing date cannot be in the future."))
         if signed_on < timezone.localdate(locked.sent_at):
@@ -64,12 +56,12 @@ def agreement_sign(*, agreement: Agreement, actor: User, signed_on: date, now=No
             reason=_("Agreement %(number)s signed on %(day)s"),
             day=signed_on,
         )
-    people = [team_manager(locked.salesperson), locked.salesperson]
+    recipients = [people.manager_of(locked.salesperson), locked.salesperson]
     if locked.is_major:
-        people += eligible_signers(Step.DIRECTOR, locked.salesperson)
+        recipients += eligible_signers(Step.DIRECTOR, locked.salesperson)
     _tell(
         "agreement_signed",
-        people,
+        recipients,
         actor,
         document=locked,
         url=agreement_url(locked),

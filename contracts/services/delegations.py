@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Delegation
+from salescrm import people
 from salescrm.errors import DomainError
 from salescrm.models import User
-from salescrm.roles import Role
+from salescrm.permissions import Capability, administers, can
 
 
 def check_delegation(
@@ -23,15 +24,15 @@ def check_delegation(
 ) -> None:
     """Refuse a delegation that may not be recorded (DomainError says why)."""
     now = now or timezone.now()
-    if actor.pk != delegator.pk and not (actor.role == Role.ADMIN or actor.is_superuser):
+    if actor.pk != delegator.pk and not administers(actor):
         raise DomainError(
             _("Only the person themselves or an administrator delegates a signature.")
         )
-    if delegator.role not in (Role.MANAGER, Role.DIRECTOR):
+    if not people.is_signer(delegator):
         raise DomainError(_("Only managers and the director sign approvals."))
     if delegate.pk == delegator.pk:
         raise DomainError(_("Choose someone else to sign for you."))
-    if not delegate.is_active or delegate.role not in (Role.MANAGER, Role.DIRECTOR):
+    if not can(delegate, Capability.SIGN):
         raise DomainError(_("A signature can only be delegated to an active manager or director."))
     if valid_until < valid_from:
         raise DomainError(_("The delegation must end on or after its first day."))
@@ -75,7 +76,7 @@ def delegation_revoke(*, delegation: Delegation, actor: User, now=None) -> Deleg
     now = now or timezone.now()
     with transaction.atomic():
         locked = Delegation.objects.select_for_update().get(pk=delegation.pk)
-        if actor.pk != locked.delegator_id and not (actor.role == Role.ADMIN or actor.is_superuser):
+        if actor.pk != locked.delegator_id and not administers(actor):
             raise DomainError(_("Only the person themselves or an administrator revokes it."))
         if locked.revoked_at:
             raise DomainError(_("This delegation is already revoked."))

@@ -32,34 +32,39 @@ from contracts.models import (
 from contracts.services.agreements import _agreement_from_plan, agreement_url
 from contracts.services.signing import (
     _capacities,
-    _move,
     _sign,
     _signing_capacity,
     _tell,
     eligible_signers,
     signers_to_tell,
-    team_manager,
 )
 from customers.models import Customer
+from salescrm import people
 from salescrm.errors import DomainError
 from salescrm.models import User
-from salescrm.roles import Role
+from salescrm.permissions import Capability, can
+from salescrm.transitions import Capacity, Transitions
 
 P = PlanState
 A = AgreementState
 
-PLAN_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
-    (P.DRAFT, P.IN_REVIEW): frozenset({"owner"}),  # submit for internal review
-    (P.IN_REVIEW, P.DRAFT): frozenset({"owner", "reviewer"}),  # withdraw / rejected
-    (P.IN_REVIEW, P.APPROVED): frozenset({"reviewer"}),  # review passed (signed)
-    (P.APPROVED, P.DRAFT): frozenset({"owner"}),  # reopened to revise
-    (P.APPROVED, P.SUBMITTED): frozenset({"owner", "manager"}),  # sent to the customer
-    (P.SUBMITTED, P.ACCEPTED): frozenset({"owner", "manager"}),  # -> agreement drafted
-    (P.SUBMITTED, P.DRAFT): frozenset({"owner", "manager"}),  # declined, with feedback
-    (P.DRAFT, P.CANCELLED): frozenset({"owner", "manager"}),
-    (P.APPROVED, P.CANCELLED): frozenset({"owner", "manager"}),
-    (P.SUBMITTED, P.CANCELLED): frozenset({"owner", "manager"}),
-}
+OWNER, MANAGER, REVIEWER = Capacity.OWNER, Capacity.MANAGER, Capacity.REVIEWER
+
+PLAN_TRANSITIONS = Transitions(
+    noun=_("plan"),
+    table={
+        (P.DRAFT, P.IN_REVIEW): frozenset({OWNER}),  # submit for internal review
+        (P.IN_REVIEW, P.DRAFT): frozenset({OWNER, REVIEWER}),  # withdraw / rejected
+        (P.IN_REVIEW, P.APPROVED): frozenset({REVIEWER}),  # review passed (signed)
+        (P.APPROVED, P.DRAFT): frozenset({OWNER}),  # reopened to revise
+        (P.APPROVED, P.SUBMITTED): frozenset({OWNER, MANAGER}),  # sent to the customer
+        (P.SUBMITTED, P.ACCEPTED): frozenset({OWNER, MANAGER}),  # -> agreement drafted
+        (P.SUBMITTED, P.DRAFT): frozenset({OWNER, MANAGER}),  # declined, with feedback
+        (P.DRAFT, P.CANCELLED): frozenset({OWNER, MANAGER}),
+        (P.APPROVED, P.CANCELLED): frozenset({OWNER, MANAGER}),
+        (P.SUBMITTED, P.CANCELLED): frozenset({OWNER, MANAGER}),
+    },
+)
 
 # A document is valid (may be sent, released, printed without the watermark) only in
 # these states and with every required signature on its current revision.
@@ -100,7 +105,7 @@ def _check_plan(content: dict) -> None:
 def plan_create(*, customer: Customer, actor: User, data: dict, now=None) -> Plan:
     """A draft plan for one of the salesperson's own customers."""
     now = now or timezone.now()
-    if actor.role != Role.SALESPERSON or customer.owner_id != actor.pk:
+    if not can(actor, Capability.SELL) or customer.owner_id != actor.pk:
         raise DomainError(_("Only the customer's owner drafts a plan."))
     content = _plan_content(data)
     _check_plan(content)
@@ -152,14 +157,7 @@ def plan_submit(*, plan: Plan, actor: User, now=None) -> Plan:
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_plan(plan)
-        _move(
-            PLAN_TRANSITIONS,
-            locked,
-            actor,
-            P.IN_REVIEW,
-            _capacities(actor, locked.salesperson),
-            _("plan"),
-        )
+        PLAN_TRANSITIONS.move(locked, P.IN_REVIEW, _capacities(actor, locked.salesperson))
         _check_plan(_plan_content({f: getattr(locked, f) for f in PLAN_CONTENT_FIELDS}))
         if not eligible_signers(Step.PLAN_REVIEW, locked.salesperson):
             raise DomainError(_("Your team has no manager to review the plan."))
@@ -189,10 +187,8 @@ def plan_withdraw(*, plan: Plan, actor: User, now=None) -> Plan:
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_plan(plan)
-        capacity = _capacities(actor, locked.salesperson) & {"owner"}
-        _move(
-            PLAN_TRANSITIONS, locked, actor, P.DRAFT, capacity, _("plan"), from_states={P.IN_REVIEW}
-        )
+        capacity = _capacities(actor, locked.salesperson) & {Capacity.OWNER}
+        PLAN_TRANSITIONS.move(locked, P.DRAFT, capacity, from_states={P.IN_REVIEW})
         _close_version(locked, PlanVersion.Outcome.WITHDRAWN, "", now)
         locked.save(update_fields=["state"])
     _tell(
@@ -215,7 +211,7 @@ def plan_review(*, plan: Plan, actor: User, approve: bool, comment: str = "", no
         locked = _lock_plan(plan)
         capacity = _signing_capacity(actor, locked, Step.PLAN_REVIEW, now)
         to_state = P.APPROVED if approve else P.DRAFT
-        _move(PLAN_TRANSITIONS, locked, actor, to_state, capacity, _("plan"))
+        PLAN_TRANSITIONS.move(locked, to_state, capacity)
         _sign(
             locked,
             actor=actor,
@@ -244,13 +240,10 @@ def plan_reopen(*, plan: Plan, actor: User, now=None) -> Plan:
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_plan(plan)
-        _move(
-            PLAN_TRANSITIONS,
+        PLAN_TRANSITIONS.move(
             locked,
-            actor,
             P.DRAFT,
-            _capacities(actor, locked.salesperson) & {"owner"},
-            _("plan"),
+            _capacities(actor, locked.salesperson) & {Capacity.OWNER},
             from_states={P.APPROVED},
         )
         _close_version(locked, PlanVersion.Outcome.REOPENED, "", now)
@@ -284,14 +277,7 @@ def plan_send(*, plan: Plan, actor: User, now=None) -> Plan:
     with transaction.atomic():
         locked = _lock_plan(plan)
         require_valid_plan(locked)
-        _move(
-            PLAN_TRANSITIONS,
-            locked,
-            actor,
-            P.SUBMITTED,
-            _capacities(actor, locked.salesperson),
-            _("plan"),
-        )
+        PLAN_TRANSITIONS.move(locked, P.SUBMITTED, _capacities(actor, locked.salesperson))
         locked.submitted_to_customer_at = now
         locked.save(update_fields=["state", "submitted_to_customer_at"])
     return locked
@@ -302,19 +288,12 @@ def plan_accept(*, plan: Plan, actor: User, now=None) -> Agreement:
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_plan(plan)
-        _move(
-            PLAN_TRANSITIONS,
-            locked,
-            actor,
-            P.ACCEPTED,
-            _capacities(actor, locked.salesperson),
-            _("plan"),
-        )
+        PLAN_TRANSITIONS.move(locked, P.ACCEPTED, _capacities(actor, locked.salesperson))
         _close_version(locked, PlanVersion.Outcome.ACCEPTED, "", now)
         locked.customer_decided_at = now
         locked.save(update_fields=["state", "customer_decided_at"])
         agreement = _agreement_from_plan(locked, now=now)
-    manager = team_manager(locked.salesperson)
+    manager = people.manager_of(locked.salesperson)
     _tell(
         "plan_accepted",
         [manager, locked.salesperson],
@@ -348,14 +327,8 @@ def plan_decline(*, plan: Plan, actor: User, feedback: str, now=None) -> Plan:
         raise DomainError(_("Write the customer's feedback."))
     with transaction.atomic():
         locked = _lock_plan(plan)
-        _move(
-            PLAN_TRANSITIONS,
-            locked,
-            actor,
-            P.DRAFT,
-            _capacities(actor, locked.salesperson),
-            _("plan"),
-            from_states={P.SUBMITTED},
+        PLAN_TRANSITIONS.move(
+            locked, P.DRAFT, _capacities(actor, locked.salesperson), from_states={P.SUBMITTED}
         )
         _close_version(locked, PlanVersion.Outcome.DECLINED, feedback, now)
         locked.return_reason = feedback
@@ -363,7 +336,7 @@ def plan_decline(*, plan: Plan, actor: User, feedback: str, now=None) -> Plan:
         locked.save(update_fields=["state", "return_reason", "customer_decided_at"])
     _tell(
         "plan_declined",
-        [team_manager(locked.salesperson), locked.salesperson],
+        [people.manager_of(locked.salesperson), locked.salesperson],
         actor,
         document=locked,
         url=plan_url(locked),
@@ -377,21 +350,14 @@ def plan_cancel(*, plan: Plan, actor: User, reason: str = "", now=None) -> Plan:
     with transaction.atomic():
         locked = _lock_plan(plan)
         was = locked.state
-        _move(
-            PLAN_TRANSITIONS,
-            locked,
-            actor,
-            P.CANCELLED,
-            _capacities(actor, locked.salesperson),
-            _("plan"),
-        )
+        PLAN_TRANSITIONS.move(locked, P.CANCELLED, _capacities(actor, locked.salesperson))
         if was != P.DRAFT:
             _close_version(locked, PlanVersion.Outcome.CANCELLED, reason.strip(), now)
         locked.return_reason = reason.strip()
         locked.save(update_fields=["state", "return_reason"])
     _tell(
         "plan_cancelled",
-        [team_manager(locked.salesperson), locked.salesperson],
+        [people.manager_of(locked.salesperson), locked.salesperson],
         actor,
         document=locked,
         url=plan_url(locked),
@@ -406,9 +372,7 @@ def plan_moves(plan: Plan, user: User, *, now=None) -> set[str]:
     capacity = _capacities(user, plan.salesperson)
     if plan.state == P.IN_REVIEW:
         capacity |= _signing_capacity(user, plan, Step.PLAN_REVIEW, now)
-    moves = {
-        to for (frm, to), who in PLAN_TRANSITIONS.items() if frm == plan.state and who & capacity
-    }
+    moves = PLAN_TRANSITIONS.moves(plan.state, capacity)
     if not plan_is_valid(plan):
         moves.discard(P.SUBMITTED)
     return moves

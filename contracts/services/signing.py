@@ -1,10 +1,11 @@
 """Who signs what, and the parts of a move that plans and agreements share.
 
-A person's capacities towards a document: "owner" and "manager" (_capacities), and the
-signing capacity each step needs (STEP_CAPACITY), held in their own right
-(eligible_signers) or under a delegation valid that day (signing_authority, through
-contracts.access.active_delegations). _move checks a move against its table, _sign records
-the decision as a Signature, _tell tells the people concerned.
+A person's capacities towards a document (salescrm.transitions.Capacity): OWNER and
+MANAGER (_capacities, with salescrm.people), and the signing capacity each step needs
+(STEP_CAPACITY), held in their own right (eligible_signers) or under a delegation valid
+that day (signing_authority, through contracts.access.active_delegations). Each document
+type's Transitions table checks its moves; _sign records the decision as a Signature,
+_tell tells the people concerned.
 """
 
 from __future__ import annotations
@@ -17,33 +18,28 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.access import active_delegations
 from contracts.models import Delegation, Plan, Signature, Step
-from salescrm import notifications
+from salescrm import notifications, people
 from salescrm.errors import DomainError
 from salescrm.models import User
-from salescrm.roles import Role
+from salescrm.transitions import Capacity
 
 # Which signing capacity each step needs.
 STEP_CAPACITY = {
-    Step.PLAN_REVIEW: "reviewer",
-    Step.MANAGER: "manager_signer",
-    Step.DIRECTOR: "director_signer",
+    Step.PLAN_REVIEW: Capacity.REVIEWER,
+    Step.MANAGER: Capacity.MANAGER_SIGNER,
+    Step.DIRECTOR: Capacity.DIRECTOR_SIGNER,
 }
 
 
 # --- who is who ---------------------------------------------------------------------------
 
 
-def team_manager(salesperson: User) -> User | None:
-    team = salesperson.team
-    manager = team.manager if team else None
-    return manager if manager is not None and manager.is_active else None
-
-
 def eligible_signers(step: str, salesperson: User) -> list[User]:
-    """Who signs `step` for a document of `salesperson` in their own right."""
+    """Who signs `step` for a document of `salesperson` in their own right: the manager of
+    the salesperson's team, or (the director's step) the directors."""
     if step == Step.DIRECTOR:
-        return list(User.objects.filter(role=Role.DIRECTOR, is_active=True).order_by("pk"))
-    manager = team_manager(salesperson)
+        return list(people.directors())
+    manager = people.manager_of(salesperson)
     return [manager] if manager else []
 
 
@@ -68,13 +64,12 @@ def signing_authority(actor: User, step: str, salesperson: User, *, on: date):
     return delegation.delegator, delegation
 
 
-def _capacities(actor: User, salesperson: User) -> set[str]:
+def _capacities(actor: User, salesperson: User) -> set[Capacity]:
     capacities = set()
     if actor.pk == salesperson.pk:
-        capacities.add("owner")
-    manager = team_manager(salesperson)
-    if manager is not None and manager.pk == actor.pk:
-        capacities.add("manager")
+        capacities.add(Capacity.OWNER)
+    if people.manages(actor, salesperson):
+        capacities.add(Capacity.MANAGER)
     return capacities
 
 
@@ -84,26 +79,6 @@ def _may_act(actor: User, document) -> None:
         raise DomainError(
             _("You may not make this change to the %(document)s."), document=_("agreement")
         )
-
-
-def _move(
-    table, document, actor: User, to_state: str, capacity: set[str], label, *, from_states=None
-) -> None:
-    """Check the move against `table` for `actor` acting in `capacity`; the caller saves.
-
-    `from_states`: the states this particular action starts from (withdraw, reopen and
-    decline all lead to draft, each from its own state).
-    """
-    allowed = table.get((document.state, to_state))
-    if allowed is None or (from_states is not None and document.state not in from_states):
-        raise DomainError(
-            _("That is not possible now: the %(document)s is “%(state)s”."),
-            document=label,
-            state=document.get_state_display(),
-        )
-    if not allowed & capacity:
-        raise DomainError(_("You may not make this change to the %(document)s."), document=label)
-    document.state = to_state
 
 
 def _sign(document, *, actor: User, step: str, decision: str, comment: str, now) -> Signature:
@@ -131,7 +106,7 @@ def _sign(document, *, actor: User, step: str, decision: str, comment: str, now)
         raise DomainError(_("Someone else has already decided this step.")) from None
 
 
-def _signing_capacity(actor, document, step, now) -> set[str]:
+def _signing_capacity(actor, document, step, now) -> set[Capacity]:
     authority = signing_authority(actor, step, document.salesperson, on=timezone.localdate(now))
     return {STEP_CAPACITY[step]} if authority else set()
 

@@ -9,7 +9,7 @@ from django.db import DatabaseError, connection, transaction
 
 from contracts import services
 from contracts.models import Agreement, Decision, PlanVersion, Signature, Step
-from contracts.services import AGREEMENT_TRANSITIONS, PLAN_TRANSITIONS, signing
+from contracts.services import AGREEMENT_TRANSITIONS, PLAN_TRANSITIONS
 from contracts.tests.services.helpers import NOW, TODAY, A, P, history_states, recipients_of
 from customers.models import ClassChange
 from salescrm.errors import DomainError
@@ -271,11 +271,11 @@ def test_the_table_check_refuses_every_pair_not_in_it_whatever_the_capacity(
             document = Document()
             document.state = frm
             if (frm, to) in table:
-                signing._move(table, document, salesperson, to, every_capacity, "document")
+                table.move(document, to, every_capacity)
                 assert document.state == to
             else:
                 with pytest.raises(DomainError, match="not possible now"):
-                    signing._move(table, document, salesperson, to, every_capacity, "document")
+                    table.move(document, to, every_capacity)
                 assert document.state == frm
 
 

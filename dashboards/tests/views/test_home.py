@@ -32,7 +32,7 @@ def test_manager_home_lists_the_team_and_not_other_teams(
 ):
     response = client_for(manager).get(HOME)
 
-    members = list(response.context["members"])
+    members = [row["person"] for row in response.context["team_today"]]
     assert salesperson in members
     assert other_salesperson not in members
 
