@@ -350,6 +350,7 @@ def agreement_detail(request, pk):
             "agreement": agreement,
             "lines": lines,
             "moves": services.agreement_moves(agreement, request.user),
+            "acts": services.may_act(request.user, agreement),
             "valid": services.agreement_is_valid(agreement),
             "missing": services.agreement_missing_signatures(agreement),
             "major": [rules.describe(r) for r in major_now],

@@ -43,6 +43,7 @@ def home(request):
         context["week"] = visit_selectors.my_week(user, now=now)
         context["weekly_target"] = policy.weekly_visits_target
         context["returned_documents"] = contract_selectors.returned_to_draft(user)
+        context["my_manager"] = people.manager_of(user)
     elif can(user, Capability.MANAGE_TEAM):
         team_id = people.managed_team_id(user)
         if team_id is not None:

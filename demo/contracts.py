@@ -65,7 +65,7 @@ from demo.contracts_stories import (
     Event,
     Story,
 )
-from salescrm import selectors
+from salescrm import people, selectors
 from salescrm.history import acting_as
 from salescrm.models import Notification, User
 from salescrm.roles import Role
@@ -248,7 +248,7 @@ class _Seeder(Seeder):
         if event.by.startswith("delegate_"):
             return self.delegates[event.by.removeprefix("delegate_")]
         if event.action in ("pass", "reject", "a_approve", "a_reject"):
-            return case.person.team.manager
+            return people.manager_of(case.person)
         return case.person
 
     # --- what the documents say -------------------------------------------------------

@@ -18,6 +18,7 @@ from django.utils import timezone
 from customers import identity, services
 from customers.models import CheckState, Customer, PipelineClass, SourceChannel
 from demo.customers_files import File
+from salescrm import people
 from salescrm.errors import DomainError
 from salescrm.history import acting_as
 from salescrm.models import User
@@ -308,6 +309,6 @@ class ChecksAndClaims:
         customer = self._customer(f)
         if customer is None:
             return
-        actor = customer.owner.team.manager if kind == "guidance" else customer.owner
+        actor = people.manager_of(customer.owner) if kind == "guidance" else customer.owner
         with acting_as(actor):
             services.note_add(customer=customer, actor=actor, kind=kind, body=body, now=at)

@@ -46,7 +46,4 @@ def seed_people(*, password: str) -> dict:
         user.set_password(password)
         user.save()
         created += 1
-        if role == Role.MANAGER and teams[team_key].manager_id is None:
-            teams[team_key].manager = user
-            teams[team_key].save(update_fields=["manager"])
     return {"users created": created}

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from salescrm import services
+from salescrm import people, services
 from salescrm.models import CalendarDay, DigestSent, JobRun, Policy, Team, User
 
 admin.site.site_header = _("SalesCRM administration")
@@ -57,9 +57,17 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
 
 @admin.register(Team)
 class TeamAdmin(SimpleHistoryAdmin):
+    """A team's manager is its one active member with the manager role: set on the user."""
+
     list_display = ["name", "manager"]
-    list_select_related = ["manager"]
     search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return people.with_manager_name(super().get_queryset(request))
+
+    @admin.display(description=_("manager"))
+    def manager(self, obj):
+        return obj.manager_name or "—"
 
 
 @admin.register(CalendarDay)

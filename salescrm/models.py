@@ -12,16 +12,10 @@ from salescrm.roles import TEAM_ROLES, Role
 
 
 class Team(models.Model):
+    """A sales team. Its manager is its one active member with the manager role
+    (see salescrm.people; the database allows no second one)."""
+
     name = models.CharField(_("name"), max_length=100, unique=True)
-    manager = models.OneToOneField(
-        "salescrm.User",
-        verbose_name=_("manager"),
-        on_delete=models.PROTECT,
-        related_name="managed_team",
-        null=True,
-        blank=True,
-        limit_choices_to={"role": Role.MANAGER},
-    )
     history = HistoricalRecords()
 
     class Meta:
@@ -79,6 +73,13 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=Q(discount_authority__gte=0, discount_authority__lte=100),
                 name="user_discount_authority_0_to_100",
+            ),
+            # One definition of "the manager of a team": its only active manager.
+            models.UniqueConstraint(
+                fields=["team"],
+                condition=Q(role=Role.MANAGER, is_active=True),
+                name="one_active_manager_per_team",
+                violation_error_message=_("This team already has an active sales manager."),
             ),
         ]
 

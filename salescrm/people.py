@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from salescrm.models import Team, User
 from salescrm.permissions import Capability, roles_with
@@ -102,6 +102,12 @@ def directors() -> QuerySet[User]:
 def signers() -> QuerySet[User]:
     """Everyone who signs approvals in their own right (managers and directors), active."""
     return User.objects.filter(role__in=roles_with(Capability.SIGN), is_active=True)
+
+
+def with_manager_name(teams: QuerySet[Team]) -> QuerySet[Team]:
+    """`teams` annotated with `manager_name`, the username of each one's active manager."""
+    managers = User.objects.filter(team=OuterRef("pk"), role=Role.MANAGER, is_active=True)
+    return teams.annotate(manager_name=Subquery(managers.values("username")[:1]))
 
 
 def teams_and_managers() -> list[tuple[Team, User | None]]:

@@ -75,6 +75,7 @@ from contracts.services.plans import (
 from contracts.services.signing import (
     STEP_CAPACITY,
     eligible_signers,
+    may_act,
     signers_to_tell,
     signing_authority,
 )
@@ -110,6 +111,7 @@ __all__ = [
     "eligible_signers",
     "follow_customer",
     "major_reasons_now",
+    "may_act",
     "next_number",
     "plan_accept",
     "plan_cancel",

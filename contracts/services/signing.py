@@ -73,9 +73,14 @@ def _capacities(actor: User, salesperson: User) -> set[Capacity]:
     return capacities
 
 
+def may_act(actor: User, document) -> bool:
+    """The document's salesperson or their manager (who sends, signs, cancels, ...)."""
+    return bool(_capacities(actor, document.salesperson))
+
+
 def _may_act(actor: User, document) -> None:
     """The owner or their manager; checked before telling anyone what is missing."""
-    if not _capacities(actor, document.salesperson):
+    if not may_act(actor, document):
         raise DomainError(
             _("You may not make this change to the %(document)s."), document=_("agreement")
         )

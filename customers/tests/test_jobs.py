@@ -12,6 +12,7 @@ import pytest
 from customers import jobs, services
 from customers.models import Assignment, Customer
 from customers.tests.factories import a_contact_person, complete_fields, make_customer
+from salescrm import people
 from salescrm.errors import DomainError
 from salescrm.models import Notification, Policy
 from salescrm.tests.factories import ManagerFactory, UserFactory
@@ -576,7 +577,7 @@ def test_a_customer_left_for_the_manager_is_not_retried_every_run(lone_customer)
 
 def test_a_customer_left_for_the_manager_can_still_be_given_the_extension(lone_customer):
     jobs.reassignment(now=GRACE_ENDS)
-    manager = lone_customer.owner.team.manager
+    manager = people.manager_of(lone_customer.owner)
 
     services.first_contact_extend(
         customer=lone_customer, actor=manager, reason="Give them a week", now=at(2026, 3, 12, 9)
@@ -593,7 +594,7 @@ def test_a_customer_contacted_late_gets_no_extension(lone_customer):
     with pytest.raises(DomainError, match="not waiting"):
         services.first_contact_extend(
             customer=lone_customer,
-            actor=lone_customer.owner.team.manager,
+            actor=people.manager_of(lone_customer.owner),
             reason="Too late",
             now=at(2026, 3, 10, 10, 0),
         )

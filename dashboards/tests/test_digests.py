@@ -16,6 +16,7 @@ from customers.models import Assignment, Customer, PipelineClass
 from customers.tests.factories import make_customer
 from dashboards import digests
 from salescrm import jobs as job_registry
+from salescrm import people
 from salescrm.models import DigestSent, JobRun
 from salescrm.roles import Role
 from salescrm.tests.factories import UserFactory
@@ -189,7 +190,7 @@ def test_a_failed_send_gives_the_claim_back_so_the_next_run_sends(
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_at_once_send_one_digest_per_person(salesperson, teammate, monkeypatch):
     """Both find nobody served yet, then race to claim: the unique constraint decides."""
-    manager = salesperson.team.manager
+    manager = people.manager_of(salesperson)
     barrier = threading.Barrier(2, timeout=10)
     real = digests._recipients
 

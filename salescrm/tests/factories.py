@@ -34,13 +34,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class ManagerFactory(UserFactory):
-    """A manager together with the team they manage."""
+    """A manager together with the team they manage (its one active manager)."""
 
     role = Role.MANAGER
     team = factory.SubFactory(TeamFactory)
-
-    @factory.post_generation
-    def _manage_team(obj, create, extracted, **kwargs):
-        if create and obj.team.manager_id is None:
-            obj.team.manager = obj
-            obj.team.save(update_fields=["manager"])

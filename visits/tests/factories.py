@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from customers.tests.factories import make_customer
+from salescrm import people
 from visits import services
 from visits.models import SlipState
 
@@ -53,7 +54,7 @@ def make_slip(
     departure = departure or now + timedelta(hours=2)
     back = back or departure + timedelta(hours=2)
     customer = customer or make_customer(owner, now=now)
-    manager = manager or (owner.team.manager if owner.team else None)
+    manager = manager or people.manager_of(owner)
     data = {"plan": "Visit the marketing manager.", "planned_departure": departure}
     data["expected_return"] = back
     if services.is_revisit(customer):

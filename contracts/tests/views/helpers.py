@@ -19,6 +19,7 @@ from contracts.tests.factories import (
     make_plan,
     make_product,
 )
+from salescrm import people
 from salescrm.models import User
 from salescrm.roles import Role
 from salescrm.tests.factories import UserFactory
@@ -52,7 +53,7 @@ def the_director() -> User:
 
 def make_plan_in(state, salesperson, *, customer=None, **fields) -> Plan:
     """A plan of `salesperson` walked through the services to `state`."""
-    manager = salesperson.team.manager
+    manager = people.manager_of(salesperson)
     plan = make_plan(salesperson, customer=customer, **fields)
     if state == PlanState.DRAFT:
         return plan
@@ -89,7 +90,7 @@ def make_agreement_in(
     It is drafted from an accepted plan, given `lines` (one line at list price, or 20%
     off it when `major`), and approved by the team's manager (and the director when major).
     """
-    manager = salesperson.team.manager
+    manager = people.manager_of(salesperson)
     agreement = accepted_agreement(salesperson, manager, customer=customer)
     if state == AgreementState.CANCELLED:
         return services.agreement_cancel(agreement=agreement, actor=salesperson, reason="Lost")

@@ -23,6 +23,7 @@ from contracts.tests.views.helpers import (
 )
 from customers.models import Customer, PipelineClass
 from customers.tests.views.helpers import html, messages_of
+from salescrm import people
 from visits.tests.views.helpers import text_of
 
 MANAGER_STEP = "Sales manager's approval"
@@ -246,7 +247,7 @@ def _plan_in_review(salesperson):
 def _plan_rejected(salesperson):
     plan = _plan_in_review(salesperson)
     return services.plan_review(
-        plan=plan, actor=salesperson.team.manager, approve=False, comment="Too vague"
+        plan=plan, actor=people.manager_of(salesperson), approve=False, comment="Too vague"
     )
 
 

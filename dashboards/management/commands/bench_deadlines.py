@@ -128,11 +128,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def _create(self, *, customers: int, due: int, now) -> None:
         team = Team.objects.create(name=f"{PREFIX}team")
-        manager = User.objects.create(
-            username=f"{PREFIX}manager", role=Role.MANAGER, team=team, password="!"
-        )
-        team.manager = manager
-        team.save(update_fields=["manager"])
+        User.objects.create(username=f"{PREFIX}manager", role=Role.MANAGER, team=team, password="!")
         owners = [
             User.objects.create(
                 username=f"{PREFIX}sales-{n}", role=Role.SALESPERSON, team=team, password="!"
@@ -201,7 +197,6 @@ class Command(BaseCommand):
                     [users],
                 )
                 removed = cursor.rowcount
-            Team.objects.filter(name__startswith=PREFIX).update(manager=None)
             User.objects.filter(pk__in=users).delete()
             Team.objects.filter(name__startswith=PREFIX).delete()
             User.history.filter(username__startswith=PREFIX).delete()

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from django.utils import timezone
 
 from customers.tests.factories import make_customer
+from salescrm import people
 from salescrm.models import User
 from salescrm.roles import Role
 from salescrm.tests.factories import UserFactory
@@ -58,7 +59,7 @@ def make_slip(customer, state=SlipState.DRAFT, *, departure=None, back=None, **f
     slip = services.slip_submit(slip=slip, actor=owner, now=start)
     if state == SlipState.SUBMITTED:
         return slip
-    slip = services.slip_approve(slip=slip, actor=owner.team.manager, now=start)
+    slip = services.slip_approve(slip=slip, actor=people.manager_of(owner), now=start)
     if state == SlipState.APPROVED:
         return slip
     slip = services.slip_depart(slip=slip, actor=desk_clerk(), now=departure)
