@@ -14,7 +14,7 @@ EMBEDDED := $(PY) -m salescrm.embedded run --
 help:
 	@echo "make run    start web, Celery worker and beat with demo data on http://127.0.0.1:$(PORT)"
 	@echo "make test   run the whole test suite (PostgreSQL, Celery, SMTP, browser)"
-	@echo "make lint   ruff and the template linter"
+	@echo "make lint   ruff, the template linter and the layers (import-linter)"
 	@echo "make messages  refresh locale/*/django.po from the source"
 
 $(VENV)/.installed: requirements.txt
@@ -69,6 +69,7 @@ test: install chromium
 check-and-test:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/djlint templates --lint
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py compilemessages --ignore=.venv --verbosity=0
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -76,6 +77,7 @@ check-and-test:
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/djlint templates --lint
+	$(VENV)/bin/lint-imports
 
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages --locale=zh_Hans --ignore=.venv --ignore=var --no-obsolete

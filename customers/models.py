@@ -101,7 +101,8 @@ class Customer(models.Model):
         db_index=True,
     )
 
-    # File completion (rule 1.2): due at the end of the 2nd working day after collection.
+    # File completion (rule 1.2): due at the end of the N-th working day after collection
+    # (Policy.file_completion_working_days, 2 by default).
     completion_due_at = models.DateTimeField(_("file due"), db_index=True)
     completed_at = models.DateTimeField(_("file completed"), null=True, blank=True)
 

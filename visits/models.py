@@ -141,7 +141,8 @@ class VisitLogQuerySet(models.QuerySet):
 
 
 class VisitLog(models.Model):
-    """The work log (日志) of a completed visit, due within 2 working days of it (rule 2.4.5)."""
+    """The work log (日志) of a completed visit, due within N working days of it (rule 2.4.5;
+    Policy.visit_log_working_days, 2 by default)."""
 
     slip = models.OneToOneField(VisitSlip, on_delete=models.PROTECT, related_name="log")
     customer = models.ForeignKey(
