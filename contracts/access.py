@@ -20,7 +20,7 @@ from salescrm.models import User
 from salescrm.permissions import Capability, can
 
 
-def _waiting_for(person, *, plan: bool) -> Q:
+def _waiting_for(person: User, *, plan: bool) -> Q:
     """Documents waiting for a step `person` signs in their own right (as their team's
     manager, or as a director the second approval of major agreements)."""
     team_id = people.managed_team_id(person)
@@ -43,7 +43,7 @@ def active_delegations(delegate: User, on: date):
     ).select_related("delegator")
 
 
-def awaiting_signature(user, *, plan: bool) -> Q:
+def awaiting_signature(user: User, *, plan: bool) -> Q:
     """Documents waiting for a step `user` may sign today: their own, or a delegator's."""
     condition = _waiting_for(user, plan=plan)
     for delegation in active_delegations(user, timezone.localdate()):
@@ -51,7 +51,7 @@ def awaiting_signature(user, *, plan: bool) -> Q:
     return condition & ~Q(salesperson=user)
 
 
-def _delegated(user, *, plan: bool) -> Q:
+def _delegated(user: User, *, plan: bool) -> Q:
     """What a delegate may open: what waits for them, and what they have signed."""
     signed = Signature.objects.filter(
         signer=user, **{"plan" if plan else "agreement": OuterRef("pk")}
@@ -59,7 +59,7 @@ def _delegated(user, *, plan: bool) -> Q:
     return awaiting_signature(user, plan=plan) | Q(Exists(signed))
 
 
-def _scope(qs, user, *, plan: bool):
+def _scope(qs, user: User, *, plan: bool):
     if can(user, Capability.SEE_COMPANY):
         return qs
     team_id = people.managed_team_id(user)
@@ -72,28 +72,28 @@ def _scope(qs, user, *, plan: bool):
     return qs.none()
 
 
-def plans_for(user) -> QuerySet[Plan]:
+def plans_for(user: User) -> QuerySet[Plan]:
     return _scope(Plan.objects.all(), user, plan=True)
 
 
-def agreements_for(user) -> QuerySet[Agreement]:
+def agreements_for(user: User) -> QuerySet[Agreement]:
     return _scope(Agreement.objects.all(), user, plan=False)
 
 
-def plan_for_user(user, pk) -> Plan:
+def plan_for_user(user: User, pk) -> Plan:
     """The plan `pk` if `user` may see it; else 404."""
     try:
-        return plans_for(user).select_related("customer", "salesperson__team__manager").get(pk=pk)
+        return plans_for(user).select_related("customer", "salesperson__team").get(pk=pk)
     except (Plan.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
-def agreement_for_user(user, pk) -> Agreement:
+def agreement_for_user(user: User, pk) -> Agreement:
     """The agreement `pk` if `user` may see it; else 404."""
     try:
         return (
             agreements_for(user)
-            .select_related("customer", "salesperson__team__manager", "plan")
+            .select_related("customer", "salesperson__team", "plan")
             .get(pk=pk)
         )
     except (Agreement.DoesNotExist, ValueError, TypeError):

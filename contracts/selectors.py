@@ -4,26 +4,27 @@ from django.db.models import Count, QuerySet, Sum
 
 from contracts import access
 from contracts.models import Agreement, AgreementState, Plan, PlanState, Signature
+from salescrm.models import User
 
 PLAN_JOINS = ("customer", "salesperson")
 AGREEMENT_JOINS = ("customer", "salesperson")
 
 
-def plan_list(user, *, state: str = "") -> QuerySet[Plan]:
+def plan_list(user: User, *, state: str = "") -> QuerySet[Plan]:
     qs = access.plans_for(user).select_related(*PLAN_JOINS)
     if state in PlanState.values:
         qs = qs.filter(state=state)
     return qs.order_by("-created_at", "-pk")
 
 
-def agreement_list(user, *, state: str = "") -> QuerySet[Agreement]:
+def agreement_list(user: User, *, state: str = "") -> QuerySet[Agreement]:
     qs = access.agreements_for(user).select_related(*AGREEMENT_JOINS)
     if state in AgreementState.values:
         qs = qs.filter(state=state)
     return qs.order_by("-created_at", "-pk")
 
 
-def for_customer(user, customer) -> dict:
+def for_customer(user: User, customer) -> dict:
     """The customer's plans and agreements that `user` may open (for the customer file)."""
     return {
         "plans": list(plan_list(user).filter(customer=customer)[:20]),
@@ -31,7 +32,7 @@ def for_customer(user, customer) -> dict:
     }
 
 
-def plans_to_review(user) -> QuerySet[Plan]:
+def plans_to_review(user: User) -> QuerySet[Plan]:
     """Plans waiting for a review `user` may sign (their own right or delegated), oldest first."""
     return (
         Plan.objects.filter(access.awaiting_signature(user, plan=True))
@@ -40,7 +41,7 @@ def plans_to_review(user) -> QuerySet[Plan]:
     )
 
 
-def agreements_to_approve(user) -> QuerySet[Agreement]:
+def agreements_to_approve(user: User) -> QuerySet[Agreement]:
     """Agreements waiting for an approval `user` may sign, oldest submission first."""
     return (
         Agreement.objects.filter(access.awaiting_signature(user, plan=False))
@@ -49,7 +50,7 @@ def agreements_to_approve(user) -> QuerySet[Agreement]:
     )
 
 
-def returned_to_draft(user) -> dict:
+def returned_to_draft(user: User) -> dict:
     """The salesperson's plans and agreements sent back to them (rejected or declined)."""
     return {
         "plans": list(

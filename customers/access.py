@@ -13,10 +13,11 @@ from django.http import Http404
 
 from customers.models import Customer, CustomerImport
 from salescrm import people
+from salescrm.models import User
 from salescrm.permissions import Capability, can
 
 
-def customers_for(user) -> QuerySet[Customer]:
+def customers_for(user: User) -> QuerySet[Customer]:
     """Every customer `user` may open."""
     qs = Customer.objects.all()
     if can(user, Capability.SEE_COMPANY):
@@ -29,7 +30,7 @@ def customers_for(user) -> QuerySet[Customer]:
     return qs.none()
 
 
-def manages(user, customer: Customer) -> bool:
+def manages(user: User, customer: Customer) -> bool:
     """`user` is the manager responsible for `customer` (its owner's team, or the pool)."""
     team_id = people.managed_team_id(user)
     if team_id is None:
@@ -37,13 +38,13 @@ def manages(user, customer: Customer) -> bool:
     return customer.owner_id is None or customer.owner.team_id == team_id
 
 
-def can_change(user, customer: Customer) -> bool:
+def can_change(user: User, customer: Customer) -> bool:
     """The owner, or the manager responsible for the customer."""
     is_owner = can(user, Capability.SELL) and customer.owner_id == user.pk
     return is_owner or manages(user, customer)
 
 
-def customer_for_user(user, pk, *, write: bool = False) -> Customer:
+def customer_for_user(user: User, pk, *, write: bool = False) -> Customer:
     """The customer `pk` if `user` may see it (and change it, with write); else 404."""
     try:
         customer = customers_for(user).select_related("owner__team").get(pk=pk)
@@ -54,7 +55,7 @@ def customer_for_user(user, pk, *, write: bool = False) -> Customer:
     return customer
 
 
-def import_for_user(user, pk) -> CustomerImport:
+def import_for_user(user: User, pk) -> CustomerImport:
     """The import `pk` if `user` uploaded it; for anyone else it does not exist (404)."""
     try:
         return CustomerImport.objects.defer("content").get(pk=pk, uploaded_by=user)

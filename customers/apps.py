@@ -17,9 +17,9 @@ class CustomersConfig(AppConfig):
         user_deactivating.connect(
             services.on_user_deactivating, dispatch_uid="customers.return_to_pool"
         )
-        register_job("file_completion", jobs.file_completion)
-        register_job("first_contact", jobs.first_contact)
-        register_job("reassignment", jobs.reassignment)
+        register_job("file_completion", jobs.file_completion, crontab={"minute": "5"})
+        register_job("first_contact", jobs.first_contact, crontab={"minute": "10"})
+        register_job("reassignment", jobs.reassignment, crontab={"minute": "15"})
 
         navigation.register("customers:list", _("Customers"), needs=[C.READ_SALES], order=10)
         navigation.register("customers:pool", _("Pool"), needs=[C.READ_SALES], order=20)

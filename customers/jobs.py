@@ -6,14 +6,15 @@ the same row; changed in one UPDATE per batch with their history; the people con
 told in bulk), and returns counts. Running one twice changes nothing more.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
 from customers import selectors as customer_selectors
 from customers import services
 from customers.models import Assignment, Customer
-from salescrm import notifications, people, selectors
+from salescrm import notifications, people
+from salescrm import selectors as salescrm_selectors
 from salescrm.history import acting_as
 from salescrm.jobs import claim_due, flag_due
 
@@ -27,7 +28,7 @@ def _owner_and_manager(customers, kind: str, params):
             yield (person, kind, params(customer), services.customer_url(customer))
 
 
-def file_completion(*, now) -> dict:
+def file_completion(*, now: datetime) -> dict:
     """Files still incomplete past their due time become overdue; owner and manager told."""
     marked = flag_due(
         Customer.objects.file_overdue(now).filter(
@@ -49,10 +50,10 @@ def file_completion(*, now) -> dict:
     return {"files marked overdue": marked}
 
 
-def first_contact(*, now) -> dict:
+def first_contact(*, now: datetime) -> dict:
     """Remind owners before the one-week deadline; past it, queue the customer for the manager."""
-    policy = selectors.policy()
-    calendar = selectors.work_calendar(today=timezone.localdate(now))
+    policy = salescrm_selectors.policy()
+    calendar = salescrm_selectors.work_calendar(today=timezone.localdate(now))
     grace_until = calendar.due_at(
         timezone.localdate(now),
         policy.reassignment_grace_working_days,
@@ -99,7 +100,7 @@ def first_contact(*, now) -> dict:
     return {"first-contact reminders": reminded, "first contacts missed": missed}
 
 
-def reassignment(*, now) -> dict:
+def reassignment(*, now: datetime) -> dict:
     """Queue items the manager left past the grace period go to the proposed assignee."""
     left = []
 
@@ -121,7 +122,7 @@ def reassignment(*, now) -> dict:
     return {"customers reassigned": handled - len(left), "left for the manager": len(left)}
 
 
-def _reassign_team(team_id, customers, *, now) -> list:
+def _reassign_team(team_id, customers, *, now: datetime) -> list:
     """Spread one team's missed customers by balanced load, never back to the same owner
     (the proposals the manager's reassignment queue shows); returns those left queued."""
     members = list(people.salespeople(team=team_id))

@@ -26,7 +26,7 @@ RECENT_ASSIGNMENT_DAYS = 30
 BOARD_COLUMN_SIZE = 12
 
 
-def customer_list(user) -> QuerySet[Customer]:
+def customer_list(user: User) -> QuerySet[Customer]:
     """The customers `user` may see, ready for a list page or an export."""
     return (
         access.customers_for(user)
@@ -160,7 +160,7 @@ def claims_by(user: User) -> QuerySet[OwnershipClaim]:
     )
 
 
-def board(user) -> dict:
+def board(user: User) -> dict:
     """Customers by class (rule 3.1) with counts per salesperson, for resource allocation."""
     visible = access.customers_for(user).filter(owner__isnull=False)
     counts = (
@@ -292,7 +292,7 @@ def reassignment_proposals(
     return proposals
 
 
-def recent_imports(user, *, limit: int = 10) -> QuerySet[CustomerImport]:
+def recent_imports(user: User, *, limit: int = 10) -> QuerySet[CustomerImport]:
     """The lead lists `user` uploaded, newest first (without their files and reports)."""
     return (
         CustomerImport.objects.filter(uploaded_by=user)

@@ -65,7 +65,7 @@ def _recipients(kind: str, period: date, capabilities) -> list[User]:
 
 
 def _claim_and_send(
-    user: User, kind: str, period: date, *, now, name: str, context: dict, dry_run: bool
+    user: User, kind: str, period: date, *, now: datetime, name: str, context: dict, dry_run: bool
 ) -> bool:
     """Claim this person's digest for the period, then send it; False if someone else has."""
     try:
@@ -94,7 +94,9 @@ def _count_by(queryset, field: str) -> dict:
     return dict(queryset.values_list(field).annotate(n=Count("pk")).order_by())
 
 
-def _person_stats(members: list[User], *, start: datetime, end: datetime, now) -> dict[int, dict]:
+def _person_stats(
+    members: list[User], *, start: datetime, end: datetime, now: datetime
+) -> dict[int, dict]:
     """Per person: new files and visits done in [start, end), overdue files and logs now."""
     ids = [p.pk for p in members]
     new_files = _count_by(
@@ -117,7 +119,7 @@ def _person_stats(members: list[User], *, start: datetime, end: datetime, now) -
     }
 
 
-def _coming_visits(members: list[User], *, now) -> dict[int, list[VisitSlip]]:
+def _coming_visits(members: list[User], *, now: datetime) -> dict[int, list[VisitSlip]]:
     slips = (
         VisitSlip.objects.filter(
             salesperson__in=members,
@@ -139,7 +141,7 @@ def _choice_counts(queryset, field: str, choices) -> list[tuple[str, int]]:
     return [(label, counts.get(value, 0)) for value, label in choices]
 
 
-def _manager_context(manager: User, team_stats: dict, *, start, end, now) -> dict:
+def _manager_context(manager: User, team_stats: dict, *, start, end, now: datetime) -> dict:
     team_id = people.managed_team_id(manager)
     if team_id is None:
         return {"team": [], "no_team": True}
@@ -201,7 +203,7 @@ def _director_context(*, start, end) -> dict:
     }
 
 
-def weekly_digests(*, now, dry_run: bool = False) -> dict:
+def weekly_digests(*, now: datetime, dry_run: bool = False) -> dict:
     """Monday's digest for each salesperson, manager and director: last week, and what is open."""
     today = timezone.localdate(now)
     period = monday_of(today)
@@ -264,7 +266,7 @@ def weekly_digests(*, now, dry_run: bool = False) -> dict:
     return counts
 
 
-def daily_brief(*, now, dry_run: bool = False) -> dict:
+def daily_brief(*, now: datetime, dry_run: bool = False) -> dict:
     """Each manager's brief on a working day: key and difficult customers, yesterday's logs,
     and escalations still waiting for guidance."""
     today = timezone.localdate(now)

@@ -8,7 +8,8 @@ from django.views.decorators.http import require_GET
 from contracts import selectors as contract_selectors
 from contracts.models import Agreement, AgreementState
 from customers import selectors as customer_selectors
-from salescrm import notifications, people, selectors
+from salescrm import notifications, people
+from salescrm import selectors as salescrm_selectors
 from salescrm.permissions import Capability, can
 from visits import selectors as visit_selectors
 from visits.models import SlipState
@@ -24,14 +25,14 @@ def home(request):
     user = request.user
     today = timezone.localdate()
     now = timezone.now()
-    calendar = selectors.work_calendar(today=today)
+    calendar = salescrm_selectors.work_calendar(today=today)
     context = {
         "today": today,
         "today_is_working_day": calendar.is_working_day(today),
         "next_working_day": calendar.add_working_days(today, 1),
     }
     context["inbox"] = notifications.inbox_for(user).filter(read_at__isnull=True)[:INBOX_ON_HOME]
-    policy = selectors.policy()
+    policy = salescrm_selectors.policy()
     context["daily_target"] = (
         policy.daily_new_customers_target if context["today_is_working_day"] else 0
     )
@@ -74,6 +75,8 @@ def home(request):
         context["desk_out"] = slips.filter(state=SlipState.DEPARTED).count()
         context["desk_waiting"] = slips.filter(state=SlipState.APPROVED).count()
     elif can(user, Capability.ADMINISTER):
-        context["job_runs"] = selectors.last_job_runs()
-        context["missing_calendar_years"] = selectors.calendar_years_missing_schedule(today=today)
+        context["job_runs"] = salescrm_selectors.last_job_runs()
+        context["missing_calendar_years"] = salescrm_selectors.calendar_years_missing_schedule(
+            today=today
+        )
     return render(request, "dashboards/home.html", context)

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from demo.people import PEOPLE
-from salescrm import selectors
+from salescrm import selectors as salescrm_selectors
 from salescrm.errors import DomainError
 from salescrm.history import acting_as
 from salescrm.models import User
@@ -61,7 +61,7 @@ class Seeder:
         self.users = users
         self.tz = timezone.get_current_timezone()
         self.today = timezone.localdate(now, self.tz)
-        self.calendar = selectors.work_calendar(today=self.today)
+        self.calendar = salescrm_selectors.work_calendar(today=self.today)
         self.team_key = {u.pk: TEAM_OF[u.username] for u in users.values()}
         self.managers = {TEAM_OF[u.username]: u for u in users.values() if u.role == Role.MANAGER}
         self.steps: list[Step] = []
@@ -115,9 +115,7 @@ def seed_once(seeder: type[Seeder], *, now: datetime | None, seed: int) -> dict[
     usernames = [p[0] for p in PEOPLE if p[3] in seeder.roles]
     users = {
         u.username: u
-        for u in User.objects.filter(username__in=usernames, is_active=True).select_related(
-            "team__manager"
-        )
+        for u in User.objects.filter(username__in=usernames, is_active=True).select_related("team")
     }
     # The demo people were changed, or there is nothing to build on: leave things alone.
     if len(users) != len(usernames) or not seeder.ready(now=now, users=users):

@@ -65,7 +65,8 @@ from demo.contracts_stories import (
     Event,
     Story,
 )
-from salescrm import people, selectors
+from salescrm import people
+from salescrm import selectors as salescrm_selectors
 from salescrm.history import acting_as
 from salescrm.models import Notification, User
 from salescrm.roles import Role
@@ -110,7 +111,7 @@ class _Seeder(Seeder):
 
     def __init__(self, *, now: datetime, rng: random.Random, users: dict[str, User]):
         super().__init__(now=now, rng=rng, users=users)
-        self.threshold = selectors.policy().major_agreement_threshold
+        self.threshold = salescrm_selectors.policy().major_agreement_threshold
         self.director = users["director"]
         self.products: dict[str, Product] = {}
         self.delegates: dict[str, User] = {}

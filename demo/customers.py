@@ -389,7 +389,7 @@ class _Seeder(ChecksAndClaims, Seeder):
     def _customer(self, f: File) -> Customer | None:
         if f.pk is None:
             return None
-        return Customer.objects.select_related("owner__team__manager").get(pk=f.pk)
+        return Customer.objects.select_related("owner__team").get(pk=f.pk)
 
     def _create(self, f: File, at: datetime) -> None:
         c = f.company

@@ -32,7 +32,7 @@ from django.utils import timezone
 from customers.models import ClassChange, Customer, CustomerNote, IdentityKey, PipelineClass
 from demo.base import VISITS_LOCK, Seeder, seed_once
 from demo.visits_slips import SlipSteps, Target, Visit
-from salescrm import selectors
+from salescrm import selectors as salescrm_selectors
 from salescrm.models import User
 from salescrm.roles import Role
 from visits.models import Channel, ContactRecord, SlipState, VisitLog, VisitSlip
@@ -117,7 +117,7 @@ class _Seeder(SlipSteps, Seeder):
 
     def __init__(self, *, now: datetime, rng: random.Random, users: dict[str, User]):
         super().__init__(now=now, rng=rng, users=users)
-        self.policy = selectors.policy()
+        self.policy = salescrm_selectors.policy()
         self.days = [  # working days of the window that had begun by `now`
             day
             for n in range(WINDOW_DAYS, -1, -1)
@@ -192,7 +192,7 @@ class _Seeder(SlipSteps, Seeder):
     def _load(self) -> None:
         owned = (
             Customer.objects.filter(owner__in=self.sales, assigned_at__lt=self.now)
-            .select_related("owner__team__manager")
+            .select_related("owner__team")
             .prefetch_related("contact_people")
             .order_by("assigned_at", "pk")
         )

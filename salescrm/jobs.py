@@ -34,6 +34,9 @@ JOB_BATCH = 2000
 class Job:
     name: str
     run: Callable[..., dict]
+    # When beat runs it (django-celery-beat crontab fields, in the company's time zone);
+    # salescrm.schedule seeds it into the database, where the administrator may change it.
+    crontab: dict
     # Has effects outside the database (e-mail): told of a dry run, so it sends nothing.
     sends_mail: bool = False
 
@@ -42,15 +45,17 @@ class Job:
 JOBS: dict[str, Job] = {}
 
 
-def register_job(name: str, run: Callable[..., dict], *, sends_mail: bool = False) -> None:
-    """Declare a deadline job (from an AppConfig.ready())."""
+def register_job(
+    name: str, run: Callable[..., dict], *, crontab: dict, sends_mail: bool = False
+) -> None:
+    """Declare a deadline job and when it runs (from an AppConfig.ready())."""
     if name in JOBS and JOBS[name].run is not run:
         raise ValueError(f"two deadline jobs are called {name!r}")
-    JOBS[name] = Job(name=name, run=run, sends_mail=sends_mail)
+    JOBS[name] = Job(name=name, run=run, crontab=crontab, sends_mail=sends_mail)
 
 
 @contextmanager
-def job_run(name: str, *, now=None):
+def job_run(name: str, *, now: datetime | None = None):
     """Record one run of job `name`; the body fills `run.counts` with what it changed."""
     run = JobRun.objects.create(name=name, started_at=now or timezone.now())
     try:

@@ -1,5 +1,7 @@
 """The in-app inbox: who is told what. Each kind's text is rendered in the reader's language."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
@@ -126,7 +128,7 @@ def _email_on_commit(created) -> None:
         transaction.on_commit(lambda batch=batch: send_notification_emails.delay(batch))
 
 
-def email_notifications(ids, *, now=None) -> int:
+def email_notifications(ids, *, now: datetime | None = None) -> int:
     """E-mail each notification once, in its recipient's language; returns how many were sent.
 
     Each one is claimed by a conditional UPDATE first, so two workers (or a task

@@ -17,7 +17,7 @@ from salescrm.permissions import Capability, roles_with
 from salescrm.roles import Role
 
 
-def managed_team_id(user) -> int | None:
+def managed_team_id(user: User) -> int | None:
     """The team `user` runs, if they are an active manager with a team."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
@@ -26,23 +26,23 @@ def managed_team_id(user) -> int | None:
     return user.team_id
 
 
-def is_salesperson(user) -> bool:
+def is_salesperson(user: User) -> bool:
     """`user` has the salesperson role (active or not)."""
     return user is not None and user.role == Role.SALESPERSON
 
 
-def is_director(user) -> bool:
+def is_director(user: User) -> bool:
     """`user` is an active marketing director (who gives the second approval of major
     agreements)."""
     return user is not None and user.role == Role.DIRECTOR and user.is_active
 
 
-def is_signer(user) -> bool:
+def is_signer(user: User) -> bool:
     """`user` signs approvals in their own right (a manager or a director), active or not."""
     return user is not None and user.role in roles_with(Capability.SIGN)
 
 
-def manages(actor, person) -> bool:
+def manages(actor: User, person: User) -> bool:
     """`actor` is the manager of `person`'s team."""
     team_id = managed_team_id(actor)
     return team_id is not None and person is not None and person.team_id == team_id
@@ -55,7 +55,7 @@ def manager_of_team(team_id: int | None) -> User | None:
     return managers_of_teams([team_id]).get(team_id)
 
 
-def manager_of(person) -> User | None:
+def manager_of(person: User) -> User | None:
     """The active manager of `person`'s team (None for a person without a team)."""
     return manager_of_team(person.team_id) if person is not None else None
 

@@ -14,6 +14,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
+from salescrm.models import User
 from salescrm.roles import Role
 
 
@@ -49,22 +50,22 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 }
 
 
-def capabilities(user) -> frozenset[Capability]:
+def capabilities(user: User) -> frozenset[Capability]:
     """Everything `user` may do; nothing for anonymous or deactivated users."""
     if user is None or not user.is_authenticated or not user.is_active:
         return frozenset()
     return ROLE_CAPABILITIES.get(user.role, frozenset())
 
 
-def can(user, capability: Capability) -> bool:
+def can(user: User, capability: Capability) -> bool:
     return capability in capabilities(user)
 
 
-def can_any(user, *wanted: Capability) -> bool:
+def can_any(user: User, *wanted: Capability) -> bool:
     return not capabilities(user).isdisjoint(wanted)
 
 
-def administers(user) -> bool:
+def administers(user: User) -> bool:
     """An administrator: the role, or a Django superuser."""
     return can(user, Capability.ADMINISTER) or bool(getattr(user, "is_superuser", False))
 
@@ -93,6 +94,6 @@ def capability_required(*wanted: Capability):
     return decorator
 
 
-def for_templates(user) -> dict[str, bool]:
+def for_templates(user: User) -> dict[str, bool]:
     """{capability: True} for the template context: `{% if can.manage_team %}`."""
     return {capability.value: True for capability in capabilities(user)}

@@ -1,9 +1,9 @@
-"""The Celery beat schedule, declared once here and seeded into the database.
+"""The Celery beat schedule, declared by the apps with their jobs and seeded into the database.
 
 Beat reads the schedule from the database (django-celery-beat), where the
 administrator can change times or pause jobs. `python manage.py setup_schedule`
 creates the entries that are missing and leaves edited ones alone; `--reset`
-puts every entry back to what is declared here.
+puts every entry back to what is declared (salescrm.jobs.register_job, in each app).
 """
 
 import json
@@ -11,44 +11,25 @@ import json
 from django.db import transaction
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
+from salescrm.jobs import JOBS
+
 DEADLINE_TASK = "salescrm.tasks.run_deadline_job"
 
-# name -> task (with args) and either {"every_seconds": N} or {"crontab": {...}}
-SCHEDULE = {
-    "heartbeat": {"task": "salescrm.tasks.heartbeat", "every_seconds": 60},
-    "file completion": {
-        "task": DEADLINE_TASK,
-        "args": ["file_completion"],
-        "crontab": {"minute": "5"},
-    },
-    "first contact": {
-        "task": DEADLINE_TASK,
-        "args": ["first_contact"],
-        "crontab": {"minute": "10"},
-    },
-    "reassignment": {
-        "task": DEADLINE_TASK,
-        "args": ["reassignment"],
-        "crontab": {"minute": "15"},
-    },
-    "visit log": {"task": DEADLINE_TASK, "args": ["visit_log"], "crontab": {"minute": "20"}},
-    "visit return": {
-        "task": DEADLINE_TASK,
-        "args": ["visit_return"],
-        "crontab": {"minute": "*/10"},
-    },
-    "weekly digests": {
-        "task": DEADLINE_TASK,
-        "args": ["weekly_digests"],
-        "crontab": {"minute": "0", "hour": "8", "day_of_week": "1"},
-    },
-    # Every day: the job itself skips days off and sends on make-up working Saturdays.
-    "daily brief": {
-        "task": DEADLINE_TASK,
-        "args": ["daily_brief"],
-        "crontab": {"minute": "30", "hour": "8"},
-    },
-}
+# Beat's own: proves a worker and beat are alive.
+HEARTBEAT = {"heartbeat": {"task": "salescrm.tasks.heartbeat", "every_seconds": 60}}
+
+
+def declared_schedule() -> dict:
+    """name -> task (with args) and either {"every_seconds": N} or {"crontab": {...}}: the
+    heartbeat, then every deadline job the apps registered, at the time each declared."""
+    entries = dict(HEARTBEAT)
+    for job in JOBS.values():
+        entries[job.name.replace("_", " ")] = {
+            "task": DEADLINE_TASK,
+            "args": [job.name],
+            "crontab": job.crontab,
+        }
+    return entries
 
 
 def _schedule_kwargs(entry: dict, time_zone: str) -> dict:
@@ -65,7 +46,7 @@ def _schedule_kwargs(entry: dict, time_zone: str) -> dict:
 def setup_schedule(*, time_zone: str, reset: bool = False) -> dict:
     """Make the database schedule hold every declared job; return counts."""
     counts = {"created": 0, "reset": 0, "kept": 0}
-    for name, entry in SCHEDULE.items():
+    for name, entry in declared_schedule().items():
         defaults = {
             "task": entry["task"],
             "args": json.dumps(entry.get("args", [])),

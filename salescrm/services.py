@@ -10,7 +10,7 @@ from salescrm.jobs import job_run
 from salescrm.models import User
 
 
-def heartbeat_record(*, now=None) -> dict:
+def heartbeat_record(*, now: datetime | None = None) -> dict:
     """One JobRun named "heartbeat": shows the worker and beat are alive."""
     with job_run("heartbeat", now=now) as run:
         run.counts = {"at": (now or timezone.now()).isoformat()}

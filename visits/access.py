@@ -13,16 +13,17 @@ from django.http import Http404
 from django.utils import timezone
 
 from salescrm import people
+from salescrm.models import User
 from salescrm.permissions import Capability, can
 from salescrm.workdays import day_range
 from visits.models import SlipState, VisitLog, VisitSlip
 
 
-def today_bounds(now=None) -> tuple[datetime, datetime]:
+def today_bounds(now: datetime | None = None) -> tuple[datetime, datetime]:
     return day_range(timezone.localdate(now), tz=timezone.get_current_timezone())
 
 
-def todays_slips(now=None) -> QuerySet[VisitSlip]:
+def todays_slips(now: datetime | None = None) -> QuerySet[VisitSlip]:
     """What the front desk may open: slips planned for today, and anyone still out from before.
 
     Today's slips not (or no longer) approved are included, all but drafts, so that a tap
@@ -37,7 +38,7 @@ def todays_slips(now=None) -> QuerySet[VisitSlip]:
     )
 
 
-def slips_for(user) -> QuerySet[VisitSlip]:
+def slips_for(user: User) -> QuerySet[VisitSlip]:
     qs = VisitSlip.objects.all()
     if can(user, Capability.SEE_COMPANY):
         return qs
@@ -51,7 +52,7 @@ def slips_for(user) -> QuerySet[VisitSlip]:
     return qs.none()
 
 
-def slip_for_user(user, pk) -> VisitSlip:
+def slip_for_user(user: User, pk) -> VisitSlip:
     """The slip `pk` if `user` may see it; else 404."""
     try:
         return slips_for(user).select_related("customer", "salesperson__team").get(pk=pk)
@@ -59,7 +60,7 @@ def slip_for_user(user, pk) -> VisitSlip:
         raise Http404 from None
 
 
-def log_for_user(user, pk) -> VisitLog:
+def log_for_user(user: User, pk) -> VisitLog:
     """A visit log is written by the salesperson who made the visit; anyone else gets 404."""
     try:
         return VisitLog.objects.select_related("customer", "slip").get(pk=pk, author=user)

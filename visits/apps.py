@@ -12,8 +12,8 @@ class VisitsConfig(AppConfig):
         from salescrm.permissions import Capability as C
         from visits import jobs, views
 
-        register_job("visit_log", jobs.visit_log)
-        register_job("visit_return", jobs.visit_return)
+        register_job("visit_log", jobs.visit_log, crontab={"minute": "20"})
+        register_job("visit_return", jobs.visit_return, crontab={"minute": "*/10"})
 
         navigation.register("visits:list", _("Visits"), needs=[C.READ_SALES], order=30)
         navigation.register("visits:desk", _("Today's visits"), needs=[C.RUN_DESK], order=50)

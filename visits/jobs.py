@@ -5,14 +5,17 @@ salescrm.jobs.flag_due (claimed with SKIP LOCKED, one UPDATE per batch, history
 kept, people told in bulk); running one twice changes nothing more.
 """
 
+from datetime import datetime
+
 from django.urls import reverse
 
 from salescrm import notifications, people
 from salescrm.jobs import flag_due
+from salescrm.models import User
 from visits.models import SlipState, VisitLog, VisitSlip
 
 
-def _tell_owner_and_manager(rows, *, kind, owner, due, url):
+def _tell_owner_and_manager(rows, *, kind, owner: User, due, url):
     """Notifications for each row's salesperson and their manager (managers in one query)."""
     managers = people.managers_of(owner(row) for row in rows)
     for row in rows:
@@ -26,7 +29,7 @@ def _tell_owner_and_manager(rows, *, kind, owner, due, url):
             yield (recipient, kind, params, url(row))
 
 
-def visit_log(*, now) -> dict:
+def visit_log(*, now: datetime) -> dict:
     """Logs still unwritten past their due time become overdue; author and manager told."""
     marked = flag_due(
         VisitLog.objects.overdue(now).filter(overdue_marked_at__isnull=True),
@@ -44,7 +47,7 @@ def visit_log(*, now) -> dict:
     return {"visit logs marked overdue": marked}
 
 
-def visit_return(*, now) -> dict:
+def visit_return(*, now: datetime) -> dict:
     """Departed slips past their expected return / end of the working day: manager alerted."""
     flagged = flag_due(
         VisitSlip.objects.filter(

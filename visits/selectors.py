@@ -14,7 +14,7 @@ from visits.models import ContactRecord, SlipState, VisitLog, VisitSlip
 SLIP_JOINS = ("customer", "salesperson", "decided_by")
 
 
-def slip_list(user) -> QuerySet[VisitSlip]:
+def slip_list(user: User) -> QuerySet[VisitSlip]:
     return access.slips_for(user).select_related(*SLIP_JOINS).order_by("-planned_departure", "-pk")
 
 

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from customers import services as customer_services
 from customers.models import Customer
-from salescrm import notifications, people, selectors
+from salescrm import notifications, people
+from salescrm import selectors as salescrm_selectors
 from salescrm.errors import DomainError
 from salescrm.models import User
 from salescrm.permissions import Capability, can
@@ -70,7 +71,9 @@ def _url(slip: VisitSlip) -> str:
     return reverse("visits:detail", kwargs={"pk": slip.pk})
 
 
-def _notify(slip, kind, recipients, actor, **params):
+def _notify(
+    slip: VisitSlip, kind: str, recipients: list[User | None], actor: User, **params: object
+) -> None:
     notifications.notify(
         recipients=recipients,
         kind=kind,
@@ -82,9 +85,9 @@ def _notify(slip, kind, recipients, actor, **params):
 
 def overdue_from(planned_departure: datetime, expected_return: datetime) -> datetime:
     """The expected return, or the end of that working day, whichever comes first (rule 2.4.1)."""
-    policy = selectors.policy()
+    policy = salescrm_selectors.policy()
     local = timezone.localtime(planned_departure)
-    calendar = selectors.work_calendar(today=local.date())
+    calendar = salescrm_selectors.work_calendar(today=local.date())
     end_of_day = calendar.end_of_working_day(local, end_of_day=policy.end_of_working_day)
     if end_of_day <= planned_departure:
         # Leaving after the working day has ended: only the expected return counts.
@@ -94,9 +97,9 @@ def overdue_from(planned_departure: datetime, expected_return: datetime) -> date
 
 def visit_log_due(returned_at: datetime) -> datetime:
     """End of the N-th working day after the visit (rule 2.4.5)."""
-    policy = selectors.policy()
+    policy = salescrm_selectors.policy()
     day = timezone.localdate(returned_at)
-    calendar = selectors.work_calendar(today=day)
+    calendar = salescrm_selectors.work_calendar(today=day)
     return calendar.due_at(day, policy.visit_log_working_days, tz=timezone.get_current_timezone())
 
 
@@ -107,7 +110,9 @@ CONTACT_RECORD_FIELDS = [
 ]  # fmt: skip
 
 
-def contact_record_add(*, customer: Customer, actor: User, data: dict, now=None) -> ContactRecord:
+def contact_record_add(
+    *, customer: Customer, actor: User, data: dict, now: datetime | None = None
+) -> ContactRecord:
     """Record a contact; the first one after an assignment meets the first-contact deadline."""
     now = now or timezone.now()
     if actor.pk != customer.owner_id:
@@ -141,7 +146,7 @@ def is_revisit(customer: Customer) -> bool:
     return VisitSlip.objects.filter(customer=customer, state=SlipState.RETURNED).exists()
 
 
-def _check_times(planned_departure, expected_return, *, now) -> None:
+def _check_times(planned_departure: datetime, expected_return: datetime, *, now: datetime) -> None:
     if expected_return <= planned_departure:
         raise DomainError(_("The expected return must be after the departure."))
     if planned_departure < now - timedelta(hours=1):
@@ -149,7 +154,12 @@ def _check_times(planned_departure, expected_return, *, now) -> None:
 
 
 def slip_create(
-    *, customer: Customer, actor: User, data: dict, contact_record=None, now=None
+    *,
+    customer: Customer,
+    actor: User,
+    data: dict,
+    contact_record: ContactRecord | None = None,
+    now: datetime | None = None,
 ) -> VisitSlip:
     """A draft visit slip for one of the salesperson's own customers."""
     now = now or timezone.now()
@@ -168,7 +178,9 @@ def slip_create(
     )
 
 
-def slip_update(*, slip: VisitSlip, actor: User, data: dict, now=None) -> VisitSlip:
+def slip_update(
+    *, slip: VisitSlip, actor: User, data: dict, now: datetime | None = None
+) -> VisitSlip:
     """Change a draft (a rejected slip is a draft again)."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -186,7 +198,7 @@ def slip_update(*, slip: VisitSlip, actor: User, data: dict, now=None) -> VisitS
     return locked
 
 
-def slip_submit(*, slip: VisitSlip, actor: User, now=None) -> VisitSlip:
+def slip_submit(*, slip: VisitSlip, actor: User, now: datetime | None = None) -> VisitSlip:
     """Send the plan to the manager; a revisit needs the pre-visit report (rule 3.2)."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -206,7 +218,7 @@ def slip_submit(*, slip: VisitSlip, actor: User, now=None) -> VisitSlip:
     return locked
 
 
-def slip_approve(*, slip: VisitSlip, actor: User, now=None) -> VisitSlip:
+def slip_approve(*, slip: VisitSlip, actor: User, now: datetime | None = None) -> VisitSlip:
     now = now or timezone.now()
     with transaction.atomic():
         locked = _move(slip, actor, SlipState.APPROVED)
@@ -216,7 +228,9 @@ def slip_approve(*, slip: VisitSlip, actor: User, now=None) -> VisitSlip:
     return locked
 
 
-def slip_reject(*, slip: VisitSlip, actor: User, reason: str, now=None) -> VisitSlip:
+def slip_reject(
+    *, slip: VisitSlip, actor: User, reason: str, now: datetime | None = None
+) -> VisitSlip:
     """Back to draft with the manager's reason."""
     now = now or timezone.now()
     if not reason.strip():
@@ -237,7 +251,7 @@ def slip_reject(*, slip: VisitSlip, actor: User, reason: str, now=None) -> Visit
     return locked
 
 
-def slip_depart(*, slip: VisitSlip, actor: User, now=None) -> VisitSlip:
+def slip_depart(*, slip: VisitSlip, actor: User, now: datetime | None = None) -> VisitSlip:
     """The front desk registers the departure; only an approved slip may leave."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -248,7 +262,7 @@ def slip_depart(*, slip: VisitSlip, actor: User, now=None) -> VisitSlip:
     return locked
 
 
-def slip_return(*, slip: VisitSlip, actor: User, now=None) -> VisitSlip:
+def slip_return(*, slip: VisitSlip, actor: User, now: datetime | None = None) -> VisitSlip:
     """The return is registered; the visit's log falls due (rule 2.4.5)."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -267,7 +281,9 @@ def slip_return(*, slip: VisitSlip, actor: User, now=None) -> VisitSlip:
     return locked
 
 
-def slip_cancel(*, slip: VisitSlip, actor: User, reason: str = "", now=None) -> VisitSlip:
+def slip_cancel(
+    *, slip: VisitSlip, actor: User, reason: str = "", now: datetime | None = None
+) -> VisitSlip:
     """Cancel before departure."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -278,7 +294,12 @@ def slip_cancel(*, slip: VisitSlip, actor: User, reason: str = "", now=None) -> 
 
 
 def slip_late_notice(
-    *, slip: VisitSlip, actor: User, new_return: datetime, text: str = "", now=None
+    *,
+    slip: VisitSlip,
+    actor: User,
+    new_return: datetime,
+    text: str = "",
+    now: datetime | None = None,
 ) -> VisitSlip:
     """The salesperson, still out, tells the manager of a new return time (rule 2.4.1)."""
     now = now or timezone.now()
@@ -326,7 +347,9 @@ LOG_FIELDS = [
 ]  # fmt: skip
 
 
-def visit_log_write(*, log: VisitLog, actor: User, data: dict, now=None) -> VisitLog:
+def visit_log_write(
+    *, log: VisitLog, actor: User, data: dict, now: datetime | None = None
+) -> VisitLog:
     """Write the log; the person met joins the customer's contact people."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -356,7 +379,7 @@ def visit_log_write(*, log: VisitLog, actor: User, data: dict, now=None) -> Visi
     return locked
 
 
-def _add_person_met(log: VisitLog, *, actor: User, now) -> None:
+def _add_person_met(log: VisitLog, *, actor: User, now: datetime) -> None:
     person = customer_services.ContactPersonData(
         name=log.person_met.strip(),
         title=log.person_title,
@@ -377,7 +400,7 @@ def _add_person_met(log: VisitLog, *, actor: User, now) -> None:
         )
 
 
-def apply_suggested_class(*, log: VisitLog, actor: User, now=None) -> None:
+def apply_suggested_class(*, log: VisitLog, actor: User, now: datetime | None = None) -> None:
     """The owner takes the class the log suggests (kept in the class history)."""
     if not log.suggested_class:
         raise DomainError(_("The log suggests no class."))

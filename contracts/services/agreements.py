@@ -12,6 +12,8 @@ owner_changed signal in contracts.apps).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -44,7 +46,8 @@ from contracts.services.signing import (
     signers_to_tell,
 )
 from customers.models import Customer
-from salescrm import people, selectors
+from salescrm import people
+from salescrm import selectors as salescrm_selectors
 from salescrm.errors import DomainError
 from salescrm.models import User
 from salescrm.transitions import Capacity, Transitions
@@ -98,7 +101,7 @@ def next_number(year: int) -> str:
     return f"AD{year}-{counter.last:04d}"
 
 
-def _agreement_from_plan(plan: Plan, *, now) -> Agreement:
+def _agreement_from_plan(plan: Plan, *, now: datetime) -> Agreement:
     return Agreement.objects.create(
         number=next_number(timezone.localdate(now).year),
         customer=plan.customer,
@@ -114,12 +117,12 @@ def _agreement_from_plan(plan: Plan, *, now) -> Agreement:
 def _lock_agreement(agreement: Agreement) -> Agreement:
     return (
         Agreement.objects.select_for_update(of=("self",))
-        .select_related("salesperson__team__manager", "customer")
+        .select_related("salesperson__team", "customer")
         .get(pk=agreement.pk)
     )
 
 
-def _line_terms(lines) -> list[rules.LineTerms]:
+def _line_terms(lines: Iterable[AgreementLine]) -> list[rules.LineTerms]:
     return [
         rules.LineTerms(
             position=line.position,
@@ -234,11 +237,13 @@ def major_reasons_now(agreement: Agreement) -> list[dict]:
     return rules.major_reasons(
         _line_terms(lines),
         authority_percent=agreement.salesperson.discount_authority,
-        threshold=selectors.policy().major_agreement_threshold,
+        threshold=salescrm_selectors.policy().major_agreement_threshold,
     )
 
 
-def agreement_submit(*, agreement: Agreement, actor: User, now=None) -> Agreement:
+def agreement_submit(
+    *, agreement: Agreement, actor: User, now: datetime | None = None
+) -> Agreement:
     """Ask for approval; the system decides here whether the director must approve too."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -281,7 +286,9 @@ def agreement_submit(*, agreement: Agreement, actor: User, now=None) -> Agreemen
     return locked
 
 
-def agreement_withdraw(*, agreement: Agreement, actor: User, now=None) -> Agreement:
+def agreement_withdraw(
+    *, agreement: Agreement, actor: User, now: datetime | None = None
+) -> Agreement:
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_agreement(agreement)
@@ -307,7 +314,12 @@ def _step_for(state: str) -> str:
 
 
 def agreement_decide(
-    *, agreement: Agreement, actor: User, approve: bool, comment: str = "", now=None
+    *,
+    agreement: Agreement,
+    actor: User,
+    approve: bool,
+    comment: str = "",
+    now: datetime | None = None,
 ) -> Agreement:
     """The manager's or the director's signed decision (or their delegate's).
 
@@ -362,7 +374,7 @@ def agreement_decide(
     return locked
 
 
-def _after_decision(agreement, signature, actor, now) -> None:
+def _after_decision(agreement: Agreement, signature: Signature, actor: User, now: datetime) -> None:
     url = agreement_url(agreement)
     manager = people.manager_of(agreement.salesperson)
     if signature.decision == Decision.REJECTED:
@@ -443,7 +455,9 @@ def require_valid_agreement(agreement: Agreement) -> None:
         )
 
 
-def agreement_reopen(*, agreement: Agreement, actor: User, now=None) -> Agreement:
+def agreement_reopen(
+    *, agreement: Agreement, actor: User, now: datetime | None = None
+) -> Agreement:
     """Revise an approved agreement before it is sent: it needs every signature again."""
     with transaction.atomic():
         locked = _lock_agreement(agreement)
@@ -455,7 +469,7 @@ def agreement_reopen(*, agreement: Agreement, actor: User, now=None) -> Agreemen
     return locked
 
 
-def agreement_send(*, agreement: Agreement, actor: User, now=None) -> Agreement:
+def agreement_send(*, agreement: Agreement, actor: User, now: datetime | None = None) -> Agreement:
     """Mark the agreement sent to the customer, at server time; only a valid one may go."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -468,7 +482,9 @@ def agreement_send(*, agreement: Agreement, actor: User, now=None) -> Agreement:
     return locked
 
 
-def agreement_cancel(*, agreement: Agreement, actor: User, reason: str = "", now=None) -> Agreement:
+def agreement_cancel(
+    *, agreement: Agreement, actor: User, reason: str = "", now: datetime | None = None
+) -> Agreement:
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_agreement(agreement)
@@ -487,7 +503,7 @@ def agreement_cancel(*, agreement: Agreement, actor: User, reason: str = "", now
     return locked
 
 
-def agreement_moves(agreement: Agreement, user: User, *, now=None) -> set[str]:
+def agreement_moves(agreement: Agreement, user: User, *, now: datetime | None = None) -> set[str]:
     """The states `user` may move `agreement` to now (for showing the right buttons)."""
     now = now or timezone.now()
     capacity = _capacities(user, agreement.salesperson)
@@ -505,7 +521,14 @@ def agreement_moves(agreement: Agreement, user: User, *, now=None) -> set[str]:
 # --- the customer changes hands -----------------------------------------------------------------
 
 
-def follow_customer(*, customer: Customer, previous, assignee, now, **kwargs) -> int:
+def follow_customer(
+    *,
+    customer: Customer,
+    previous: User | None,
+    assignee: User | None,
+    now: datetime,
+    **kwargs: object,
+) -> int:
     """A customer's open plans and agreements go with it to its new owner.
 
     Finished ones (accepted, signed, cancelled) stay with who made them. Back to the pool

@@ -4,6 +4,7 @@ allowance lasts, then each at the agreement's fee per change.
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -21,7 +22,13 @@ A = AgreementState
 
 
 def change_request_add(
-    *, agreement: Agreement, actor: User, kind: str, description: str, token=None, now=None
+    *,
+    agreement: Agreement,
+    actor: User,
+    kind: str,
+    description: str,
+    token: str | None = None,
+    now: datetime | None = None,
 ) -> ChangeRequest:
     """Record a change the customer asks for: free while the allowance lasts, then the fee.
 

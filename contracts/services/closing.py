@@ -6,7 +6,7 @@ never back, with the reason kept in the customer's class history.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -34,7 +34,9 @@ from salescrm.models import User
 A = AgreementState
 
 
-def agreement_sign(*, agreement: Agreement, actor: User, signed_on: date, now=None) -> Agreement:
+def agreement_sign(
+    *, agreement: Agreement, actor: User, signed_on: date, now: datetime | None = None
+) -> Agreement:
     """The customer signed on `signed_on`: the agreement is signed and the customer too."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -74,7 +76,15 @@ def agreement_sign(*, agreement: Agreement, actor: User, signed_on: date, now=No
 CLASS_ORDER = list(PipelineClass.values)
 
 
-def _move_customer(agreement, to_class, actor, now, *, reason, day) -> None:
+def _move_customer(
+    agreement: Agreement,
+    to_class: str,
+    actor: User,
+    now: datetime,
+    *,
+    reason: str,
+    day: date,
+) -> None:
     """Move the customer forward to `to_class` (never backwards), kept in its class history."""
     # Locked before reading the class: a signing and a letter of intent at once must not
     # leave the customer moved backwards.
@@ -92,7 +102,7 @@ def _move_customer(agreement, to_class, actor, now, *, reason, day) -> None:
 
 
 def agreement_record_loi(
-    *, agreement: Agreement, actor: User, signed_on: date, now=None
+    *, agreement: Agreement, actor: User, signed_on: date, now: datetime | None = None
 ) -> Agreement:
     """The customer signed a letter of intent (意向书): the customer moves to that class."""
     now = now or timezone.now()

@@ -6,7 +6,7 @@ and contracts.services.signing.signing_authority.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +20,13 @@ from salescrm.permissions import Capability, administers, can
 
 
 def check_delegation(
-    *, delegator: User, delegate: User, valid_from: date, valid_until: date, actor: User, now=None
+    *,
+    delegator: User,
+    delegate: User,
+    valid_from: date,
+    valid_until: date,
+    actor: User,
+    now: datetime | None = None,
 ) -> None:
     """Refuse a delegation that may not be recorded (DomainError says why)."""
     now = now or timezone.now()
@@ -48,7 +54,7 @@ def delegation_create(
     valid_until: date,
     reason: str = "",
     actor: User,
-    now=None,
+    now: datetime | None = None,
 ) -> Delegation:
     """Record that `delegate` may sign for `delegator` between two dates (inclusive)."""
     now = now or timezone.now()
@@ -71,7 +77,9 @@ def delegation_create(
     )
 
 
-def delegation_revoke(*, delegation: Delegation, actor: User, now=None) -> Delegation:
+def delegation_revoke(
+    *, delegation: Delegation, actor: User, now: datetime | None = None
+) -> Delegation:
     """End a delegation now; signatures already given under it stay valid."""
     now = now or timezone.now()
     with transaction.atomic():

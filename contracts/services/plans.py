@@ -10,7 +10,7 @@ agreement itself come from contracts.services.agreements.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -78,7 +78,7 @@ def plan_url(plan: Plan) -> str:
 def _lock_plan(plan: Plan) -> Plan:
     return (
         Plan.objects.select_for_update(of=("self",))
-        .select_related("salesperson__team__manager", "customer")
+        .select_related("salesperson__team", "customer")
         .get(pk=plan.pk)
     )
 
@@ -102,7 +102,9 @@ def _check_plan(content: dict) -> None:
         raise DomainError(_("The budget cannot be negative."))
 
 
-def plan_create(*, customer: Customer, actor: User, data: dict, now=None) -> Plan:
+def plan_create(
+    *, customer: Customer, actor: User, data: dict, now: datetime | None = None
+) -> Plan:
     """A draft plan for one of the salesperson's own customers."""
     now = now or timezone.now()
     if not can(actor, Capability.SELL) or customer.owner_id != actor.pk:
@@ -146,13 +148,13 @@ def _current_version(plan: Plan) -> PlanVersion:
     return PlanVersion.objects.select_for_update().get(plan=plan, number=plan.version)
 
 
-def _close_version(plan: Plan, outcome: str, reason: str, now) -> None:
+def _close_version(plan: Plan, outcome: str, reason: str, now: datetime) -> None:
     version = _current_version(plan)
     version.outcome, version.outcome_reason, version.outcome_at = outcome, reason, now
     version.save(update_fields=["outcome", "outcome_reason", "outcome_at"])
 
 
-def plan_submit(*, plan: Plan, actor: User, now=None) -> Plan:
+def plan_submit(*, plan: Plan, actor: User, now: datetime | None = None) -> Plan:
     """Freeze this revision as a new version and ask the manager to review it."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -182,7 +184,7 @@ def plan_submit(*, plan: Plan, actor: User, now=None) -> Plan:
     return locked
 
 
-def plan_withdraw(*, plan: Plan, actor: User, now=None) -> Plan:
+def plan_withdraw(*, plan: Plan, actor: User, now: datetime | None = None) -> Plan:
     """The salesperson takes the plan back from review."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -201,7 +203,9 @@ def plan_withdraw(*, plan: Plan, actor: User, now=None) -> Plan:
     return locked
 
 
-def plan_review(*, plan: Plan, actor: User, approve: bool, comment: str = "", now=None) -> Plan:
+def plan_review(
+    *, plan: Plan, actor: User, approve: bool, comment: str = "", now: datetime | None = None
+) -> Plan:
     """The manager's (or their delegate's) signed decision on the version in review."""
     now = now or timezone.now()
     comment = comment.strip()
@@ -235,7 +239,7 @@ def plan_review(*, plan: Plan, actor: User, approve: bool, comment: str = "", no
     return locked
 
 
-def plan_reopen(*, plan: Plan, actor: User, now=None) -> Plan:
+def plan_reopen(*, plan: Plan, actor: User, now: datetime | None = None) -> Plan:
     """Revise a plan whose review passed, before it goes out (it needs a new review)."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -271,7 +275,7 @@ def require_valid_plan(plan: Plan) -> None:
         )
 
 
-def plan_send(*, plan: Plan, actor: User, now=None) -> Plan:
+def plan_send(*, plan: Plan, actor: User, now: datetime | None = None) -> Plan:
     """Submit the Product Marketing Promotion Plan to the customer (server time recorded)."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -283,7 +287,7 @@ def plan_send(*, plan: Plan, actor: User, now=None) -> Plan:
     return locked
 
 
-def plan_accept(*, plan: Plan, actor: User, now=None) -> Agreement:
+def plan_accept(*, plan: Plan, actor: User, now: datetime | None = None) -> Agreement:
     """The customer accepts: the plan is final and an agreement is drafted from it."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -305,7 +309,7 @@ def plan_accept(*, plan: Plan, actor: User, now=None) -> Agreement:
     return agreement
 
 
-def agreement_create(*, plan: Plan, actor: User, now=None) -> Agreement:
+def agreement_create(*, plan: Plan, actor: User, now: datetime | None = None) -> Agreement:
     """Another draft from an accepted plan (when the earlier one was cancelled)."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -319,7 +323,7 @@ def agreement_create(*, plan: Plan, actor: User, now=None) -> Agreement:
         return _agreement_from_plan(locked, now=now)
 
 
-def plan_decline(*, plan: Plan, actor: User, feedback: str, now=None) -> Plan:
+def plan_decline(*, plan: Plan, actor: User, feedback: str, now: datetime | None = None) -> Plan:
     """The customer declines: back to draft with their feedback, to revise (Figure 1)."""
     now = now or timezone.now()
     feedback = feedback.strip()
@@ -345,7 +349,7 @@ def plan_decline(*, plan: Plan, actor: User, feedback: str, now=None) -> Plan:
     return locked
 
 
-def plan_cancel(*, plan: Plan, actor: User, reason: str = "", now=None) -> Plan:
+def plan_cancel(*, plan: Plan, actor: User, reason: str = "", now: datetime | None = None) -> Plan:
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_plan(plan)
@@ -366,7 +370,7 @@ def plan_cancel(*, plan: Plan, actor: User, reason: str = "", now=None) -> Plan:
     return locked
 
 
-def plan_moves(plan: Plan, user: User, *, now=None) -> set[str]:
+def plan_moves(plan: Plan, user: User, *, now: datetime | None = None) -> set[str]:
     """The states `user` may move `plan` to now (for showing the right buttons)."""
     now = now or timezone.now()
     capacity = _capacities(user, plan.salesperson)

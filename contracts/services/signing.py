@@ -10,14 +10,15 @@ _tell tells the people concerned.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contracts.access import active_delegations
-from contracts.models import Delegation, Plan, Signature, Step
+from contracts.models import Agreement, Delegation, Plan, Signature, Step
 from salescrm import notifications, people
 from salescrm.errors import DomainError
 from salescrm.models import User
@@ -43,7 +44,9 @@ def eligible_signers(step: str, salesperson: User) -> list[User]:
     return [manager] if manager else []
 
 
-def signing_authority(actor: User, step: str, salesperson: User, *, on: date):
+def signing_authority(
+    actor: User, step: str, salesperson: User, *, on: date
+) -> tuple[User, Delegation | None] | None:
     """(whose signature it is, delegation or None) if `actor` may sign `step` on `on`.
 
     Nobody signs their own document, not even for someone else.
@@ -73,12 +76,12 @@ def _capacities(actor: User, salesperson: User) -> set[Capacity]:
     return capacities
 
 
-def may_act(actor: User, document) -> bool:
+def may_act(actor: User, document: Plan | Agreement) -> bool:
     """The document's salesperson or their manager (who sends, signs, cancels, ...)."""
     return bool(_capacities(actor, document.salesperson))
 
 
-def _may_act(actor: User, document) -> None:
+def _may_act(actor: User, document: Plan | Agreement) -> None:
     """The owner or their manager; checked before telling anyone what is missing."""
     if not may_act(actor, document):
         raise DomainError(
@@ -86,7 +89,15 @@ def _may_act(actor: User, document) -> None:
         )
 
 
-def _sign(document, *, actor: User, step: str, decision: str, comment: str, now) -> Signature:
+def _sign(
+    document: Plan | Agreement,
+    *,
+    actor: User,
+    step: str,
+    decision: str,
+    comment: str,
+    now: datetime,
+) -> Signature:
     """Record the decision as a signature; refuses anyone without the authority today."""
     authority = signing_authority(actor, step, document.salesperson, on=timezone.localdate(now))
     if authority is None:
@@ -111,12 +122,23 @@ def _sign(document, *, actor: User, step: str, decision: str, comment: str, now)
         raise DomainError(_("Someone else has already decided this step.")) from None
 
 
-def _signing_capacity(actor, document, step, now) -> set[Capacity]:
+def _signing_capacity(
+    actor: User, document: Plan | Agreement, step: str, now: datetime
+) -> set[Capacity]:
     authority = signing_authority(actor, step, document.salesperson, on=timezone.localdate(now))
     return {STEP_CAPACITY[step]} if authority else set()
 
 
-def _tell(kind, recipients, actor, *, document, url, body="", **params):
+def _tell(
+    kind: str,
+    recipients: Iterable[User | None],
+    actor: User,
+    *,
+    document: Plan | Agreement,
+    url: str,
+    body: str = "",
+    **params: object,
+) -> None:
     """Tell the people concerned; nobody is told of their own action."""
     notifications.notify(
         recipients=[person for person in recipients if person is not None and person != actor],

@@ -29,6 +29,7 @@ from customers.imports.columns import (
 from customers.imports.reading import SourceRow, _text, parse_date
 from customers.models import CustomerImport, IdentityKey, SourceChannel
 from salescrm.errors import DomainError
+from salescrm.models import User
 from salescrm.permissions import Capability, can
 
 
@@ -122,7 +123,7 @@ def _problem_message(problem: dict) -> str:
     return str(PROBLEMS[problem["code"]]) % params
 
 
-def check_importer(actor, *, to_pool: bool) -> None:
+def check_importer(actor: User, *, to_pool: bool) -> None:
     """The rules of customer_create, checked before any row: who records, who fills the pool."""
     if not can(actor, Capability.RECORD_CUSTOMERS):
         raise DomainError(_("Only salespeople and managers import customers."))
@@ -148,7 +149,12 @@ def default_source_label(customer_import: CustomerImport) -> str:
 
 
 def check_rows(
-    rows: Iterable[SourceRow], *, actor, to_pool: bool, default_source: str = "", now=None
+    rows: Iterable[SourceRow],
+    *,
+    actor: User,
+    to_pool: bool,
+    default_source: str = "",
+    now: datetime | None = None,
 ) -> Iterator[RowResult]:
     """Each row's result, in file order. Writes nothing.
 
@@ -176,7 +182,12 @@ def check_rows(
 
 
 def preview(
-    rows: Iterable[SourceRow], *, actor, to_pool: bool, default_source: str = "", now=None
+    rows: Iterable[SourceRow],
+    *,
+    actor: User,
+    to_pool: bool,
+    default_source: str = "",
+    now: datetime | None = None,
 ) -> list[RowResult]:
     """Every row's result (new / duplicate of whom / invalid and why). Writes nothing."""
     return list(

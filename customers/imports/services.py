@@ -8,8 +8,8 @@ import is marked failed, naming the row, with a fresh preview to confirm again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import PurePath
 
@@ -31,6 +31,7 @@ from customers.imports.reading import ImportFileError, Table, read_table
 from customers.models import CustomerImport
 from salescrm.errors import DomainError
 from salescrm.history import acting_as
+from salescrm.models import User
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # the web form's limit; the command has none
 MAX_WEB_ROWS = 5000
@@ -38,14 +39,14 @@ MAX_WEB_ROWS = 5000
 
 def import_upload(
     *,
-    actor,
+    actor: User,
     file_name: str,
     content: bytes,
     to_pool: bool = False,
     default_source: str = "",
     max_bytes: int | None = MAX_UPLOAD_BYTES,
     max_rows: int | None = MAX_WEB_ROWS,
-    now=None,
+    now: datetime | None = None,
     on_row: Callable[[RowResult], None] | None = None,
 ) -> CustomerImport:
     """Keep the file with its preview; no customer is written. Bad files raise ImportFileError.
@@ -104,7 +105,7 @@ def _report(table: Table, results: list[RowResult]) -> dict:
 class _Stop(Exception):
     """Ends the confirming transaction: nothing is written; `failure` says why."""
 
-    def __init__(self, failure: dict):
+    def __init__(self, failure: dict) -> None:
         self.failure = failure
         super().__init__(failure)
 
@@ -116,14 +117,14 @@ CONFIRMABLE = {CustomerImport.Status.PREVIEWED, CustomerImport.Status.FAILED}
 STALE_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 
 
-def _check_uploader(locked: CustomerImport, actor) -> None:
+def _check_uploader(locked: CustomerImport, actor: User) -> None:
     if locked.uploaded_by_id != actor.pk:
         raise DomainError(_("Only the person who uploaded the file confirms its import."))
     if locked.status == CustomerImport.Status.IMPORTED:
         raise DomainError(_("This file was already imported."))
 
 
-def can_confirm(customer_import: CustomerImport, *, now=None) -> bool:
+def can_confirm(customer_import: CustomerImport, *, now: datetime | None = None) -> bool:
     """Previewed or failed; or queued so long ago that its run must have been lost."""
     if customer_import.status in CONFIRMABLE:
         return True
@@ -135,7 +136,9 @@ def can_confirm(customer_import: CustomerImport, *, now=None) -> bool:
     )
 
 
-def import_request(*, customer_import: CustomerImport, actor, now=None) -> CustomerImport:
+def import_request(
+    *, customer_import: CustomerImport, actor: User, now: datetime | None = None
+) -> CustomerImport:
     """The uploader confirms: the import is queued and a worker runs it (import_confirm).
 
     A second click while it is queued or running is refused, as is one after it is done.
@@ -165,7 +168,11 @@ def _enqueue(import_id: int) -> None:
 
 
 def import_confirm(
-    *, customer_import: CustomerImport, actor, queued: bool = False, now=None
+    *,
+    customer_import: CustomerImport,
+    actor: User,
+    queued: bool = False,
+    now: datetime | None = None,
 ) -> CustomerImport:
     """Create the new rows of a confirmed import, all or nothing.
 
@@ -225,7 +232,9 @@ def import_abandon(*, import_id: int, message: str = "") -> None:
         locked.save(update_fields=["status", "failure"])
 
 
-def _check_table(customer_import: CustomerImport, table: Table, *, actor, now):
+def _check_table(
+    customer_import: CustomerImport, table: Table, *, actor: User, now: datetime
+) -> Iterator[RowResult]:
     return check_rows(
         table.rows,
         actor=actor,
@@ -235,7 +244,9 @@ def _check_table(customer_import: CustomerImport, table: Table, *, actor, now):
     )
 
 
-def _create_rows(customer_import, table, *, actor, expected: dict, now) -> list[RowResult]:
+def _create_rows(
+    customer_import: CustomerImport, table: Table, *, actor: User, expected: dict, now: datetime
+) -> list[RowResult]:
     results = []
     for result in _check_table(customer_import, table, actor=actor, now=now):
         if expected.get(result.row) != result.status:

@@ -26,7 +26,7 @@ from customers.models import (
     IdentityKey,
     SourceChannel,
 )
-from salescrm import selectors
+from salescrm import selectors as salescrm_selectors
 from salescrm.errors import DomainError
 from salescrm.models import User
 from salescrm.permissions import Capability, can
@@ -40,7 +40,7 @@ CUSTOMER_FIELDS = [
 class DuplicateCustomer(DomainError):
     """The customer is already on file: the first record wins."""
 
-    def __init__(self, existing: Customer, kind: str):
+    def __init__(self, existing: Customer, kind: str) -> None:
         self.existing = existing
         self.kind = kind
         owner = existing.owner
@@ -68,7 +68,7 @@ def customer_url(customer: Customer) -> str:
 # --- identity: first record wins -----------------------------------------------------------------
 
 
-def _keys_for(customer: Customer, contact_people) -> set[tuple[str, str]]:
+def _keys_for(customer: Customer, contact_people: Iterable) -> set[tuple[str, str]]:
     phones = [customer.phone, *(c.phone for c in contact_people)]
     emails = [c.email for c in contact_people]
     return identity.identity_keys(
@@ -80,13 +80,15 @@ def _keys_for(customer: Customer, contact_people) -> set[tuple[str, str]]:
     )
 
 
-def keys_for_new(data: dict, contact_people=()) -> set[tuple[str, str]]:
+def keys_for_new(data: dict, contact_people: Iterable = ()) -> set[tuple[str, str]]:
     """The identity keys customer_create would give a file with `data` (nothing is saved)."""
     customer = Customer(**{field: data[field] for field in CUSTOMER_FIELDS if field in data})
     return _keys_for(customer, contact_people)
 
 
-def find_duplicate(keys, *, exclude_pk=None) -> tuple[Customer, str] | None:
+def find_duplicate(
+    keys: Iterable[tuple[str, str]], *, exclude_pk: int | None = None
+) -> tuple[Customer, str] | None:
     """The customer already holding one of `keys` (and which kind matched), if any."""
     if not keys:
         return None
@@ -118,7 +120,7 @@ def pick_duplicate(found: Iterable[IdentityKey]) -> tuple[Customer, str] | None:
     return (best.customer, best.kind) if best is not None else None
 
 
-def keys_on_file(keys) -> dict[tuple[str, str], IdentityKey]:
+def keys_on_file(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], IdentityKey]:
     """The identity keys on file among `keys`, with their customer and its owner.
 
     One query however many keys: an IN list per kind (at most five), OR-ed together.
@@ -181,8 +183,8 @@ def _validate(customer: Customer, *, today: date) -> None:
 
 def completion_due(collected_on: date) -> datetime:
     """End of the N-th working day after the date collected (rule 1.2)."""
-    policy = selectors.policy()
-    calendar = selectors.work_calendar(today=collected_on)
+    policy = salescrm_selectors.policy()
+    calendar = salescrm_selectors.work_calendar(today=collected_on)
     return calendar.due_at(
         collected_on, policy.file_completion_working_days, tz=timezone.get_current_timezone()
     )
@@ -190,7 +192,7 @@ def completion_due(collected_on: date) -> datetime:
 
 def first_contact_due(assigned_at: datetime) -> datetime:
     """One week (calendar days) from the moment of assignment (rule 1.3.3)."""
-    return assigned_at + timedelta(days=selectors.policy().first_contact_days)
+    return assigned_at + timedelta(days=salescrm_selectors.policy().first_contact_days)
 
 
 def _refresh_completion(customer: Customer, *, now: datetime) -> list[str]:
@@ -265,7 +267,9 @@ def customer_create(
     return customer
 
 
-def customer_update(*, customer: Customer, actor: User, data: dict, now=None) -> Customer:
+def customer_update(
+    *, customer: Customer, actor: User, data: dict, now: datetime | None = None
+) -> Customer:
     """Change the file's fields; identity keys follow, and may not collide with another file."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -290,7 +294,7 @@ def contact_person_save(
     actor: User,
     data: ContactPersonData,
     contact: ContactPerson | None = None,
-    now=None,
+    now: datetime | None = None,
 ) -> ContactPerson:
     """Add a contact person (or change one); their phone and e-mail join the identity keys."""
     now = now or timezone.now()
@@ -309,7 +313,9 @@ def contact_person_save(
     return contact
 
 
-def contact_person_delete(*, contact: ContactPerson, actor: User, now=None) -> None:
+def contact_person_delete(
+    *, contact: ContactPerson, actor: User, now: datetime | None = None
+) -> None:
     now = now or timezone.now()
     with transaction.atomic():
         locked = Customer.objects.select_for_update().get(pk=contact.customer_id)

@@ -7,6 +7,9 @@ it records the Assignment and sends signals.owner_changed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -36,7 +39,7 @@ FIRST_CONTACT_FIELDS = [
 
 
 def owner_assign(
-    customer: Customer, *, assignee: User | None, actor: User | None, reason: str, now
+    customer: Customer, *, assignee: User | None, actor: User | None, reason: str, now: datetime
 ) -> None:
     """Give a locked customer a new owner (None: back to the pool) and record it."""
     previous = customer.owner
@@ -87,7 +90,11 @@ def _check_manager_of(actor: User, assignee: User) -> None:
 
 
 def customers_assign(
-    *, customers, actor: User, assignee: User | None = None, now=None
+    *,
+    customers: Iterable[Customer],
+    actor: User,
+    assignee: User | None = None,
+    now: datetime | None = None,
 ) -> dict[int, User]:
     """Assign customers to `assignee`, or (None) spread them by balanced load.
 
@@ -123,7 +130,9 @@ def customers_assign(
     return done
 
 
-def customer_reassign(*, customer: Customer, actor: User, assignee: User, now=None) -> None:
+def customer_reassign(
+    *, customer: Customer, actor: User, assignee: User, now: datetime | None = None
+) -> None:
     """Move an owned customer of the manager's team to another salesperson of the team."""
     now = now or timezone.now()
     _check_manager_of(actor, assignee)
@@ -171,7 +180,9 @@ def _notify_assigned(done: dict[int, User], actor: User) -> None:
     )
 
 
-def first_contact_extend(*, customer: Customer, actor: User, reason: str, now=None) -> None:
+def first_contact_extend(
+    *, customer: Customer, actor: User, reason: str, now: datetime | None = None
+) -> None:
     """The manager grants one more week for a missed first contact, with a reason (once)."""
     now = now or timezone.now()
     if not reason.strip():
@@ -211,7 +222,7 @@ def first_contact_extend(*, customer: Customer, actor: User, reason: str, now=No
     )
 
 
-def customers_return_to_pool(*, owner: User, actor: User, now=None) -> int:
+def customers_return_to_pool(*, owner: User, actor: User, now: datetime | None = None) -> int:
     """Every customer of `owner` goes back to the unowned pool (`owner` leaves the company).
 
     Returns how many. Called when the user is deactivated (salescrm.services.user_deactivate
@@ -231,7 +242,7 @@ def customers_return_to_pool(*, owner: User, actor: User, now=None) -> int:
     return len(owned)
 
 
-def on_user_deactivating(*, user: User, actor: User, now, **kwargs) -> str:
+def on_user_deactivating(*, user: User, actor: User, now: datetime, **kwargs: object) -> str:
     """Receiver of salescrm.signals.user_deactivating: the person's customers go to the pool."""
     moved = customers_return_to_pool(owner=user, actor=actor, now=now)
     return ngettext(
@@ -249,7 +260,9 @@ def _claim_team_member(customer: Customer, claimant: User) -> User:
     return customer.owner or claimant
 
 
-def claim_file(*, customer: Customer, claimant: User, reason: str, now=None) -> OwnershipClaim:
+def claim_file(
+    *, customer: Customer, claimant: User, reason: str, now: datetime | None = None
+) -> OwnershipClaim:
     """A salesperson claims a customer another person recorded first."""
     now = now or timezone.now()
     if not can(claimant, Capability.SELL):
@@ -285,7 +298,12 @@ def claim_can_decide(user: User, claim: OwnershipClaim) -> bool:
 
 
 def claim_decide(
-    *, claim: OwnershipClaim, actor: User, transfer: bool, comment: str = "", now=None
+    *,
+    claim: OwnershipClaim,
+    actor: User,
+    transfer: bool,
+    comment: str = "",
+    now: datetime | None = None,
 ) -> OwnershipClaim:
     """The manager's final decision on a claim: keep the owner, or transfer to the claimant."""
     now = now or timezone.now()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +30,13 @@ SYSTEM_ONLY_CLASSES = {PipelineClass.SIGNED}
 
 
 def customer_change_class(
-    *, customer: Customer, actor: User, to_class: str, reason: str, system: bool = False, now=None
+    *,
+    customer: Customer,
+    actor: User,
+    to_class: str,
+    reason: str,
+    system: bool = False,
+    now: datetime | None = None,
 ) -> ClassChange:
     """Move the customer to another class, keeping who, when and why."""
     now = now or timezone.now()
@@ -83,7 +93,9 @@ def _check_capacities(actor: User, customer: Customer) -> set[Capacity]:
     return capacities
 
 
-def _check_move(customer: Customer, actor: User, to_state: str, *, now, comment=None) -> None:
+def _check_move(
+    customer: Customer, actor: User, to_state: str, *, now: datetime, comment: str | None = None
+) -> None:
     """Move a locked file's check state by the table, recording who and when."""
     CHECK_TRANSITIONS.move(customer, to_state, _check_capacities(actor, customer))
     fields = ["check_state"]
@@ -94,7 +106,7 @@ def _check_move(customer: Customer, actor: User, to_state: str, *, now, comment=
     customer.save(update_fields=fields)
 
 
-def _locked_for_check(pks):
+def _locked_for_check(pks: Iterable[int]) -> QuerySet[Customer]:
     return (
         Customer.objects.select_for_update(of=("self",))
         .select_related("owner")
@@ -103,7 +115,9 @@ def _locked_for_check(pks):
     )
 
 
-def files_mark_checked(*, customers, actor: User, comment: str = "", now=None) -> int:
+def files_mark_checked(
+    *, customers: Iterable[Customer], actor: User, comment: str = "", now: datetime | None = None
+) -> int:
     """The manager marks a week's files checked (those still waiting); returns how many."""
     now = now or timezone.now()
     count = 0
@@ -116,7 +130,9 @@ def files_mark_checked(*, customers, actor: User, comment: str = "", now=None) -
     return count
 
 
-def file_return(*, customer: Customer, actor: User, reason: str, now=None) -> None:
+def file_return(
+    *, customer: Customer, actor: User, reason: str, now: datetime | None = None
+) -> None:
     """The manager sends a file back for correction, saying why."""
     now = now or timezone.now()
     if not reason.strip():
@@ -134,7 +150,7 @@ def file_return(*, customer: Customer, actor: User, reason: str, now=None) -> No
     )
 
 
-def file_resubmit(*, customer: Customer, actor: User, now=None) -> None:
+def file_resubmit(*, customer: Customer, actor: User, now: datetime | None = None) -> None:
     """The owner says a returned file is corrected; it goes back to the check queue."""
     now = now or timezone.now()
     with transaction.atomic():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +18,9 @@ from salescrm.errors import DomainError
 from salescrm.models import User
 
 
-def note_add(*, customer: Customer, actor: User, kind: str, body: str, now=None) -> CustomerNote:
+def note_add(
+    *, customer: Customer, actor: User, kind: str, body: str, now: datetime | None = None
+) -> CustomerNote:
     """Add to the customer's thread and tell the other side.
 
     escalation: the owner asks the manager for help (marks the customer escalated);
@@ -62,7 +66,7 @@ def note_add(*, customer: Customer, actor: User, kind: str, body: str, now=None)
     return note
 
 
-def escalation_close(*, customer: Customer, actor: User, now=None) -> None:
+def escalation_close(*, customer: Customer, actor: User, now: datetime | None = None) -> None:
     """The manager closes an escalation."""
     if customer.owner is None or not people.manages(actor, customer.owner):
         raise DomainError(_("Only the owner's manager closes an escalation."))

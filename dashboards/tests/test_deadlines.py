@@ -67,7 +67,9 @@ def test_a_failing_job_records_its_error(db, monkeypatch):
         raise RuntimeError("the database went away")
 
     monkeypatch.setitem(
-        job_registry.JOBS, "file_completion", job_registry.Job("file_completion", broken)
+        job_registry.JOBS,
+        "file_completion",
+        job_registry.Job("file_completion", broken, crontab={"minute": "5"}),
     )
 
     with pytest.raises(RuntimeError):

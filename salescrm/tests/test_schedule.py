@@ -1,13 +1,13 @@
 from django_celery_beat.models import PeriodicTask
 
-from salescrm.schedule import SCHEDULE, setup_schedule
+from salescrm.schedule import declared_schedule, setup_schedule
 
 
 def test_setup_creates_every_declared_job(db):
     counts = setup_schedule(time_zone="Asia/Shanghai")
 
-    assert counts["created"] == len(SCHEDULE)
-    assert set(PeriodicTask.objects.values_list("name", flat=True)) >= set(SCHEDULE)
+    assert counts["created"] == len(declared_schedule())
+    assert set(PeriodicTask.objects.values_list("name", flat=True)) >= set(declared_schedule())
     heartbeat = PeriodicTask.objects.get(name="heartbeat")
     assert heartbeat.task == "salescrm.tasks.heartbeat"
     assert heartbeat.interval.every == 60
@@ -18,8 +18,10 @@ def test_setup_twice_changes_nothing_more(db):
 
     counts = setup_schedule(time_zone="Asia/Shanghai")
 
-    assert counts == {"created": 0, "reset": 0, "kept": len(SCHEDULE)}
-    assert PeriodicTask.objects.filter(name__in=SCHEDULE).count() == len(SCHEDULE)
+    assert counts == {"created": 0, "reset": 0, "kept": len(declared_schedule())}
+    assert PeriodicTask.objects.filter(name__in=declared_schedule()).count() == len(
+        declared_schedule()
+    )
 
 
 def test_setup_keeps_what_the_administrator_edited(db):
@@ -37,5 +39,5 @@ def test_reset_puts_edited_jobs_back(db):
 
     counts = setup_schedule(time_zone="Asia/Shanghai", reset=True)
 
-    assert counts["reset"] == len(SCHEDULE)
+    assert counts["reset"] == len(declared_schedule())
     assert PeriodicTask.objects.get(name="heartbeat").enabled is True

@@ -26,7 +26,8 @@ from django.utils import timezone
 
 from customers import jobs
 from customers.models import Assignment, Customer, SourceChannel
-from salescrm import notifications, selectors
+from salescrm import notifications
+from salescrm import selectors as salescrm_selectors
 from salescrm.models import Notification, Team, User
 from salescrm.roles import Role
 
@@ -101,7 +102,7 @@ class Command(BaseCommand):
         started = perf_counter()
         self._create(customers=customers, due=due, now=now)
         self.stdout.write(f"  created in {perf_counter() - started:.1f} s")
-        selectors.policy()  # the policy row exists before timing (created on first use)
+        salescrm_selectors.policy()  # the policy row exists before timing (created on first use)
         with no_notification_emails():
             for name, job in JOBS.items():
                 self._timed(name, job, now=now)
