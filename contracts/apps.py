@@ -8,8 +8,9 @@ class ContractsConfig(AppConfig):
 
     def ready(self):
         from contracts import services, views
+        from contracts import worklist as work
         from customers.signals import owner_changed
-        from salescrm import navigation, panels
+        from salescrm import navigation, panels, worklist
         from salescrm.permissions import Capability as C
 
         # A customer's open plans and agreements follow it to its new owner.
@@ -24,3 +25,6 @@ class ContractsConfig(AppConfig):
             context=views.customer_panel,
             order=20,
         )
+
+        worklist.register("contracts.my_documents", work.my_documents, order=30)
+        worklist.register("contracts.documents_to_sign", work.documents_to_sign, order=31)

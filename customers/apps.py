@@ -8,7 +8,8 @@ class CustomersConfig(AppConfig):
 
     def ready(self):
         from customers import jobs, services
-        from salescrm import navigation
+        from customers import worklist as work
+        from salescrm import navigation, worklist
         from salescrm.jobs import register_job
         from salescrm.permissions import Capability as C
         from salescrm.signals import user_deactivating
@@ -21,11 +22,19 @@ class CustomersConfig(AppConfig):
         register_job("first_contact", jobs.first_contact, crontab={"minute": "10"})
         register_job("reassignment", jobs.reassignment, crontab={"minute": "15"})
 
-        navigation.register("customers:list", _("Customers"), needs=[C.READ_SALES], order=10)
-        navigation.register("customers:pool", _("Pool"), needs=[C.READ_SALES], order=20)
-        navigation.register("customers:checks", _("Weekly check"), needs=[C.MANAGE_TEAM], order=60)
-        navigation.register("customers:claims", _("Claims"), needs=[C.MANAGE_TEAM], order=61)
-        navigation.register(
-            "customers:reassignment_queue", _("Reassignment queue"), needs=[C.MANAGE_TEAM], order=62
-        )
-        navigation.register("customers:board", _("Pipeline board"), needs=[C.OVERSEE], order=63)
+        navigation.register_group("customers", _("Customers"))
+        for url_name, label, needs, order in [
+            ("customers:list", _("Customers"), C.READ_SALES, 10),
+            ("customers:pool", _("Pool"), C.READ_SALES, 11),
+            ("customers:board", _("Pipeline board"), C.OVERSEE, 12),
+            ("customers:checks", _("Weekly check"), C.MANAGE_TEAM, 13),
+            ("customers:claims", _("Claims"), C.MANAGE_TEAM, 14),
+            ("customers:reassignment_queue", _("Reassignment queue"), C.MANAGE_TEAM, 15),
+        ]:
+            navigation.register(url_name, label, needs=[needs], order=order, group="customers")
+
+        worklist.register("customers.files_to_complete", work.files_to_complete, order=10)
+        worklist.register("customers.returned_files", work.returned_files, order=11)
+        worklist.register("customers.files_to_check", work.files_to_check, order=12)
+        worklist.register("customers.claims_to_decide", work.claims_to_decide, order=13)
+        worklist.register("customers.missed_first_contacts", work.missed_first_contacts, order=14)

@@ -25,7 +25,7 @@ def _owner_and_manager(customers, kind: str, params):
     for customer in customers:
         # A set: a manager who owns the customer is told once.
         for person in {customer.owner, managers.get(customer.owner.team_id)} - {None}:
-            yield (person, kind, params(customer), services.customer_url(customer))
+            yield (person, kind, params(customer), services.customer_url(customer), customer)
 
 
 def file_completion(*, now: datetime) -> dict:
@@ -80,6 +80,7 @@ def first_contact(*, now: datetime) -> dict:
                     "due": notifications.when(customer.first_contact_due_at),
                 },
                 services.customer_url(customer),
+                customer,
             )
             for customer in due
         ),
@@ -144,7 +145,7 @@ def _reassign_team(team_id, customers, *, now: datetime) -> list:
             )
         params = {"customer": customer.name, "previous": str(previous), "assignee": str(assignee)}
         notifications.notify_many(
-            (person, "customer_reassigned_auto", params, services.customer_url(customer))
+            (person, "customer_reassigned_auto", params, services.customer_url(customer), customer)
             for person in {previous, assignee, manager} - {None}
         )
     return stuck

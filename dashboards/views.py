@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from contracts import selectors as contract_selectors
@@ -11,11 +12,11 @@ from customers import selectors as customer_selectors
 from salescrm import notifications, people
 from salescrm import selectors as salescrm_selectors
 from salescrm.permissions import Capability, can
+from salescrm.worklist import worklist
 from visits import selectors as visit_selectors
 from visits.models import SlipState
 
-INBOX_ON_HOME = 10
-FILES_ON_HOME = 20
+INBOX_ON_HOME = 3
 
 
 @require_GET
@@ -31,19 +32,28 @@ def home(request):
         "today_is_working_day": calendar.is_working_day(today),
         "next_working_day": calendar.add_working_days(today, 1),
     }
-    context["inbox"] = notifications.inbox_for(user).filter(read_at__isnull=True)[:INBOX_ON_HOME]
+    work = worklist(user, now=now)
+    context["worklist"] = work
+    context["worklist_sections"] = [
+        (_("Overdue"), work.overdue, "work-overdue", "text-danger"),
+        (_("Today"), work.today, "work-today", ""),
+        (_("This week"), work.week, "work-week", ""),
+        (_("Later"), work.later, "work-later", "text-body-secondary"),
+    ]
+    context["bulk_approve"] = (
+        sum(1 for item in work.overdue + work.today + work.week if item.key) > 1
+    )
+    context["now"] = now
+    # The inbox, collapsed: the latest of what still waits for the person.
+    context["inbox"] = notifications.waiting_for(user).select_related("actor")[:INBOX_ON_HOME]
     policy = salescrm_selectors.policy()
     context["daily_target"] = (
         policy.daily_new_customers_target if context["today_is_working_day"] else 0
     )
     if can(user, Capability.SELL):
         context["new_today"] = customer_selectors.new_files_today(user, today=today)
-        context["files_due"] = customer_selectors.files_due(user)[:FILES_ON_HOME]
-        context["returned"] = customer_selectors.returned_files(user)[:FILES_ON_HOME]
-        context["now"] = now
         context["week"] = visit_selectors.my_week(user, now=now)
         context["weekly_target"] = policy.weekly_visits_target
-        context["returned_documents"] = contract_selectors.returned_to_draft(user)
         context["my_manager"] = people.manager_of(user)
     elif can(user, Capability.MANAGE_TEAM):
         team_id = people.managed_team_id(user)

@@ -1,14 +1,15 @@
 from django.conf import settings
 
 from salescrm import notifications, permissions
-from salescrm.navigation import items_for
+from salescrm.navigation import menu_for
 
 
 def navigation(request):
     user = request.user
     return {
-        "nav_items": items_for(user),
+        "nav_menu": menu_for(user),
         "can": permissions.for_templates(user),
         "language_choices": settings.LANGUAGES,
-        "unread_count": notifications.unread_for(user).count() if user.is_authenticated else 0,
+        # What still waits for the person: actions not done, information not read.
+        "unread_count": notifications.waiting_for(user).count() if user.is_authenticated else 0,
     }

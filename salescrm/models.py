@@ -2,6 +2,7 @@ from datetime import time
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -172,7 +173,13 @@ class Policy(models.Model):
 
 
 class Notification(models.Model):
-    """One entry in a person's inbox. The text is rendered in the reader's language."""
+    """One entry in a person's inbox. The text is rendered in the reader's language.
+
+    A notification that asks its reader to act (salescrm.notifications.ACTIONS: approve
+    this slip, decide this claim, ...) names the record it is about (`subject`); when the
+    action is done, by anyone entitled, the service that did it resolves it for every
+    recipient, and it stops waiting. Others are for information and wait until read.
+    """
 
     recipient = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
@@ -184,15 +191,35 @@ class Notification(models.Model):
     params = models.JSONField(default=dict, blank=True)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(max_length=300, blank=True)
+    # The record an actionable notification is about (e.g. visits.visitslip 12).
+    subject_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    actionable = models.BooleanField(_("asks for an action"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("done at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-created_at"]),
+            # What still waits for the action it asks: resolved by subject and kind.
+            models.Index(
+                fields=["subject_type", "subject_id", "kind"],
+                condition=Q(resolved_at__isnull=True, actionable=True),
+                name="notification_open_action",
+            ),
+            models.Index(
+                fields=["recipient", "-created_at"],
+                condition=Q(resolved_at__isnull=True),
+                name="notification_waiting",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.kind} → {self.recipient}"

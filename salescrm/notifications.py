@@ -1,10 +1,19 @@
-"""The in-app inbox: who is told what. Each kind's text is rendered in the reader's language."""
+"""The in-app inbox: who is told what. Each kind's text is rendered in the reader's language.
 
+Some kinds ask the reader to act (ACTIONS). Such a notification names its subject (the
+slip, plan, claim ... it is about); the service that performs the action calls
+`resolve(subject=..., kinds=...)`, and the notification stops waiting for every
+recipient, whoever acted. What still waits for a person (`waiting_for`) is what they are
+asked to do and have not done, plus what they have not read.
+"""
+
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -75,7 +84,30 @@ MESSAGES = {
 }
 
 
-def when(moment) -> str:
+# kind -> what the reader is asked to do (the button in the inbox); the notification waits
+# until the service doing it resolves it. Every other kind is for information.
+ACTIONS = {
+    "claim_filed": _("Decide the claim"),
+    "file_returned": _("Correct the file"),
+    "file_resubmitted": _("Check the file"),
+    "escalation": _("Give guidance"),
+    "slip_submitted": _("Approve or reject"),
+    "slip_rejected": _("Revise the slip"),
+    "file_overdue": _("Complete the file"),
+    "first_contact_reminder": _("Contact the customer"),
+    "first_contact_missed": _("Reassign or extend"),
+    "log_overdue": _("Write the log"),
+    "slip_overdue": _("Register the return"),
+    "plan_review_requested": _("Review the plan"),
+    "plan_review_rejected": _("Revise the plan"),
+    "plan_declined": _("Revise the plan"),
+    "agreement_submitted": _("Approve or reject"),
+    "agreement_needs_director": _("Approve or reject"),
+    "agreement_rejected": _("Revise the agreement"),
+}
+
+
+def when(moment: datetime) -> str:
     """A moment as a notification parameter, in the company's time zone."""
     return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
@@ -88,31 +120,75 @@ def message(notification: Notification) -> str:
     return str(template) % params
 
 
-def notify(
-    *, recipients, kind: str, actor: User | None = None, params: dict, url: str = "", body: str = ""
-) -> int:
-    """Put one notification in each recipient's inbox (never twice for one person)."""
+def _about(kind: str, subject: Model | None) -> dict:
+    """The subject fields of a notification of `kind` about `subject`."""
     if kind not in MESSAGES:
         raise ValueError(f"unknown notification kind {kind!r}")
+    if subject is None:
+        if kind in ACTIONS:
+            raise ValueError(f"a {kind!r} notification asks for an action: name its subject")
+        return {}
+    return {
+        "subject_type": ContentType.objects.get_for_model(subject),
+        "subject_id": subject.pk,
+        "actionable": kind in ACTIONS,
+    }
+
+
+def notify(
+    *,
+    recipients: Iterable[User | None],
+    kind: str,
+    actor: User | None = None,
+    params: dict,
+    url: str = "",
+    body: str = "",
+    subject: Model | None = None,
+) -> int:
+    """Put one notification in each recipient's inbox (never twice for one person).
+
+    `subject`: the record it is about; required for the kinds that ask for an action.
+    """
+    about = _about(kind, subject)
     people = {person.pk: person for person in recipients if person is not None}
     created = Notification.objects.bulk_create(
-        Notification(recipient=person, kind=kind, actor=actor, params=params, url=url, body=body)
+        Notification(
+            recipient=person, kind=kind, actor=actor, params=params, url=url, body=body, **about
+        )
         for person in people.values()
     )
     _email_on_commit(created)
     return len(people)
 
 
-def notify_many(entries) -> int:
-    """Many notifications in one statement: entries of (recipient, kind, params, url)."""
+def notify_many(entries: Iterable[tuple]) -> int:
+    """Many notifications in one statement: entries of (recipient, kind, params, url, subject)."""
     rows = [
-        Notification(recipient=recipient, kind=kind, params=params, url=url)
-        for recipient, kind, params, url in entries
+        Notification(
+            recipient=recipient, kind=kind, params=params, url=url, **_about(kind, subject)
+        )
+        for recipient, kind, params, url, subject in entries
         if recipient is not None
     ]
     created = Notification.objects.bulk_create(rows, batch_size=1000)
     _email_on_commit(created)
     return len(rows)
+
+
+def resolve(*, subject: Model, kinds: Iterable[str], now: datetime | None = None) -> int:
+    """The action these `kinds` of notification asked about `subject` is done: they stop
+    waiting, for every recipient. Returns how many were resolved."""
+    kinds = list(kinds)
+    unknown = set(kinds) - set(ACTIONS)
+    if unknown:
+        raise ValueError(f"not kinds that ask for an action: {sorted(unknown)}")
+    return Notification.objects.filter(
+        subject_type=ContentType.objects.get_for_model(subject),
+        subject_id=subject.pk,
+        kind__in=kinds,
+        actionable=True,
+        resolved_at__isnull=True,
+    ).update(resolved_at=now or timezone.now())
 
 
 EMAIL_BATCH = 200
@@ -169,6 +245,24 @@ def email_notifications(ids, *, now: datetime | None = None) -> int:
     return sent
 
 
+def waiting_for(user: User) -> QuerySet[Notification]:
+    """What still waits for `user`: actions asked of them and not done (read or not), and
+    notifications for information they have not read. The badge in the menu counts these."""
+    return Notification.objects.filter(recipient=user, resolved_at__isnull=True).filter(
+        Q(actionable=True) | Q(read_at__isnull=True)
+    )
+
+
+def needing_action(user: User) -> QuerySet[Notification]:
+    """The actions asked of `user` and not done yet, newest first."""
+    return inbox_for(user).filter(actionable=True, resolved_at__isnull=True)
+
+
+def for_information(user: User) -> QuerySet[Notification]:
+    """Everything else in `user`'s inbox: information, and actions already done."""
+    return inbox_for(user).exclude(actionable=True, resolved_at__isnull=True)
+
+
 def unread_for(user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user, read_at__isnull=True)
 
@@ -177,7 +271,7 @@ def inbox_for(user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).select_related("actor")
 
 
-def mark_read(*, user: User, notification_ids=None) -> int:
+def mark_read(*, user: User, notification_ids: Iterable[int] | None = None) -> int:
     """Mark some (or all) of `user`'s unread notifications read; returns how many."""
     qs = unread_for(user)
     if notification_ids is not None:

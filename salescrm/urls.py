@@ -10,6 +10,7 @@ urlpatterns = [
     path("language/", views.language_switch, name="language_switch"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_mark_read, name="inbox_mark_read"),
+    path("inbox/<int:pk>/", views.inbox_open, name="inbox_open"),
     path("customers/", include("customers.urls")),
     path("visits/", include("visits.urls")),
     path("contracts/", include("contracts.urls")),

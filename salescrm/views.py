@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -40,13 +40,46 @@ def language_switch(request):
     return response
 
 
+INBOX_TABS = {
+    "action": notifications.needing_action,
+    "info": notifications.for_information,
+}
+
+
 @require_GET
 @login_required
 def inbox(request):
-    page = Paginator(notifications.inbox_for(request.user), INBOX_PAGE_SIZE).get_page(
+    """Two tabs: what asks the reader to act and is not done, and everything else."""
+    tab = request.GET.get("tab")
+    if tab not in INBOX_TABS:
+        tab = "action" if notifications.needing_action(request.user).exists() else "info"
+    page = Paginator(INBOX_TABS[tab](request.user), INBOX_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "salescrm/inbox.html", {"page": page})
+    return render(
+        request,
+        "salescrm/inbox.html",
+        {
+            "page": page,
+            "tab": tab,
+            "query": f"tab={tab}",
+            "action_count": notifications.needing_action(request.user).count(),
+            "info_unread": notifications.for_information(request.user)
+            .filter(read_at__isnull=True)
+            .count(),
+        },
+    )
+
+
+@require_GET
+@login_required
+def inbox_open(request, pk):
+    """Open one notification: it is marked read, and the page it is about opens."""
+    note = get_object_or_404(notifications.inbox_for(request.user), pk=pk)
+    notifications.mark_read(user=request.user, notification_ids=[note.pk])
+    if note.url and url_has_allowed_host_and_scheme(note.url, allowed_hosts={request.get_host()}):
+        return redirect(note.url)
+    return redirect(f"{reverse('inbox')}?tab=info")
 
 
 @require_POST

@@ -7,10 +7,11 @@ class VisitsConfig(AppConfig):
     verbose_name = _("Visits")
 
     def ready(self):
-        from salescrm import navigation, panels
+        from salescrm import navigation, panels, worklist
         from salescrm.jobs import register_job
         from salescrm.permissions import Capability as C
         from visits import jobs, views
+        from visits import worklist as work
 
         register_job("visit_log", jobs.visit_log, crontab={"minute": "20"})
         register_job("visit_return", jobs.visit_return, crontab={"minute": "*/10"})
@@ -24,3 +25,10 @@ class VisitsConfig(AppConfig):
             context=views.customer_panel,
             order=10,
         )
+
+        worklist.register("visits.first_contacts_due", work.first_contacts_due, order=20)
+        worklist.register("visits.logs_to_write", work.logs_to_write, order=21)
+        worklist.register("visits.my_slips", work.my_slips, order=22)
+        worklist.register("visits.slips_to_approve", work.slips_to_approve, order=23)
+        worklist.register("visits.late_returns", work.late_returns, order=24)
+        worklist.register("visits.desk", work.desk, order=25)

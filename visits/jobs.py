@@ -26,7 +26,7 @@ def _tell_owner_and_manager(rows, *, kind, owner: User, due, url):
             "due": notifications.when(due(row)),
         }
         for recipient in {person, managers.get(person.team_id)} - {None}:
-            yield (recipient, kind, params, url(row))
+            yield (recipient, kind, params, url(row), row)
 
 
 def visit_log(*, now: datetime) -> dict:

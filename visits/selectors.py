@@ -98,10 +98,6 @@ def my_week(user: User, *, now: datetime) -> dict:
     return {
         "planned": counts.get("planned", 0),
         "done": counts.get("done", 0),
-        "logs_due": logs_due(user)[:20],
-        "waiting": VisitSlip.objects.filter(salesperson=user, state=SlipState.SUBMITTED)
-        .select_related("customer")
-        .order_by("planned_departure"),
         "upcoming": VisitSlip.objects.filter(
             salesperson=user, state=SlipState.APPROVED, planned_departure__gte=now
         )

@@ -7,6 +7,7 @@ by simple-history) and then tells the people concerned.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -80,6 +81,7 @@ def _notify(
         actor=actor,
         params={"customer": slip.customer.name, **params},
         url=_url(slip),
+        subject=slip,
     )
 
 
@@ -214,6 +216,7 @@ def slip_submit(*, slip: VisitSlip, actor: User, now: datetime | None = None) ->
         locked.submitted_at = now
         locked.rejection_reason = ""
         locked.save(update_fields=["state", "is_revisit", "submitted_at", "rejection_reason"])
+        notifications.resolve(subject=locked, kinds=["slip_rejected"])
     _notify(locked, "slip_submitted", [people.manager_of(locked.salesperson)], actor)
     return locked
 
@@ -224,8 +227,25 @@ def slip_approve(*, slip: VisitSlip, actor: User, now: datetime | None = None) -
         locked = _move(slip, actor, SlipState.APPROVED)
         locked.decided_by, locked.decided_at = actor, now
         locked.save(update_fields=["state", "decided_by", "decided_at"])
+        notifications.resolve(subject=locked, kinds=["slip_submitted"])
     _notify(locked, "slip_approved", [locked.salesperson], actor)
     return locked
+
+
+def slips_approve(
+    *, slips: Iterable[VisitSlip], actor: User, now: datetime | None = None
+) -> tuple[list[VisitSlip], list[tuple[VisitSlip, DomainError]]]:
+    """Approve several slips, each on its own (one refused leaves the others approved).
+
+    Returns (approved, [(slip, why it was refused), ...]).
+    """
+    approved, refused = [], []
+    for slip in slips:
+        try:
+            approved.append(slip_approve(slip=slip, actor=actor, now=now))
+        except DomainError as error:
+            refused.append((slip, error))
+    return approved, refused
 
 
 def slip_reject(
@@ -240,6 +260,7 @@ def slip_reject(
         locked.decided_by, locked.decided_at = actor, now
         locked.rejection_reason = reason.strip()
         locked.save(update_fields=["state", "decided_by", "decided_at", "rejection_reason"])
+        notifications.resolve(subject=locked, kinds=["slip_submitted"])
     notifications.notify(
         recipients=[locked.salesperson],
         kind="slip_rejected",
@@ -247,6 +268,7 @@ def slip_reject(
         params={"customer": locked.customer.name},
         url=_url(locked),
         body=reason.strip(),
+        subject=locked,
     )
     return locked
 
@@ -270,6 +292,7 @@ def slip_return(*, slip: VisitSlip, actor: User, now: datetime | None = None) ->
         locked.returned_at, locked.return_by = now, actor
         locked.overdue_at = None
         locked.save(update_fields=["state", "returned_at", "return_by", "overdue_at"])
+        notifications.resolve(subject=locked, kinds=["slip_overdue"])
         VisitLog.objects.create(
             slip=locked,
             customer=locked.customer,
@@ -290,6 +313,7 @@ def slip_cancel(
         locked = _move(slip, actor, SlipState.CANCELLED)
         locked.cancelled_at, locked.cancel_reason = now, reason.strip()
         locked.save(update_fields=["state", "cancelled_at", "cancel_reason"])
+        notifications.resolve(subject=locked, kinds=["slip_submitted", "slip_rejected"])
     return locked
 
 
@@ -325,6 +349,8 @@ def slip_late_notice(
                 "overdue_flagged_at",
             ]
         )
+        # A new return time: the late return no longer waits (a new miss is flagged again).
+        notifications.resolve(subject=locked, kinds=["slip_overdue"])
     notifications.notify(
         recipients=[people.manager_of(locked.salesperson)],
         kind="slip_late",
@@ -335,6 +361,7 @@ def slip_late_notice(
         },
         url=_url(locked),
         body=text.strip(),
+        subject=locked,
     )
     return locked
 
@@ -369,6 +396,7 @@ def visit_log_write(
                 setattr(locked, field, value)
         locked.written_at = locked.written_at or now
         locked.save(update_fields=[*LOG_FIELDS, "written_at"])
+        notifications.resolve(subject=locked, kinds=["log_overdue"])
         name = locked.person_met.strip()
         if (
             not named_before

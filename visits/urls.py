@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.slip_edit, name="edit"),
     path("<int:pk>/submit/", views.slip_submit, name="submit"),
     path("<int:pk>/approve/", views.slip_approve, name="approve"),
+    path("approve/", views.slips_approve, name="approve_many"),
     path("<int:pk>/reject/", views.slip_reject, name="reject"),
     path("<int:pk>/depart/", views.slip_depart, name="depart"),
     path("<int:pk>/return/", views.slip_return, name="return"),

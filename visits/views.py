@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from customers import access as customer_access
@@ -153,10 +154,18 @@ def _act(request, pk, action, success, **kwargs):
     """Run one slip move for the request's user; the loser of a race gets the reason."""
     slip = access.slip_for_user(request.user, pk)
     attempt(request, success, action, slip=slip, **kwargs)
+    return _back(request, default=reverse("visits:detail", kwargs={"pk": slip.pk}))
+
+
+def _back(request, *, default: str):
+    """Where a slip action returns: the desk, the list or the home page when it came from
+    there, else `default`."""
     back = request.POST.get("next")
+    if back == "home":
+        return redirect("home")
     if back in ("desk", "list"):
         return redirect(f"visits:{back}")
-    return redirect("visits:detail", pk=slip.pk)
+    return redirect(default)
 
 
 @require_POST
@@ -169,6 +178,35 @@ def slip_submit(request, pk):
 @capability_required(C.MANAGE_TEAM)
 def slip_approve(request, pk):
     return _act(request, pk, services.slip_approve, _("Visit approved."))
+
+
+@require_POST
+@capability_required(C.MANAGE_TEAM)
+def slips_approve(request):
+    """Approve the ticked slips of the manager's queue at once."""
+    ids = [pk for pk in request.POST.getlist("slip") if pk.isascii() and pk.isdecimal()]
+    slips = list(selectors.approval_queue(request.user).filter(pk__in=ids))
+    approved, refused = services.slips_approve(slips=slips, actor=request.user)
+    if approved:
+        messages.success(
+            request,
+            ngettext("%(count)d visit approved.", "%(count)d visits approved.", len(approved))
+            % {"count": len(approved)},
+        )
+    for slip, error in refused:
+        messages.error(request, f"{slip.customer.name}: {error}")
+    gone = len(ids) - len(slips)
+    if gone:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d was no longer waiting for your approval.",
+                "%(count)d were no longer waiting for your approval.",
+                gone,
+            )
+            % {"count": gone},
+        )
+    return _back(request, default=reverse("visits:list"))
 
 
 @require_POST

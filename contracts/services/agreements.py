@@ -38,6 +38,7 @@ from contracts.models import (
 )
 from contracts.services.signing import (
     _capacities,
+    _done,
     _may_act,
     _sign,
     _signing_capacity,
@@ -275,6 +276,7 @@ def agreement_submit(
                 "total",
             ]
         )
+        _done(locked, "agreement_rejected")
     _tell(
         "agreement_submitted",
         signers_to_tell(Step.MANAGER, locked.salesperson, on=timezone.localdate(now)),
@@ -298,6 +300,7 @@ def agreement_withdraw(
             locked, A.DRAFT, capacity, from_states={A.MANAGER_REVIEW, A.DIRECTOR_REVIEW}
         )
         locked.save(update_fields=["state"])
+        _done(locked, "agreement_submitted", "agreement_needs_director")
     _tell(
         "agreement_withdrawn",
         signers_to_tell(step, locked.salesperson, on=timezone.localdate(now)),
@@ -370,6 +373,8 @@ def agreement_decide(
             locked.return_reason = comment
             fields.append("return_reason")
         locked.save(update_fields=fields)
+        # The step just decided no longer waits, for anyone who could have signed it.
+        _done(locked, "agreement_submitted" if step == Step.MANAGER else "agreement_needs_director")
     _after_decision(locked, signature, actor, now)
     return locked
 
@@ -491,6 +496,7 @@ def agreement_cancel(
         AGREEMENT_TRANSITIONS.move(locked, A.CANCELLED, _capacities(actor, locked.salesperson))
         locked.cancelled_at, locked.cancel_reason = now, reason.strip()
         locked.save(update_fields=["state", "cancelled_at", "cancel_reason"])
+        _done(locked, "agreement_submitted", "agreement_needs_director", "agreement_rejected")
     _tell(
         "agreement_cancelled",
         [people.manager_of(locked.salesperson), locked.salesperson],

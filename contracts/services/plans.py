@@ -32,6 +32,7 @@ from contracts.models import (
 from contracts.services.agreements import _agreement_from_plan, agreement_url
 from contracts.services.signing import (
     _capacities,
+    _done,
     _sign,
     _signing_capacity,
     _tell,
@@ -173,6 +174,7 @@ def plan_submit(*, plan: Plan, actor: User, now: datetime | None = None) -> Plan
             created_by=actor,
         )
         locked.save(update_fields=["state", "version", "return_reason"])
+        _done(locked, "plan_review_rejected", "plan_declined")
     _tell(
         "plan_review_requested",
         signers_to_tell(Step.PLAN_REVIEW, locked.salesperson, on=timezone.localdate(now)),
@@ -193,6 +195,7 @@ def plan_withdraw(*, plan: Plan, actor: User, now: datetime | None = None) -> Pl
         PLAN_TRANSITIONS.move(locked, P.DRAFT, capacity, from_states={P.IN_REVIEW})
         _close_version(locked, PlanVersion.Outcome.WITHDRAWN, "", now)
         locked.save(update_fields=["state"])
+        _done(locked, "plan_review_requested")
     _tell(
         "plan_withdrawn",
         signers_to_tell(Step.PLAN_REVIEW, locked.salesperson, on=timezone.localdate(now)),
@@ -228,6 +231,7 @@ def plan_review(
         _close_version(locked, outcome, comment, now)
         locked.return_reason = "" if approve else comment
         locked.save(update_fields=["state", "return_reason"])
+        _done(locked, "plan_review_requested")
     _tell(
         "plan_review_passed" if approve else "plan_review_rejected",
         [locked.salesperson],
@@ -359,6 +363,7 @@ def plan_cancel(*, plan: Plan, actor: User, reason: str = "", now: datetime | No
             _close_version(locked, PlanVersion.Outcome.CANCELLED, reason.strip(), now)
         locked.return_reason = reason.strip()
         locked.save(update_fields=["state", "return_reason"])
+        _done(locked, "plan_review_requested", "plan_review_rejected", "plan_declined")
     _tell(
         "plan_cancelled",
         [people.manager_of(locked.salesperson), locked.salesperson],

@@ -147,7 +147,13 @@ def _tell(
         params={"customer": document.customer.name, "title": document.title, **params},
         url=url,
         body=body,
+        subject=document,
     )
+
+
+def _done(document: Plan | Agreement, *kinds: str) -> None:
+    """The actions these kinds of notification asked about `document` are done."""
+    notifications.resolve(subject=document, kinds=kinds)
 
 
 def signers_to_tell(step: str, salesperson: User, *, on: date) -> list[User]:

@@ -26,6 +26,7 @@ from customers.models import (
     IdentityKey,
     SourceChannel,
 )
+from salescrm import notifications
 from salescrm import selectors as salescrm_selectors
 from salescrm.errors import DomainError
 from salescrm.models import User
@@ -199,6 +200,7 @@ def _refresh_completion(customer: Customer, *, now: datetime) -> list[str]:
     complete = not rules.missing_fields(customer, customer.contact_people.all())
     if complete and customer.completed_at is None:
         customer.completed_at = now
+        notifications.resolve(subject=customer, kinds=["file_overdue"], now=now)
     elif not complete:
         customer.completed_at = None
     return ["completed_at"]
@@ -325,6 +327,10 @@ def contact_person_delete(
         locked.save(update_fields=["completed_at"])
 
 
+# What a first-contact week asks of people; a contact, or a new owner (a new week), ends it.
+FIRST_CONTACT_KINDS = ["first_contact_reminder", "first_contact_missed"]
+
+
 def customer_first_contact(*, customer: Customer, at: datetime) -> bool:
     """The first contact after an assignment meets its deadline (rule 1.3.3).
 
@@ -338,5 +344,6 @@ def customer_first_contact(*, customer: Customer, at: datetime) -> bool:
         # A late first contact takes the customer out of the reassignment queue.
         locked.reassignment_due_at = None
         locked.save(update_fields=["first_contact_at", "reassignment_due_at"])
+        notifications.resolve(subject=locked, kinds=FIRST_CONTACT_KINDS, now=at)
     customer.first_contact_at = at
     return True

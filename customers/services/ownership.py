@@ -23,7 +23,7 @@ from customers.models import (
     Customer,
     OwnershipClaim,
 )
-from customers.services.files import customer_url, first_contact_due
+from customers.services.files import FIRST_CONTACT_KINDS, customer_url, first_contact_due
 from salescrm import notifications, people
 from salescrm.errors import DomainError
 from salescrm.models import User
@@ -59,6 +59,7 @@ def owner_assign(
     customer.extension_reason = ""
     customer._change_reason = f"owner: {reason}"
     customer.save(update_fields=["owner", "assigned_at", *FIRST_CONTACT_FIELDS])
+    notifications.resolve(subject=customer, kinds=FIRST_CONTACT_KINDS)
     Assignment.objects.create(
         customer=customer,
         assignee=assignee,
@@ -126,7 +127,7 @@ def customers_assign(
                 customer, assignee=person, actor=actor, reason=Assignment.Reason.MANAGER, now=now
             )
             done[customer.pk] = person
-        _notify_assigned(done, actor)
+        _notify_assigned(list(zip(locked, picks, strict=True)))
     return done
 
 
@@ -156,6 +157,7 @@ def customer_reassign(
         actor=actor,
         params={"customer": locked.name},
         url=customer_url(locked),
+        subject=locked,
     )
     if previous is not None:
         notifications.notify(
@@ -164,19 +166,14 @@ def customer_reassign(
             actor=actor,
             params={"customer": locked.name, "assignee": str(assignee)},
             url="",
+            subject=locked,
         )
 
 
-def _notify_assigned(done: dict[int, User], actor: User) -> None:
-    names = dict(Customer.objects.filter(pk__in=done).values_list("pk", "name"))
+def _notify_assigned(assigned: list[tuple[Customer, User]]) -> None:
     notifications.notify_many(
-        (
-            person,
-            "customer_assigned",
-            {"customer": names[pk]},
-            reverse("customers:detail", kwargs={"pk": pk}),
-        )
-        for pk, person in done.items()
+        (person, "customer_assigned", {"customer": customer.name}, customer_url(customer), customer)
+        for customer, person in assigned
     )
 
 
@@ -209,6 +206,7 @@ def first_contact_extend(
         locked.extension_reason = reason.strip()
         locked._change_reason = "first contact: extension"
         locked.save(update_fields=FIRST_CONTACT_FIELDS)
+        notifications.resolve(subject=locked, kinds=["first_contact_missed"])
     notifications.notify(
         recipients=[locked.owner],
         kind="first_contact_extended",
@@ -219,6 +217,7 @@ def first_contact_extend(
         },
         url=customer_url(locked),
         body=reason.strip(),
+        subject=locked,
     )
 
 
@@ -289,6 +288,7 @@ def claim_file(
         actor=claimant,
         params={"customer": customer.name, "owner": str(customer.owner or "—")},
         url=reverse("customers:claims"),
+        subject=claim,
     )
     return claim
 
@@ -323,6 +323,7 @@ def claim_decide(
         locked.decided_at = now
         locked.decision_comment = comment.strip()
         locked.save(update_fields=["state", "decided_by", "decided_at", "decision_comment"])
+        notifications.resolve(subject=locked, kinds=["claim_filed"])
         previous = customer.owner
         settled = []
         if transfer:
@@ -341,6 +342,7 @@ def claim_decide(
                 other.decided_by, other.decided_at = actor, now
                 other.decision_comment = comment.strip()
                 other.save(update_fields=["state", "decided_by", "decided_at", "decision_comment"])
+                notifications.resolve(subject=other, kinds=["claim_filed"])
                 settled.append(other.claimant)
     kind = "claim_transferred" if transfer else "claim_kept"
     notifications.notify(
@@ -349,5 +351,6 @@ def claim_decide(
         actor=actor,
         params={"customer": customer.name, "claimant": str(locked.claimant)},
         url="",
+        subject=locked,
     )
     return locked

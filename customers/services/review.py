@@ -126,6 +126,7 @@ def files_mark_checked(
             if customer.check_state != CheckState.PENDING:
                 continue  # already checked or returned by a click that came first
             _check_move(customer, actor, CheckState.CHECKED, now=now, comment=comment)
+            notifications.resolve(subject=customer, kinds=["file_resubmitted"])
             count += 1
     return count
 
@@ -140,6 +141,7 @@ def file_return(
     with transaction.atomic():
         locked = _locked_for_check([customer.pk]).get()
         _check_move(locked, actor, CheckState.RETURNED, now=now, comment=reason)
+        notifications.resolve(subject=locked, kinds=["file_resubmitted"])
     notifications.notify(
         recipients=[locked.owner],
         kind="file_returned",
@@ -147,6 +149,7 @@ def file_return(
         params={"customer": locked.name},
         url=customer_url(locked),
         body=reason.strip(),
+        subject=locked,
     )
 
 
@@ -156,10 +159,12 @@ def file_resubmit(*, customer: Customer, actor: User, now: datetime | None = Non
     with transaction.atomic():
         locked = _locked_for_check([customer.pk]).get()
         _check_move(locked, actor, CheckState.PENDING, now=now)
+        notifications.resolve(subject=locked, kinds=["file_returned"])
     notifications.notify(
         recipients=[people.manager_of(actor)],
         kind="file_resubmitted",
         actor=actor,
         params={"customer": locked.name},
         url=customer_url(locked),
+        subject=locked,
     )

@@ -55,6 +55,8 @@ def note_add(
             if locked.escalated_at is None:
                 locked.escalated_at = customer.escalated_at = now
                 locked.save(update_fields=["escalated_at"])
+        elif kind == CustomerNote.Kind.GUIDANCE:
+            notifications.resolve(subject=customer, kinds=["escalation"], now=now)
     notifications.notify(
         recipients=recipients,
         kind=kind,
@@ -62,6 +64,7 @@ def note_add(
         params={"customer": customer.name},
         url=customer_url(customer),
         body=body,
+        subject=customer,
     )
     return note
 
@@ -76,3 +79,4 @@ def escalation_close(*, customer: Customer, actor: User, now: datetime | None = 
             raise DomainError(_("This customer is not escalated."))
         locked.escalated_at = customer.escalated_at = None
         locked.save(update_fields=["escalated_at"])
+        notifications.resolve(subject=locked, kinds=["escalation"])
