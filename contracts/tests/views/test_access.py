@@ -17,7 +17,7 @@ from contracts.tests.views.helpers import (
     snapshot,
 )
 from customers.tests.factories import make_customer
-from customers.tests.views.helpers import assert_sent_to_login, html, messages_of
+from salescrm.testing.http import assert_sent_to_login, html, messages_of
 
 PLAN_ACTIONS = ["submit", "withdraw", "approve", "reject", "reopen", "send", "accept", "decline",
                 "cancel"]  # fmt: skip

@@ -16,9 +16,8 @@ from contracts.tests.views.helpers import (
     yesterday,
 )
 from customers.models import Customer, PipelineClass
-from customers.tests.views.helpers import html, messages_of, shown
 from salescrm.models import Notification
-from visits.tests.views.helpers import text_of
+from salescrm.testing.http import html, messages_of, shown, text_of
 
 TODAY = "2026-03-11"
 

@@ -11,8 +11,7 @@ from contracts.tests.views.helpers import (
     make_agreement_in,
     snapshot,
 )
-from customers.tests.views.helpers import html, messages_of
-from visits.tests.views.helpers import text_of
+from salescrm.testing.http import html, messages_of, text_of
 
 
 def a_row(item, **fields) -> dict:

@@ -17,8 +17,7 @@ from contracts.tests.views.helpers import (
     plan_url,
     snapshot,
 )
-from customers.tests.views.helpers import html, messages_of, shown
-from visits.tests.views.helpers import text_of
+from salescrm.testing.http import html, messages_of, shown, text_of
 
 DELEGATIONS = reverse("contracts:delegations")
 

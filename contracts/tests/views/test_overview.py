@@ -14,8 +14,7 @@ from contracts.tests.views.helpers import (
     make_plan_in,
     plan_url,
 )
-from customers.tests.views.helpers import html, shown
-from visits.tests.views.helpers import text_of
+from salescrm.testing.http import html, shown, text_of
 
 OVERVIEW = reverse("contracts:list")
 

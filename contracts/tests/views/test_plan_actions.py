@@ -13,9 +13,8 @@ from contracts.tests.views.helpers import (
     plan_url,
     snapshot,
 )
-from customers.tests.views.helpers import html, messages_of, shown
 from salescrm.models import Notification
-from visits.tests.views.helpers import text_of
+from salescrm.testing.http import html, messages_of, shown, text_of
 
 
 def create_url(customer) -> str:

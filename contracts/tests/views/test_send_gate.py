@@ -22,9 +22,8 @@ from contracts.tests.views.helpers import (
     snapshot,
 )
 from customers.models import Customer, PipelineClass
-from customers.tests.views.helpers import html, messages_of
 from salescrm import people
-from visits.tests.views.helpers import text_of
+from salescrm.testing.http import html, messages_of, text_of
 
 MANAGER_STEP = "Sales manager's approval"
 DIRECTOR_STEP = "Marketing director's approval"

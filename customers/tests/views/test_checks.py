@@ -8,15 +8,9 @@ from django.urls import reverse
 from customers import services
 from customers.models import CheckState
 from customers.tests.factories import make_customer
-from customers.tests.views.helpers import (
-    assert_sent_to_login,
-    html,
-    messages_of,
-    queries_for,
-    shown,
-)
 from salescrm.models import Notification
 from salescrm.roles import Role
+from salescrm.testing.http import assert_sent_to_login, html, messages_of, queries_for, shown
 from salescrm.tests.factories import UserFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -9,8 +9,8 @@ from django.urls import reverse
 from customers import imports, tasks
 from customers.models import Customer, CustomerImport, SourceChannel
 from customers.tests.factories import make_customer
-from customers.tests.views.helpers import assert_sent_to_login, html, messages_of, shown
 from salescrm.celery import app as celery_app
+from salescrm.testing.http import assert_sent_to_login, html, messages_of, shown
 
 UPLOAD = reverse("customers:import")
 LIST = reverse("customers:list")

@@ -4,7 +4,6 @@ Slips are walked through the services, so every state is one the app could reach
 """
 
 from datetime import datetime, timedelta
-from html.parser import HTMLParser
 
 from django.utils import timezone
 
@@ -138,40 +137,3 @@ def make_many_slips(owners, count):
         else:
             slips.append(make_slip(customer, MIXED_STATES[number % len(MIXED_STATES)]))
     return slips
-
-
-VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
-
-
-class _TextOf(HTMLParser):
-    """The text inside the element marked data-testid=`testid` (the first one)."""
-
-    def __init__(self, testid):
-        super().__init__()
-        self.testid, self.depth, self.done, self.text = testid, 0, False, []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in VOID_TAGS or self.done:
-            return
-        if self.depth:
-            self.depth += 1
-        elif ("data-testid", self.testid) in attrs:
-            self.depth = 1
-
-    def handle_endtag(self, tag):
-        if self.depth and tag not in VOID_TAGS:
-            self.depth -= 1
-            self.done = self.depth == 0
-
-    def handle_data(self, data):
-        if self.depth:
-            self.text.append(data)
-
-
-def text_of(response, testid) -> str | None:
-    """The text of the part of the page marked data-testid=`testid`; None if absent."""
-    parser = _TextOf(testid)
-    parser.feed(response.content.decode())
-    if not parser.text and not parser.done:
-        return None
-    return " ".join(" ".join(parser.text).split())

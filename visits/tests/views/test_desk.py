@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers.tests.factories import make_customer
-from customers.tests.views.helpers import assert_sent_to_login, html, queries_for
+from salescrm.testing.http import assert_sent_to_login, html, queries_for
 from visits.models import SlipState
 from visits.tests.views.helpers import local, make_slip
 

@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers.tests.factories import make_customer
-from customers.tests.views.helpers import html, queries_for
 from salescrm.models import Policy
+from salescrm.testing.http import html, queries_for, text_of
 from visits.models import SlipState
-from visits.tests.views.helpers import local, make_late_slip, make_many_slips, make_slip, text_of
+from visits.tests.views.helpers import local, make_late_slip, make_many_slips, make_slip
 
 HOME = reverse("home")
 

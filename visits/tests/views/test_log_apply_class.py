@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from customers.models import Customer
-from customers.tests.views.helpers import assert_sent_to_login, html, messages_of
+from salescrm.testing.http import assert_sent_to_login, html, messages_of
 from visits.models import SlipState
 from visits.tests.views.helpers import local, make_slip, write_log
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from customers.models import ContactPerson
-from customers.tests.views.helpers import assert_sent_to_login, html
+from salescrm.testing.http import assert_sent_to_login, html
 from visits.models import SlipState, VisitLog
 from visits.tests.views.helpers import local, make_slip, write_log
 

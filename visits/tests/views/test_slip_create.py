@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from customers.tests.factories import make_customer
-from customers.tests.views.helpers import assert_sent_to_login, html
+from salescrm.testing.http import assert_sent_to_login, html
 from visits.models import SlipState, VisitSlip
 from visits.tests.views.helpers import local, make_contact, make_slip
 

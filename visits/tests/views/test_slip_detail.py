@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from customers.tests.views.helpers import assert_sent_to_login, html
+from salescrm.testing.http import assert_sent_to_login, html
 from visits.models import SlipState
 from visits.tests.views.helpers import local, make_revisit, make_slip, write_log
 

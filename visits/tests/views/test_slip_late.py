@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from customers.tests.views.helpers import assert_sent_to_login, messages_of
 from salescrm.models import Notification
+from salescrm.testing.http import assert_sent_to_login, messages_of
 from visits.models import SlipState, VisitSlip
 from visits.tests.views.helpers import local, make_late_slip, make_slip
 

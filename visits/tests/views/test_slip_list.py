@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from customers.tests.factories import make_customer
-from customers.tests.views.helpers import assert_sent_to_login, html, queries_for
+from salescrm.testing.http import assert_sent_to_login, html, queries_for
 from visits.models import SlipState
 from visits.tests.views.helpers import (
     PRE_VISIT,

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from customers.tests.views.helpers import assert_sent_to_login, messages_of
+from salescrm.testing.http import assert_sent_to_login, messages_of
 from visits.models import SlipState, VisitLog, VisitSlip
 from visits.tests.views.helpers import local, make_slip
 

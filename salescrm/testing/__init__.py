@@ -1,0 +1,23 @@
+"""Shared test support: helpers every app's tests may import (not a test module itself).
+
+This package sits in the core layer and imports no app, so the tests of every app
+(customers, visits, contracts, dashboards, demo, and the core's own) can import it
+without crossing a layer. It is the one home of a helper more than one app's tests need:
+
+- ``http``: checks on a test client's responses (``assert_sent_to_login``,
+  ``messages_of``, ``html``, ``shown``, ``queries_for``, ``text_of``).
+
+Where the rest lives:
+
+- **Personas** (salesperson, teammate, manager, the other team's people, director, front
+  desk, administrator, ``client_for``) and the browser fixtures: the root ``conftest.py``.
+- **Builders** of an app's objects: ``<app>/tests/factories.py`` (users and teams in
+  ``salescrm/tests/factories.py``). A builder goes through the app's services, so every
+  state it makes is one the app itself could reach; one builder per thing, with
+  parameters for the variants.
+- **Helpers of one app's tests** (its URLs, its constants): beside those tests, in a
+  ``helpers.py`` or a ``conftest.py`` of their folder.
+
+A test module never imports another test module: what two of them share belongs here
+(or in a factories module).
+"""
