@@ -1,7 +1,6 @@
 """Who sees which plan and agreement (contracts.access), and the signing queues."""
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.http import Http404
@@ -17,11 +16,11 @@ from contracts.tests.factories import (
     submitted_agreement,
 )
 from salescrm.roles import Role
+from salescrm.testing.time import SHANGHAI
 from salescrm.tests.factories import UserFactory
 
 A = AgreementState
 P = PlanState
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)
 TODAY = NOW.date()
 

@@ -5,7 +5,6 @@ and who is told of what."""
 import uuid
 from datetime import datetime
 from decimal import Decimal as D
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -27,11 +26,12 @@ from customers.models import PipelineClass
 from customers.tests.factories import make_customer
 from salescrm.errors import DomainError
 from salescrm.models import Notification
+from salescrm.testing.time import SHANGHAI
 from salescrm.tests.threads import run_together
 
 A = AgreementState
 P = PlanState
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)
 
 
 def recipients_of(kind):

@@ -4,8 +4,7 @@ Every job runs at an explicit moment; boundaries are tested to the microsecond.
 """
 
 from collections import Counter
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
 
@@ -15,19 +14,9 @@ from customers.tests.factories import a_contact_person, complete_fields, make_cu
 from salescrm import people
 from salescrm.errors import DomainError
 from salescrm.models import Notification, Policy
+from salescrm.testing.time import ONE_MICROSECOND, at, end_of
 from salescrm.tests.factories import ManagerFactory, UserFactory
 from salescrm.tests.threads import run_together
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-ONE_MICROSECOND = timedelta(microseconds=1)
-
-
-def at(*args):
-    return datetime(*args, tzinfo=SHANGHAI)
-
-
-def end_of(year, month, day):
-    return at(year, month, day, 23, 59, 59, 999999)
 
 
 def told(kind):

@@ -3,9 +3,7 @@ and the benchmark command."""
 
 import json
 import re
-from datetime import datetime
 from io import StringIO
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -20,14 +18,8 @@ from salescrm import notifications
 from salescrm.models import JobRun, Notification, Team, User
 from salescrm.schedule import DEADLINE_TASK, setup_schedule
 from salescrm.tasks import run_deadline_job
+from salescrm.testing.time import at
 from salescrm.tests.test_celery_integration import celery_conf
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def at(*args):
-    return datetime(*args, tzinfo=SHANGHAI)
-
 
 COLLECTED = at(2026, 3, 5, 10, 0)  # Thu: the file is due at the end of Mon 9 Mar
 AFTER_DUE = at(2026, 3, 10, 9, 0)

@@ -4,29 +4,17 @@ Every job runs at an explicit moment; boundaries are tested to the microsecond.
 """
 
 from collections import Counter
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 
 from salescrm.models import Notification
+from salescrm.testing.time import ONE_MICROSECOND, at, end_of
 from salescrm.tests.threads import run_together
 from visits import jobs, services
 from visits.models import SlipState, VisitLog, VisitSlip
 from visits.tests.factories import make_log, make_slip
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-ONE_MICROSECOND = timedelta(microseconds=1)
-
-
-def at(*args):
-    return datetime(*args, tzinfo=SHANGHAI)
-
-
-def end_of(year, month, day):
-    return at(year, month, day, 23, 59, 59, 999999)
-
 
 PLANNED = at(2026, 3, 10, 8, 0)  # Tue
 DEPARTURE = at(2026, 3, 10, 9, 0)

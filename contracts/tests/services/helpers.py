@@ -1,22 +1,17 @@
 """Constants and small helpers shared by the contracts service tests (not a test module)."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from contracts import services
 from contracts.models import AgreementState, PlanState
 from contracts.tests.factories import line, make_product
 from salescrm.models import Notification
+from salescrm.testing.time import at
 
 A = AgreementState
 P = PlanState
 D = Decimal
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def at(*args):
-    return datetime(*args, tzinfo=SHANGHAI)
 
 
 NOW = at(2026, 3, 2, 9, 0)  # a Monday

@@ -3,7 +3,7 @@
 Slips are walked through the services, so every state is one the app could reach.
 """
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.utils import timezone
 
@@ -21,11 +21,6 @@ PRE_VISIT = {
     "objectives": "Agree a trial month",
     "likely_issues": "Budget is set in April",
 }
-
-
-def local(year, month, day, hour=0, minute=0) -> datetime:
-    """An aware moment in the current (Shanghai) time zone."""
-    return datetime(year, month, day, hour, minute, tzinfo=timezone.get_current_timezone())
 
 
 def desk_clerk() -> User:

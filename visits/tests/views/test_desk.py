@@ -6,8 +6,9 @@ from django.utils import timezone
 
 from customers.tests.factories import make_customer
 from salescrm.testing.http import assert_sent_to_login, html, queries_for
+from salescrm.testing.time import local
 from visits.models import SlipState
-from visits.tests.views.helpers import local, make_slip
+from visits.tests.views.helpers import make_slip
 
 DESK = reverse("visits:desk")
 

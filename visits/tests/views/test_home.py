@@ -9,8 +9,9 @@ from django.utils import timezone
 from customers.tests.factories import make_customer
 from salescrm.models import Policy
 from salescrm.testing.http import html, queries_for, text_of
+from salescrm.testing.time import local
 from visits.models import SlipState
-from visits.tests.views.helpers import local, make_late_slip, make_many_slips, make_slip
+from visits.tests.views.helpers import make_late_slip, make_many_slips, make_slip
 
 HOME = reverse("home")
 

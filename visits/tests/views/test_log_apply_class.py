@@ -3,8 +3,9 @@ from django.urls import reverse
 
 from customers.models import Customer
 from salescrm.testing.http import assert_sent_to_login, html, messages_of
+from salescrm.testing.time import local
 from visits.models import SlipState
-from visits.tests.views.helpers import local, make_slip, write_log
+from visits.tests.views.helpers import make_slip, write_log
 
 
 @pytest.fixture

@@ -5,8 +5,9 @@ from django.urls import reverse
 
 from customers.models import ContactPerson
 from salescrm.testing.http import assert_sent_to_login, html
+from salescrm.testing.time import local
 from visits.models import SlipState, VisitLog
-from visits.tests.views.helpers import local, make_slip, write_log
+from visits.tests.views.helpers import make_slip, write_log
 
 LOG = {
     "person_met": "王芳",

@@ -3,8 +3,9 @@ from django.urls import reverse
 
 from customers.tests.factories import make_customer
 from salescrm.testing.http import assert_sent_to_login, html
+from salescrm.testing.time import local
 from visits.models import SlipState, VisitSlip
-from visits.tests.views.helpers import local, make_contact, make_slip
+from visits.tests.views.helpers import make_contact, make_slip
 
 SLIP = {
     "plan": "Present the metro screens; agree a trial",

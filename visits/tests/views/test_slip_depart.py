@@ -2,8 +2,9 @@ import pytest
 from django.urls import reverse
 
 from salescrm.testing.http import assert_sent_to_login, messages_of
+from salescrm.testing.time import local
 from visits.models import SlipState, VisitSlip
-from visits.tests.views.helpers import local, make_slip
+from visits.tests.views.helpers import make_slip
 
 
 def depart_url(slip) -> str:

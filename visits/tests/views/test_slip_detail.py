@@ -2,8 +2,9 @@ import pytest
 from django.urls import reverse
 
 from salescrm.testing.http import assert_sent_to_login, html
+from salescrm.testing.time import local
 from visits.models import SlipState
-from visits.tests.views.helpers import local, make_revisit, make_slip, write_log
+from visits.tests.views.helpers import make_revisit, make_slip, write_log
 
 
 def detail(slip) -> str:

@@ -3,8 +3,9 @@ from django.urls import reverse
 
 from salescrm.models import Notification
 from salescrm.testing.http import assert_sent_to_login, messages_of
+from salescrm.testing.time import local
 from visits.models import SlipState, VisitSlip
-from visits.tests.views.helpers import local, make_late_slip, make_slip
+from visits.tests.views.helpers import make_late_slip, make_slip
 
 NOTICE = {"new_return": "2026-03-11T15:30", "text": "Meeting runs long"}
 

@@ -5,8 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from salescrm.testing.http import assert_sent_to_login, messages_of
+from salescrm.testing.time import local
 from visits.models import SlipState, VisitLog, VisitSlip
-from visits.tests.views.helpers import local, make_slip
+from visits.tests.views.helpers import make_slip
 
 
 def return_url(slip) -> str:
