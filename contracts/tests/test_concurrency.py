@@ -29,9 +29,9 @@ from contracts.tests.factories import (
 )
 from salescrm.errors import DomainError
 from salescrm.models import Notification
+from salescrm.testing.threads import run_together
 from salescrm.testing.time import SHANGHAI
 from salescrm.tests.factories import ManagerFactory
-from salescrm.tests.threads import run_together
 
 A = AgreementState
 P = PlanState

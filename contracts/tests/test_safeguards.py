@@ -26,8 +26,8 @@ from customers.models import PipelineClass
 from customers.tests.factories import make_customer
 from salescrm.errors import DomainError
 from salescrm.models import Notification
+from salescrm.testing.threads import run_together
 from salescrm.testing.time import SHANGHAI
-from salescrm.tests.threads import run_together
 
 A = AgreementState
 P = PlanState

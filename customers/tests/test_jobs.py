@@ -14,9 +14,9 @@ from customers.tests.factories import a_contact_person, complete_fields, make_cu
 from salescrm import people
 from salescrm.errors import DomainError
 from salescrm.models import Notification, Policy
+from salescrm.testing.threads import run_together
 from salescrm.testing.time import ONE_MICROSECOND, at, end_of
 from salescrm.tests.factories import ManagerFactory, UserFactory
-from salescrm.tests.threads import run_together
 
 
 def told(kind):

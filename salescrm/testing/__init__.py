@@ -7,7 +7,9 @@ without crossing a layer. It is the one home of a helper more than one app's tes
 - ``http``: checks on a test client's responses (``assert_sent_to_login``,
   ``messages_of``, ``html``, ``shown``, ``queries_for``, ``text_of``);
 - ``time``: moments in Shanghai (``SHANGHAI``, ``at``, ``end_of``, ``ONE_MICROSECOND``)
-  and in the current time zone (``local``).
+  and in the current time zone (``local``);
+- ``threads``: real concurrency, each job in its own thread and connection
+  (``run_together``).
 
 Where the rest lives:
 

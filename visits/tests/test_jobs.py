@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from salescrm.models import Notification
+from salescrm.testing.threads import run_together
 from salescrm.testing.time import ONE_MICROSECOND, at, end_of
-from salescrm.tests.threads import run_together
 from visits import jobs, services
 from visits.models import SlipState, VisitLog, VisitSlip
 from visits.tests.factories import make_log, make_slip
