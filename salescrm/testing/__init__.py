@@ -9,12 +9,18 @@ without crossing a layer. It is the one home of a helper more than one app's tes
 - ``time``: moments in Shanghai (``SHANGHAI``, ``at``, ``end_of``, ``ONE_MICROSECOND``)
   and in the current time zone (``local``);
 - ``threads``: real concurrency, each job in its own thread and connection
-  (``run_together``).
+  (``run_together``);
+- ``celery``: the Celery configuration for a while (``celery_conf``), the ``eager`` and
+  ``eager_tasks`` fixtures, and real worker processes (``Worker``, ``database_url``,
+  ``delete_queue``, ``wait_for``);
+- ``mail``: a real SMTP server on 127.0.0.1 (the ``smtp_server`` fixture).
 
 Where the rest lives:
 
 - **Personas** (salesperson, teammate, manager, the other team's people, director, front
   desk, administrator, ``client_for``) and the browser fixtures: the root ``conftest.py``.
+  It also registers this package's fixture modules (``celery``, ``mail``) as plugins, so
+  a test names ``eager`` or ``smtp_server`` without importing it.
 - **Builders** of an app's objects: ``<app>/tests/factories.py`` (users and teams in
   ``salescrm/tests/factories.py``). A builder goes through the app's services, so every
   state it makes is one the app itself could reach; one builder per thing, with
