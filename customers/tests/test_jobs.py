@@ -3,7 +3,6 @@
 Every job runs at an explicit moment; boundaries are tested to the microsecond.
 """
 
-from collections import Counter
 from datetime import date, timedelta
 
 import pytest
@@ -14,25 +13,9 @@ from customers.tests.factories import a_contact_person, complete_fields, make_cu
 from salescrm import people
 from salescrm.errors import DomainError
 from salescrm.models import Notification, Policy
-from salescrm.testing.threads import run_together
+from salescrm.testing.jobs import no_repeats, reasons, told, two_workers
 from salescrm.testing.time import ONE_MICROSECOND, at, end_of
 from salescrm.tests.factories import ManagerFactory, UserFactory
-
-
-def told(kind):
-    """(recipient username, customer name) of every notification of `kind`, with repeats."""
-    return Counter(
-        (username, params["customer"])
-        for username, params in Notification.objects.filter(kind=kind).values_list(
-            "recipient__username", "params"
-        )
-    )
-
-
-def reasons(customer):
-    return list(
-        customer.history.order_by("history_id").values_list("history_change_reason", flat=True)
-    )
 
 
 def contact_now(customer, owner, now):
@@ -594,23 +577,8 @@ def test_a_customer_contacted_late_gets_no_extension(lone_customer):
 ROWS = 30
 
 
-def two_workers(job, now):
-    results = run_together(lambda: job(now=now), lambda: job(now=now))
-    for result in results:
-        assert isinstance(result, dict), results
-        assert any(result.values()), results  # each worker did part of the work
-    return results
-
-
 def total(results, key):
     return sum(result[key] for result in results)
-
-
-def no_repeats(kind):
-    counts = told(kind)
-    assert counts, kind
-    assert set(counts.values()) == {1}, counts
-    return counts
 
 
 @pytest.mark.django_db(transaction=True)

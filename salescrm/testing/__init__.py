@@ -10,6 +10,8 @@ without crossing a layer. It is the one home of a helper more than one app's tes
   and in the current time zone (``local``);
 - ``threads``: real concurrency, each job in its own thread and connection
   (``run_together``);
+- ``jobs``: what a deadline job did (``told``, ``no_repeats``, ``reasons``) and two
+  workers running it at once (``two_workers``);
 - ``celery``: the Celery configuration for a while (``celery_conf``), the ``eager`` and
   ``eager_tasks`` fixtures, and real worker processes (``Worker``, ``database_url``,
   ``delete_queue``, ``wait_for``);
