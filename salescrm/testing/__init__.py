@@ -15,7 +15,8 @@ without crossing a layer. It is the one home of a helper more than one app's tes
 - ``celery``: the Celery configuration for a while (``celery_conf``), the ``eager`` and
   ``eager_tasks`` fixtures, and real worker processes (``Worker``, ``database_url``,
   ``delete_queue``, ``wait_for``);
-- ``mail``: a real SMTP server on 127.0.0.1 (the ``smtp_server`` fixture).
+- ``mail``: a real SMTP server on 127.0.0.1 (the ``smtp_server`` fixture);
+- ``browser``: logging in through the real login form (``log_in``).
 
 Where the rest lives:
 
