@@ -7,10 +7,10 @@ import pytest
 from django.utils import timezone
 
 from contracts.models import AgreementState, ChangeRequest, Signature
+from contracts.tests.factories import make_agreement_in
 from contracts.tests.views.helpers import (
     agreement_act,
     agreement_url,
-    make_agreement_in,
     snapshot,
     tomorrow,
     yesterday,

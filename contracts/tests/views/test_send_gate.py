@@ -9,14 +9,13 @@ import pytest
 
 from contracts import services
 from contracts.models import AgreementState, PlanState
+from contracts.tests.factories import make_agreement_in, make_plan_in
 from contracts.tests.views.helpers import (
     WATERMARK,
     WATERMARK_ZH,
     agreement_act,
     agreement_url,
     force_state,
-    make_agreement_in,
-    make_plan_in,
     plan_act,
     plan_url,
     snapshot,
