@@ -158,6 +158,11 @@ def a_major_line(product=None) -> dict:
     return a_line(product, agreed_price="800.00")
 
 
+def lines_for(*, major=False) -> list[dict]:
+    """The lines of a one-line agreement: a new product at list price, or 20% off when `major`."""
+    return [a_major_line() if major else a_line()]
+
+
 def make_agreement_in(
     state, salesperson, *, major=False, lines=None, customer=None, **terms
 ) -> Agreement:
@@ -170,7 +175,7 @@ def make_agreement_in(
     agreement = accepted_agreement(salesperson, manager, customer=customer)
     if state == AgreementState.CANCELLED:
         return services.agreement_cancel(agreement=agreement, actor=salesperson, reason="Lost")
-    lines = lines or [a_major_line() if major else a_line()]
+    lines = lines or lines_for(major=major)
     agreement = services.agreement_update(
         agreement=agreement, actor=salesperson, data=agreement_terms(**terms), lines=lines
     )

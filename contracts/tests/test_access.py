@@ -10,9 +10,8 @@ from contracts.models import AgreementState, Delegation, PlanState
 from contracts.tests.factories import (
     approved_agreement,
     draft_agreement,
-    line,
+    lines_for,
     make_plan,
-    make_product,
     submitted_agreement,
 )
 from salescrm.roles import Role
@@ -30,11 +29,6 @@ def _frozen(time_machine):
     time_machine.move_to(NOW, tick=False)
 
 
-def lines(*, major=False):
-    product = make_product(list_price="1000.00")
-    return [line(product, agreed_price="800.00" if major else "1000.00")]
-
-
 @pytest.fixture
 def documents(salesperson, teammate, manager, other_salesperson, other_manager, director):
     """Plans and agreements of three salespeople in two teams, in the states that matter.
@@ -45,15 +39,15 @@ def documents(salesperson, teammate, manager, other_salesperson, other_manager, 
         "own_plan": services.plan_submit(plan=make_plan(salesperson), actor=salesperson),
         "teammate_plan": make_plan(teammate),
         "other_plan": make_plan(other_salesperson),
-        "own_draft": draft_agreement(salesperson, manager, lines()),
-        "teammate_waiting": submitted_agreement(teammate, manager, lines()),
+        "own_draft": draft_agreement(salesperson, manager, lines_for()),
+        "teammate_waiting": submitted_agreement(teammate, manager, lines_for()),
         "teammate_major": services.agreement_decide(
-            agreement=submitted_agreement(teammate, manager, lines(major=True)),
+            agreement=submitted_agreement(teammate, manager, lines_for(major=True)),
             actor=manager,
             approve=True,
         ),
-        "other_waiting": submitted_agreement(other_salesperson, other_manager, lines()),
-        "other_approved": approved_agreement(other_salesperson, other_manager, lines()),
+        "other_waiting": submitted_agreement(other_salesperson, other_manager, lines_for()),
+        "other_approved": approved_agreement(other_salesperson, other_manager, lines_for()),
     }
     return docs
 
@@ -201,8 +195,8 @@ def test_what_waits_for_a_delegate_excludes_their_own_documents(salesperson, man
         created_by=manager,
         created_at=NOW,
     )
-    own = submitted_agreement(salesperson, manager, lines())
-    theirs = submitted_agreement(teammate, manager, lines())
+    own = submitted_agreement(salesperson, manager, lines_for())
+    theirs = submitted_agreement(teammate, manager, lines_for())
 
     assert list(selectors.agreements_to_approve(salesperson)) == [theirs]
     assert own in access.agreements_for(salesperson)

@@ -21,6 +21,7 @@ from contracts.tests.factories import (
     make_product,
     submitted_agreement,
 )
+from contracts.tests.services.helpers import recipients_of
 from customers import services as customer_services
 from customers.models import PipelineClass
 from customers.tests.factories import make_customer
@@ -32,10 +33,6 @@ from salescrm.testing.time import SHANGHAI
 A = AgreementState
 P = PlanState
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)
-
-
-def recipients_of(kind):
-    return {n.recipient.username for n in Notification.objects.filter(kind=kind)}
 
 
 def sent_agreement_for(customer, salesperson, manager, product):

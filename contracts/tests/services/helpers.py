@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from contracts import services
 from contracts.models import AgreementState, PlanState
-from contracts.tests.factories import line, make_product
 from salescrm.models import Notification
 from salescrm.testing.time import at
 
@@ -39,8 +38,3 @@ def kinds_for(user):
 
 def recipients_of(kind):
     return {n.recipient.username for n in Notification.objects.filter(kind=kind)}
-
-
-def lines_for(*, major=False):
-    product = make_product(list_price="1000.00")
-    return [line(product, agreed_price="800.00" if major else "1000.00")]
