@@ -24,13 +24,15 @@ Where the rest lives:
   desk, administrator, ``client_for``) and the browser fixtures: the root ``conftest.py``.
   It also registers this package's fixture modules (``celery``, ``mail``) as plugins, so
   a test names ``eager`` or ``smtp_server`` without importing it.
-- **Builders** of an app's objects: ``<app>/tests/factories.py`` (users and teams in
+- **Builders** of an app's objects: ``<app>/tests/factories.py`` (users and teams:
   ``salescrm/tests/factories.py``). A builder goes through the app's services, so every
-  state it makes is one the app itself could reach; one builder per thing, with
-  parameters for the variants.
-- **Helpers of one app's tests** (its URLs, its constants): beside those tests, in a
-  ``helpers.py`` or a ``conftest.py`` of their folder.
+  state it makes is one the app itself could reach. One builder per thing, with
+  parameters for the variants; a shorthand for one kind of test calls the builder
+  (``visits.tests.factories.make_slip_for`` calls ``make_slip``).
+- **Helpers of one app's tests** (its URLs, its constants, checks on its models): beside
+  those tests, in a ``helpers.py`` or ``conftest.py`` of their folder.
 
-A test module never imports another test module: what two of them share belongs here
-(or in a factories module).
+A test module never imports another test module: what two of them share belongs here,
+in a factories module, or in a helpers module. Nothing here imports an app; a helper
+that needs an app's models stays with that app's tests.
 """
