@@ -10,6 +10,13 @@ from django.utils import translation
 from salescrm.roles import Role
 from salescrm.tests.factories import ManagerFactory, UserFactory
 
+# The shared test support (salescrm/testing/) asserts too: pytest rewrites its asserts as
+# it does a test module's, so a failure shows the values (registered before any import).
+pytest.register_assert_rewrite("salescrm.testing")
+
+# Fixtures of the shared test support, available to every test without an import.
+pytest_plugins = ["salescrm.testing.celery", "salescrm.testing.mail"]
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _tasks_run_inline():

@@ -1,7 +1,6 @@
 """Who sees which plan and agreement (contracts.access), and the signing queues."""
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.http import Http404
@@ -11,17 +10,16 @@ from contracts.models import AgreementState, Delegation, PlanState
 from contracts.tests.factories import (
     approved_agreement,
     draft_agreement,
-    line,
+    lines_for,
     make_plan,
-    make_product,
     submitted_agreement,
 )
 from salescrm.roles import Role
+from salescrm.testing.time import SHANGHAI
 from salescrm.tests.factories import UserFactory
 
 A = AgreementState
 P = PlanState
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)
 TODAY = NOW.date()
 
@@ -29,11 +27,6 @@ TODAY = NOW.date()
 @pytest.fixture(autouse=True)
 def _frozen(time_machine):
     time_machine.move_to(NOW, tick=False)
-
-
-def lines(*, major=False):
-    product = make_product(list_price="1000.00")
-    return [line(product, agreed_price="800.00" if major else "1000.00")]
 
 
 @pytest.fixture
@@ -46,15 +39,15 @@ def documents(salesperson, teammate, manager, other_salesperson, other_manager, 
         "own_plan": services.plan_submit(plan=make_plan(salesperson), actor=salesperson),
         "teammate_plan": make_plan(teammate),
         "other_plan": make_plan(other_salesperson),
-        "own_draft": draft_agreement(salesperson, manager, lines()),
-        "teammate_waiting": submitted_agreement(teammate, manager, lines()),
+        "own_draft": draft_agreement(salesperson, manager, lines_for()),
+        "teammate_waiting": submitted_agreement(teammate, manager, lines_for()),
         "teammate_major": services.agreement_decide(
-            agreement=submitted_agreement(teammate, manager, lines(major=True)),
+            agreement=submitted_agreement(teammate, manager, lines_for(major=True)),
             actor=manager,
             approve=True,
         ),
-        "other_waiting": submitted_agreement(other_salesperson, other_manager, lines()),
-        "other_approved": approved_agreement(other_salesperson, other_manager, lines()),
+        "other_waiting": submitted_agreement(other_salesperson, other_manager, lines_for()),
+        "other_approved": approved_agreement(other_salesperson, other_manager, lines_for()),
     }
     return docs
 
@@ -202,8 +195,8 @@ def test_what_waits_for_a_delegate_excludes_their_own_documents(salesperson, man
         created_by=manager,
         created_at=NOW,
     )
-    own = submitted_agreement(salesperson, manager, lines())
-    theirs = submitted_agreement(teammate, manager, lines())
+    own = submitted_agreement(salesperson, manager, lines_for())
+    theirs = submitted_agreement(teammate, manager, lines_for())
 
     assert list(selectors.agreements_to_approve(salesperson)) == [theirs]
     assert own in access.agreements_for(salesperson)

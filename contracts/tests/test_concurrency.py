@@ -2,7 +2,6 @@
 
 import threading
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -30,12 +29,13 @@ from contracts.tests.factories import (
 )
 from salescrm.errors import DomainError
 from salescrm.models import Notification
+from salescrm.testing.threads import run_together
+from salescrm.testing.time import SHANGHAI
 from salescrm.tests.factories import ManagerFactory
-from salescrm.tests.threads import run_together
 
 A = AgreementState
 P = PlanState
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,7 +5,6 @@ and who is told of what."""
 import uuid
 from datetime import datetime
 from decimal import Decimal as D
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -22,20 +21,18 @@ from contracts.tests.factories import (
     make_product,
     submitted_agreement,
 )
+from contracts.tests.services.helpers import recipients_of
 from customers import services as customer_services
 from customers.models import PipelineClass
 from customers.tests.factories import make_customer
 from salescrm.errors import DomainError
 from salescrm.models import Notification
-from salescrm.tests.threads import run_together
+from salescrm.testing.threads import run_together
+from salescrm.testing.time import SHANGHAI
 
 A = AgreementState
 P = PlanState
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-
-
-def recipients_of(kind):
-    return {n.recipient.username for n in Notification.objects.filter(kind=kind)}
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)
 
 
 def sent_agreement_for(customer, salesperson, manager, product):

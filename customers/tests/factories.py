@@ -5,7 +5,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from customers import services
+from customers import identity, services
 from customers.models import SourceChannel
 
 _names = itertools.count(1)
@@ -41,3 +41,8 @@ def a_contact_person(**fields) -> services.ContactPersonData:
 
 def collected(year, month, day) -> date:
     return date(year, month, day)
+
+
+def credit_code(first17: str) -> str:
+    """A valid unified social credit code from its first 17 characters."""
+    return first17 + identity.credit_code_check_char(first17)

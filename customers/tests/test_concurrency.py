@@ -9,7 +9,7 @@ from customers.models import Customer, IdentityKey, OwnershipClaim
 from customers.services import files as file_services
 from customers.tests.factories import make_customer
 from salescrm.errors import DomainError
-from salescrm.tests.threads import run_together
+from salescrm.testing.threads import run_together
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import pytest
 from django.conf import settings
 
 from customers.models import Customer
-from salescrm.celery import app as celery_app
 
 pytestmark = pytest.mark.browser
 
@@ -14,19 +13,6 @@ LEADS = (
     "杭州云帆文化传媒股份有限公司,展会,,,\r\n"
     ",展会,,,\r\n"
 )
-
-
-@pytest.fixture
-def eager_tasks():
-    """Celery runs the import inline when the confirmation commits (no worker here)."""
-    changes = celery_app.conf.changes
-    had, previous = "task_always_eager" in changes, changes.get("task_always_eager")
-    celery_app.conf.task_always_eager = True
-    yield
-    if had:
-        changes["task_always_eager"] = previous
-    else:
-        changes.pop("task_always_eager", None)
 
 
 def test_a_salesperson_imports_a_gbk_lead_list_on_a_phone(

@@ -3,9 +3,7 @@
 Every job runs at an explicit moment; boundaries are tested to the microsecond.
 """
 
-from collections import Counter
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
 
@@ -15,35 +13,9 @@ from customers.tests.factories import a_contact_person, complete_fields, make_cu
 from salescrm import people
 from salescrm.errors import DomainError
 from salescrm.models import Notification, Policy
+from salescrm.testing.jobs import no_repeats, reasons, told, two_workers
+from salescrm.testing.time import ONE_MICROSECOND, at, end_of
 from salescrm.tests.factories import ManagerFactory, UserFactory
-from salescrm.tests.threads import run_together
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-ONE_MICROSECOND = timedelta(microseconds=1)
-
-
-def at(*args):
-    return datetime(*args, tzinfo=SHANGHAI)
-
-
-def end_of(year, month, day):
-    return at(year, month, day, 23, 59, 59, 999999)
-
-
-def told(kind):
-    """(recipient username, customer name) of every notification of `kind`, with repeats."""
-    return Counter(
-        (username, params["customer"])
-        for username, params in Notification.objects.filter(kind=kind).values_list(
-            "recipient__username", "params"
-        )
-    )
-
-
-def reasons(customer):
-    return list(
-        customer.history.order_by("history_id").values_list("history_change_reason", flat=True)
-    )
 
 
 def contact_now(customer, owner, now):
@@ -605,23 +577,8 @@ def test_a_customer_contacted_late_gets_no_extension(lone_customer):
 ROWS = 30
 
 
-def two_workers(job, now):
-    results = run_together(lambda: job(now=now), lambda: job(now=now))
-    for result in results:
-        assert isinstance(result, dict), results
-        assert any(result.values()), results  # each worker did part of the work
-    return results
-
-
 def total(results, key):
     return sum(result[key] for result in results)
-
-
-def no_repeats(kind):
-    counts = told(kind)
-    assert counts, kind
-    assert set(counts.values()) == {1}, counts
-    return counts
 
 
 @pytest.mark.django_db(transaction=True)

@@ -28,17 +28,7 @@ from customers.tests.factories import make_customer
 from salescrm.celery import app as celery_app
 from salescrm.models import JobRun, Notification
 from salescrm.schedule import DEADLINE_TASK
-from salescrm.tests import test_mail
-from salescrm.tests.test_celery_integration import (
-    Worker,
-    celery_conf,
-    database_url,
-    delete_queue,
-    wait_for,
-)
-
-# The aiosmtpd fixture of test_mail, made available to this module.
-smtp_server = test_mail.smtp_server
+from salescrm.testing.celery import Worker, celery_conf, database_url, delete_queue, wait_for
 
 BEAT_DEADLINE = 90  # seconds for both processes to start, beat to fire, and mail to arrive
 EVERY_SECONDS = 3  # the test schedule's interval

@@ -3,9 +3,7 @@ and the benchmark command."""
 
 import json
 import re
-from datetime import datetime
 from io import StringIO
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -20,14 +18,7 @@ from salescrm import notifications
 from salescrm.models import JobRun, Notification, Team, User
 from salescrm.schedule import DEADLINE_TASK, setup_schedule
 from salescrm.tasks import run_deadline_job
-from salescrm.tests.test_celery_integration import celery_conf
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def at(*args):
-    return datetime(*args, tzinfo=SHANGHAI)
-
+from salescrm.testing.time import at
 
 COLLECTED = at(2026, 3, 5, 10, 0)  # Thu: the file is due at the end of Mon 9 Mar
 AFTER_DUE = at(2026, 3, 10, 9, 0)
@@ -150,14 +141,6 @@ def test_a_bad_now_is_refused_and_nothing_runs(overdue_file, bad):
 
 
 # --- the Celery task -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def eager(settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    # Celery reads its own configuration object, not Django's settings.
-    with celery_conf(task_always_eager=True):
-        yield
 
 
 def test_the_task_runs_a_job_at_the_current_moment_and_records_it(

@@ -2,8 +2,7 @@
 
 import smtplib
 import threading
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 import time_machine
@@ -19,18 +18,12 @@ from salescrm import jobs as job_registry
 from salescrm import people
 from salescrm.models import DigestSent, JobRun
 from salescrm.roles import Role
+from salescrm.testing.time import at
 from salescrm.tests.factories import UserFactory
 from visits.models import SlipState, VisitLog
 from visits.tests.factories import make_slip
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def at(year, month, day, hour=8, minute=0):
-    return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
-
-
-MONDAY = at(2026, 3, 9)  # last week: 2-8 March, five working days
+MONDAY = at(2026, 3, 9, 8)  # last week: 2-8 March, five working days
 
 
 def mails_to(user):
@@ -56,7 +49,7 @@ def week(salesperson, teammate, manager, director, front_desk):
         make_slip(salesperson, SlipState.APPROVED, customer=c2, departure=at(2026, 3, 10, 10))
         make_slip(teammate, SlipState.SUBMITTED, customer=other, departure=at(2026, 3, 11, 10))
     Customer.objects.filter(pk=c3.pk).update(
-        first_contact_missed_at=at(2026, 3, 6), reassignment_due_at=at(2026, 3, 10, 18)
+        first_contact_missed_at=at(2026, 3, 6, 8), reassignment_due_at=at(2026, 3, 10, 18)
     )
     Assignment.objects.create(
         customer=other,

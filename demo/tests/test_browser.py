@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 
 from demo.people import PEOPLE
+from salescrm.testing.browser import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -14,13 +15,6 @@ HOME_MARKERS = {
     "frontdesk": "Front desk",
     "admin": "Latest job runs",
 }
-
-
-def log_in(page, username, password):
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
 
 
 @pytest.mark.parametrize(("username", "role"), [(p[0], p[3]) for p in PEOPLE])

@@ -3,13 +3,9 @@
 import pytest
 from django.conf import settings
 
-pytestmark = pytest.mark.browser
+from salescrm.testing.browser import log_in
 
-def log_in(page, username, password):
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+pytestmark = pytest.mark.browser
 
 
 def test_a_wrong_password_keeps_the_visitor_on_the_login_page(page, people):

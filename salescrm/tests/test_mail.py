@@ -4,11 +4,9 @@ import copy
 import email
 import email.policy
 import re
-import socket
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail as django_mail
 from django.test import Client
@@ -49,45 +47,6 @@ def test_render_mail_renders_the_password_reset_subject_text_and_html(db):
     assert "<html" not in text
     assert "Hello Ada Lovelace," in html
     assert f'<a href="{link}">' in html
-
-
-class RecordingHandler:
-    """aiosmtpd handler that keeps every envelope it receives."""
-
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    """A real SMTP server on 127.0.0.1 that records what it receives."""
-    handler = RecordingHandler()
-    for _attempt in range(5):
-        # The port is free when chosen; another process could take it before we bind.
-        controller = Controller(
-            handler, hostname="127.0.0.1", port=free_port(), server_hostname="smtp.test"
-        )
-        try:
-            controller.start()
-        except OSError:
-            continue
-        break
-    else:
-        pytest.fail("could not start the SMTP server on a free port")
-    try:
-        yield controller, handler
-    finally:
-        controller.stop()
 
 
 @pytest.fixture

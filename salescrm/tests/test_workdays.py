@@ -1,14 +1,13 @@
 """Table-driven tests for the pure working-day calendar (no database, no settings)."""
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import chinese_calendar
 import pytest
 
+from salescrm.testing.time import SHANGHAI, at
 from salescrm.workdays import END_OF_DAY, WorkCalendar, china_calendar, day_range, week_range
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 EVENING = time(18, 0)
 PLAIN = WorkCalendar()  # Mon-Fri, no holidays
 CHINA = china_calendar([2024, 2025, 2026])
@@ -19,11 +18,6 @@ WORKING_STARTS = [date(2025, 12, 31), date(2026, 2, 13), date(2026, 9, 30)]
 
 def days(first: date, last: date) -> list[date]:
     return [first + timedelta(i) for i in range((last - first).days + 1)]
-
-
-def sh(*args: int) -> datetime:
-    """An aware Asia/Shanghai datetime."""
-    return datetime(*args, tzinfo=SHANGHAI)
 
 
 # --- is_working_day -------------------------------------------------------
@@ -228,10 +222,10 @@ def test_working_days_between_inverts_add_working_days(start, n):
 @pytest.mark.parametrize(
     ("start", "n", "end_of_day", "expected"),
     [
-        (date(2026, 2, 13), 1, END_OF_DAY, sh(2026, 2, 14, 23, 59, 59, 999999)),
-        (date(2026, 2, 13), 2, EVENING, sh(2026, 2, 24, 18, 0)),
-        (date(2025, 12, 31), 1, END_OF_DAY, sh(2026, 1, 4, 23, 59, 59, 999999)),
-        (date(2026, 9, 30), 1, EVENING, sh(2026, 10, 8, 18, 0)),
+        (date(2026, 2, 13), 1, END_OF_DAY, at(2026, 2, 14, 23, 59, 59, 999999)),
+        (date(2026, 2, 13), 2, EVENING, at(2026, 2, 24, 18, 0)),
+        (date(2025, 12, 31), 1, END_OF_DAY, at(2026, 1, 4, 23, 59, 59, 999999)),
+        (date(2026, 9, 30), 1, EVENING, at(2026, 10, 8, 18, 0)),
     ],
 )
 def test_due_at_is_end_of_the_nth_working_day_in_shanghai(start, n, end_of_day, expected):
@@ -243,7 +237,7 @@ def test_due_at_is_end_of_the_nth_working_day_in_shanghai(start, n, end_of_day, 
 
 def test_due_at_defaults_to_the_last_microsecond_of_the_day():
     due = CHINA.due_at(date(2026, 2, 13), 2, tz=SHANGHAI)
-    assert due == sh(2026, 2, 24, 23, 59, 59, 999999)
+    assert due == at(2026, 2, 24, 23, 59, 59, 999999)
 
 
 def test_due_at_18_00_shanghai_is_10_00_utc():
@@ -255,20 +249,20 @@ def test_due_at_18_00_shanghai_is_10_00_utc():
     ("moment", "expected"),
     [
         # working day: same day
-        (sh(2026, 2, 24, 9, 30), sh(2026, 2, 24, 18, 0)),
+        (at(2026, 2, 24, 9, 30), at(2026, 2, 24, 18, 0)),
         # make-up Saturday: same day
-        (sh(2026, 2, 28, 8, 0), sh(2026, 2, 28, 18, 0)),
+        (at(2026, 2, 28, 8, 0), at(2026, 2, 28, 18, 0)),
         # public holiday: first working day after it
-        (sh(2026, 2, 17, 10, 0), sh(2026, 2, 24, 18, 0)),
+        (at(2026, 2, 17, 10, 0), at(2026, 2, 24, 18, 0)),
         # plain weekend: Monday
-        (sh(2026, 3, 7, 11, 0), sh(2026, 3, 9, 18, 0)),
+        (at(2026, 3, 7, 11, 0), at(2026, 3, 9, 18, 0)),
         # the local day of the moment's own zone decides: Fri 13 Feb in UTC ...
         (
             datetime(2026, 2, 13, 20, 0, tzinfo=UTC),
             datetime(2026, 2, 13, 18, 0, tzinfo=UTC),
         ),
         # ... while the same instant is Sat 14 Feb 04:00 in Shanghai
-        (sh(2026, 2, 14, 4, 0), sh(2026, 2, 14, 18, 0)),
+        (at(2026, 2, 14, 4, 0), at(2026, 2, 14, 18, 0)),
     ],
     ids=[
         "working-day",
@@ -286,12 +280,12 @@ def test_end_of_working_day(moment, expected):
 
 
 def test_end_of_working_day_defaults_to_the_last_microsecond_of_the_day():
-    moment = sh(2026, 10, 3, 12, 0)
-    assert CHINA.end_of_working_day(moment) == sh(2026, 10, 8, 23, 59, 59, 999999)
+    moment = at(2026, 10, 3, 12, 0)
+    assert CHINA.end_of_working_day(moment) == at(2026, 10, 8, 23, 59, 59, 999999)
 
 
 def test_end_of_working_day_rejects_a_naive_moment():
-    naive = sh(2026, 2, 24, 9, 30).replace(tzinfo=None)
+    naive = at(2026, 2, 24, 9, 30).replace(tzinfo=None)
     with pytest.raises(ValueError, match="aware"):
         CHINA.end_of_working_day(naive, end_of_day=EVENING)
 

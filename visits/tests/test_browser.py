@@ -12,7 +12,7 @@ from django.utils import timezone
 from customers.models import ContactPerson
 from customers.tests.factories import make_customer
 from visits.models import SlipState, VisitLog, VisitSlip
-from visits.tests.views.helpers import make_slip
+from visits.tests.factories import make_slip_for
 
 pytestmark = pytest.mark.browser
 
@@ -123,7 +123,7 @@ def test_the_desk_fits_a_phone(sign_in, people):
         customer = make_customer(
             people[f"sales{number + 1}"], name=f"深圳前海国际广告传播集团有限公司 {number}"
         )
-        make_slip(customer, state, departure=departure, back=back)
+        make_slip_for(customer, state, departure=departure, back=back)
 
     desk = sign_in("frontdesk", phone=True)
     desk.goto("/visits/desk/")

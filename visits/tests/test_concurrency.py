@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from salescrm.errors import DomainError
-from salescrm.tests.threads import run_together
+from salescrm.testing.threads import run_together
 from visits import services
 from visits.models import SlipState, VisitLog, VisitSlip
 from visits.tests.factories import make_slip

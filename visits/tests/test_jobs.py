@@ -3,30 +3,17 @@
 Every job runs at an explicit moment; boundaries are tested to the microsecond.
 """
 
-from collections import Counter
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 
 from salescrm.models import Notification
-from salescrm.tests.threads import run_together
+from salescrm.testing.jobs import no_repeats, reasons, told, two_workers
+from salescrm.testing.time import ONE_MICROSECOND, at, end_of
 from visits import jobs, services
 from visits.models import SlipState, VisitLog, VisitSlip
 from visits.tests.factories import make_log, make_slip
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-ONE_MICROSECOND = timedelta(microseconds=1)
-
-
-def at(*args):
-    return datetime(*args, tzinfo=SHANGHAI)
-
-
-def end_of(year, month, day):
-    return at(year, month, day, 23, 59, 59, 999999)
-
 
 PLANNED = at(2026, 3, 10, 8, 0)  # Tue
 DEPARTURE = at(2026, 3, 10, 9, 0)
@@ -37,20 +24,6 @@ LOG_DUE = end_of(2026, 3, 12)  # two working days after Tue 10 Mar
 @pytest.fixture(autouse=True)
 def _frozen(time_machine):
     time_machine.move_to(PLANNED, tick=False)
-
-
-def told(kind):
-    """(recipient username, customer name) of every notification of `kind`, with repeats."""
-    return Counter(
-        (username, params["customer"])
-        for username, params in Notification.objects.filter(kind=kind).values_list(
-            "recipient__username", "params"
-        )
-    )
-
-
-def reasons(obj):
-    return list(obj.history.order_by("history_id").values_list("history_change_reason", flat=True))
 
 
 def out_on_a_visit(owner, front_desk, **kwargs):
@@ -266,21 +239,6 @@ def test_a_slip_that_has_not_left_is_never_flagged(salesperson, manager, front_d
 # --- two workers at once ---------------------------------------------------------------------
 
 ROWS = 30
-
-
-def two_workers(job, now):
-    results = run_together(lambda: job(now=now), lambda: job(now=now))
-    for result in results:
-        assert isinstance(result, dict), results
-        assert any(result.values()), results  # each worker did part of the work
-    return results
-
-
-def no_repeats(kind):
-    counts = told(kind)
-    assert counts, kind
-    assert set(counts.values()) == {1}, counts
-    return counts
 
 
 @pytest.mark.django_db(transaction=True)

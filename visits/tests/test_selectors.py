@@ -1,21 +1,16 @@
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
 from django.http import Http404
 
 from salescrm.roles import Role
+from salescrm.testing.time import at
 from salescrm.tests.factories import UserFactory
 from visits import access, selectors, services
 from visits.models import SlipState
 from visits.tests.factories import make_slip
 
 S = SlipState
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def at(*args):
-    return datetime(*args, tzinfo=SHANGHAI)
 
 
 def slip(owner, state, departure, *, hours=2, now=None, **kwargs):

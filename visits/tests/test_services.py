@@ -1,5 +1,4 @@
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, time, timedelta
 
 import pytest
 
@@ -8,17 +7,13 @@ from customers.tests.factories import a_contact_person, make_customer
 from salescrm.errors import DomainError
 from salescrm.models import Notification, Policy
 from salescrm.selectors import work_calendar
+from salescrm.testing.time import at
 from visits import services
 from visits.models import ContactRecord, SlipState, VisitLog, VisitSlip
 from visits.services import TRANSITIONS
 from visits.tests.factories import PRE_VISIT_REPORT, make_log, make_slip
 
 S = SlipState
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def at(*args):
-    return datetime(*args, tzinfo=SHANGHAI)
 
 
 NOW = at(2026, 3, 2, 9, 0)  # a Monday, a working day

@@ -8,10 +8,11 @@ from contracts.tests.factories import (
     approved_agreement,
     approved_plan,
     draft_agreement,
+    lines_for,
     make_plan,
     submitted_agreement,
 )
-from contracts.tests.services.helpers import NOW, TODAY, A, P, delegate, lines_for
+from contracts.tests.services.helpers import NOW, TODAY, A, P, delegate
 from salescrm.tests.factories import ManagerFactory
 
 

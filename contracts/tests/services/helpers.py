@@ -1,22 +1,16 @@
 """Constants and small helpers shared by the contracts service tests (not a test module)."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from contracts import services
 from contracts.models import AgreementState, PlanState
-from contracts.tests.factories import line, make_product
 from salescrm.models import Notification
+from salescrm.testing.time import at
 
 A = AgreementState
 P = PlanState
 D = Decimal
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def at(*args):
-    return datetime(*args, tzinfo=SHANGHAI)
 
 
 NOW = at(2026, 3, 2, 9, 0)  # a Monday
@@ -44,8 +38,3 @@ def kinds_for(user):
 
 def recipients_of(kind):
     return {n.recipient.username for n in Notification.objects.filter(kind=kind)}
-
-
-def lines_for(*, major=False):
-    product = make_product(list_price="1000.00")
-    return [line(product, agreed_price="800.00" if major else "1000.00")]

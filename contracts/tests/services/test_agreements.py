@@ -13,6 +13,7 @@ from contracts.tests.factories import (
     agreement_terms,
     draft_agreement,
     line,
+    lines_for,
     make_product,
     submitted_agreement,
 )
@@ -22,16 +23,15 @@ from contracts.tests.services.helpers import (
     A,
     D,
     P,
-    at,
     delegate,
     history_states,
-    lines_for,
     recipients_of,
 )
 from customers.models import ClassChange, PipelineClass
 from salescrm import notifications
 from salescrm.errors import DomainError
 from salescrm.models import Notification, Policy
+from salescrm.testing.time import at
 
 # --- agreements: drafting ---------------------------------------------------------------------
 

@@ -4,8 +4,8 @@ import pytest
 
 from contracts import services
 from contracts.models import ChangeRequest
-from contracts.tests.factories import approved_agreement
-from contracts.tests.services.helpers import NOW, TODAY, A, D, lines_for, recipients_of
+from contracts.tests.factories import approved_agreement, lines_for
+from contracts.tests.services.helpers import NOW, TODAY, A, D, recipients_of
 from salescrm.errors import DomainError
 from salescrm.models import Notification
 

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 
 from contracts import services
-from contracts.tests.factories import agreement_terms, make_plan
-from contracts.tests.services.helpers import NOW, TODAY, A, lines_for, recipients_of
+from contracts.tests.factories import agreement_terms, lines_for, make_plan
+from contracts.tests.services.helpers import NOW, TODAY, A, recipients_of
 from customers.models import ClassChange, PipelineClass
 from customers.services import customer_change_class
 from salescrm.errors import DomainError

@@ -6,18 +6,10 @@ import pytest
 
 from contracts import services
 from contracts.models import Delegation, Step
-from contracts.tests.factories import draft_agreement, submitted_agreement
-from contracts.tests.services.helpers import (
-    NOW,
-    TODAY,
-    A,
-    P,
-    at,
-    delegate,
-    lines_for,
-    recipients_of,
-)
+from contracts.tests.factories import draft_agreement, lines_for, submitted_agreement
+from contracts.tests.services.helpers import NOW, TODAY, A, P, delegate, recipients_of
 from salescrm.errors import DomainError
+from salescrm.testing.time import at
 from salescrm.tests.factories import ManagerFactory, UserFactory
 
 # --- delegation -------------------------------------------------------------------------------

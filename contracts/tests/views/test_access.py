@@ -7,17 +7,10 @@ from django.urls import reverse
 
 from contracts import services
 from contracts.models import Agreement, AgreementState, Delegation, Plan, PlanState
-from contracts.tests.views.helpers import (
-    agreement_act,
-    agreement_url,
-    make_agreement_in,
-    make_plan_in,
-    plan_act,
-    plan_url,
-    snapshot,
-)
+from contracts.tests.factories import make_agreement_in, make_plan_in
+from contracts.tests.views.helpers import agreement_act, agreement_url, plan_act, plan_url, snapshot
 from customers.tests.factories import make_customer
-from customers.tests.views.helpers import assert_sent_to_login, html, messages_of
+from salescrm.testing.http import assert_sent_to_login, html, messages_of
 
 PLAN_ACTIONS = ["submit", "withdraw", "approve", "reject", "reopen", "send", "accept", "decline",
                 "cancel"]  # fmt: skip

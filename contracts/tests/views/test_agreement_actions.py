@@ -7,18 +7,17 @@ import pytest
 from django.utils import timezone
 
 from contracts.models import AgreementState, ChangeRequest, Signature
+from contracts.tests.factories import make_agreement_in
 from contracts.tests.views.helpers import (
     agreement_act,
     agreement_url,
-    make_agreement_in,
     snapshot,
     tomorrow,
     yesterday,
 )
 from customers.models import Customer, PipelineClass
-from customers.tests.views.helpers import html, messages_of, shown
 from salescrm.models import Notification
-from visits.tests.views.helpers import text_of
+from salescrm.testing.http import html, messages_of, shown, text_of
 
 TODAY = "2026-03-11"
 

@@ -5,14 +5,14 @@ from decimal import Decimal
 import pytest
 
 from contracts.models import AgreementLine, AgreementState, Product
-from contracts.tests.factories import accepted_agreement, agreement_terms, make_product
-from contracts.tests.views.helpers import (
-    agreement_url,
+from contracts.tests.factories import (
+    accepted_agreement,
+    agreement_terms,
     make_agreement_in,
-    snapshot,
+    make_product,
 )
-from customers.tests.views.helpers import html, messages_of
-from visits.tests.views.helpers import text_of
+from contracts.tests.views.helpers import agreement_url, snapshot
+from salescrm.testing.http import html, messages_of, text_of
 
 
 def a_row(item, **fields) -> dict:

@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from contracts.models import AgreementState, PlanState
-from contracts.tests.views.helpers import agreement_url, make_agreement_in, make_plan_in, plan_url
-from customers.tests.views.helpers import html
-from visits.tests.views.helpers import text_of
+from contracts.tests.factories import make_agreement_in, make_plan_in
+from contracts.tests.views.helpers import agreement_url, plan_url
+from salescrm.testing.http import html, text_of
 
 
 def detail(customer) -> str:

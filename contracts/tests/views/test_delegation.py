@@ -8,17 +8,9 @@ from django.utils import timezone
 
 from contracts import services
 from contracts.models import AgreementState, Delegation, PlanState, Signature
-from contracts.tests.views.helpers import (
-    agreement_act,
-    agreement_url,
-    make_agreement_in,
-    make_plan_in,
-    plan_act,
-    plan_url,
-    snapshot,
-)
-from customers.tests.views.helpers import html, messages_of, shown
-from visits.tests.views.helpers import text_of
+from contracts.tests.factories import make_agreement_in, make_plan_in
+from contracts.tests.views.helpers import agreement_act, agreement_url, plan_act, plan_url, snapshot
+from salescrm.testing.http import html, messages_of, shown, text_of
 
 DELEGATIONS = reverse("contracts:delegations")
 

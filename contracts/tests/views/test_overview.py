@@ -6,16 +6,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from contracts.models import AgreementState, PlanState
-from contracts.tests.factories import make_product
-from contracts.tests.views.helpers import (
-    a_line,
-    agreement_url,
-    make_agreement_in,
-    make_plan_in,
-    plan_url,
-)
-from customers.tests.views.helpers import html, shown
-from visits.tests.views.helpers import text_of
+from contracts.tests.factories import a_line, make_agreement_in, make_plan_in, make_product
+from contracts.tests.views.helpers import agreement_url, plan_url
+from salescrm.testing.http import html, shown, text_of
 
 OVERVIEW = reverse("contracts:list")
 

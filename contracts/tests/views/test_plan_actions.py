@@ -4,18 +4,10 @@ import pytest
 from django.urls import reverse
 
 from contracts.models import Agreement, AgreementState, Plan, PlanState, PlanVersion, Signature
-from contracts.tests.factories import plan_data
-from contracts.tests.views.helpers import (
-    agreement_url,
-    make_agreement_in,
-    make_plan_in,
-    plan_act,
-    plan_url,
-    snapshot,
-)
-from customers.tests.views.helpers import html, messages_of, shown
+from contracts.tests.factories import make_agreement_in, make_plan_in, plan_data
+from contracts.tests.views.helpers import agreement_url, plan_act, plan_url, snapshot
 from salescrm.models import Notification
-from visits.tests.views.helpers import text_of
+from salescrm.testing.http import html, messages_of, shown, text_of
 
 
 def create_url(customer) -> str:

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from contracts.models import AgreementState, PlanState
-from contracts.tests.views.helpers import make_agreement_in, make_plan_in
-from customers.tests.views.helpers import queries_for
+from contracts.tests.factories import make_agreement_in, make_plan_in
+from salescrm.testing.http import queries_for
 
 PLAN_STATES = [PlanState.DRAFT, PlanState.IN_REVIEW, PlanState.APPROVED, PlanState.SUBMITTED]
 AGREEMENT_STATES = [

@@ -9,22 +9,20 @@ import pytest
 
 from contracts import services
 from contracts.models import AgreementState, PlanState
+from contracts.tests.factories import make_agreement_in, make_plan_in
 from contracts.tests.views.helpers import (
     WATERMARK,
     WATERMARK_ZH,
     agreement_act,
     agreement_url,
     force_state,
-    make_agreement_in,
-    make_plan_in,
     plan_act,
     plan_url,
     snapshot,
 )
 from customers.models import Customer, PipelineClass
-from customers.tests.views.helpers import html, messages_of
 from salescrm import people
-from visits.tests.views.helpers import text_of
+from salescrm.testing.http import html, messages_of, text_of
 
 MANAGER_STEP = "Sales manager's approval"
 DIRECTOR_STEP = "Marketing director's approval"

@@ -6,7 +6,7 @@ import io
 import openpyxl
 from django.utils import timezone
 
-from customers import identity, imports
+from customers import imports
 
 ENGLISH_HEADERS = ["Company name", "Source channel", "Date collected", "Phone", "Contact name"]
 CHINESE_HEADERS = ["公司名称", "来源渠道", "收集日期", "电话", "联系人"]
@@ -25,10 +25,6 @@ def xlsx_bytes(rows) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def credit_code(first17: str) -> str:
-    return first17 + identity.credit_code_check_char(first17)
 
 
 def table_of(rows, name="leads.csv", **kwargs):

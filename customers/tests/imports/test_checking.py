@@ -9,8 +9,8 @@ from django.utils.formats import date_format
 from customers import imports
 from customers.models import ContactPerson, Customer, IdentityKey, SourceChannel
 from customers.resources import CustomerExportResource
-from customers.tests.factories import a_contact_person, make_customer
-from customers.tests.imports.helpers import check, credit_code, today
+from customers.tests.factories import a_contact_person, credit_code, make_customer
+from customers.tests.imports.helpers import check, today
 from salescrm.errors import DomainError
 
 

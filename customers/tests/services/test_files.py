@@ -8,8 +8,8 @@ from django.utils import timezone
 from customers import services
 from customers.models import Assignment, Customer, IdentityKey
 from customers.tests.factories import a_contact_person, complete_fields, make_customer
-from customers.tests.services.helpers import at
 from salescrm.errors import DomainError
+from salescrm.testing.time import at
 
 # --- creating a file -----------------------------------------------------------------------------
 

@@ -8,10 +8,10 @@ from django.utils import timezone
 from customers import services
 from customers.models import Assignment, OwnershipClaim
 from customers.tests.factories import make_customer
-from customers.tests.services.helpers import at
 from salescrm.errors import DomainError
 from salescrm.models import Notification
 from salescrm.services import user_deactivate
+from salescrm.testing.time import at
 from salescrm.tests.factories import UserFactory
 
 # --- assignment ----------------------------------------------------------------------------------

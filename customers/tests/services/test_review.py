@@ -5,9 +5,9 @@ import pytest
 from customers import services
 from customers.models import CheckState, ClassChange, PipelineClass
 from customers.tests.factories import make_customer
-from customers.tests.services.helpers import at
 from salescrm.errors import DomainError
 from salescrm.models import Notification
+from salescrm.testing.time import at
 
 # --- classes -------------------------------------------------------------------------------------
 

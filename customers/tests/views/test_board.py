@@ -4,7 +4,7 @@ from django.urls import reverse
 from customers import services
 from customers.models import PipelineClass
 from customers.tests.factories import make_customer
-from customers.tests.views.helpers import assert_sent_to_login, html, queries_for, shown
+from salescrm.testing.http import assert_sent_to_login, html, queries_for, shown
 from salescrm.tests.factories import UserFactory
 
 BOARD = reverse("customers:board")

@@ -1,5 +1,4 @@
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -8,18 +7,12 @@ from django.urls import reverse
 from customers import services
 from customers.models import CheckState
 from customers.tests.factories import make_customer
-from customers.tests.views.helpers import (
-    assert_sent_to_login,
-    html,
-    messages_of,
-    queries_for,
-    shown,
-)
 from salescrm.models import Notification
 from salescrm.roles import Role
+from salescrm.testing.http import assert_sent_to_login, html, messages_of, queries_for, shown
+from salescrm.testing.time import SHANGHAI
 from salescrm.tests.factories import UserFactory
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 # A Wednesday: the week runs Monday 9 to Sunday 15 March 2026.
 NOW = datetime(2026, 3, 11, 10, 0, tzinfo=SHANGHAI)
 LAST_WEEK = NOW - timedelta(days=7)

@@ -4,9 +4,9 @@ from django.urls import reverse
 from customers import services
 from customers.models import OwnershipClaim
 from customers.tests.factories import make_customer
-from customers.tests.views.helpers import assert_sent_to_login, html, messages_of, shown
 from customers.views import claim_token
 from salescrm.models import Notification
+from salescrm.testing.http import assert_sent_to_login, html, messages_of, shown
 
 QUEUE = reverse("customers:claims")
 MINE = reverse("customers:my_claims")

@@ -4,14 +4,8 @@ from django.urls import reverse
 from customers import services
 from customers.models import ClassChange, CustomerNote, PipelineClass
 from customers.tests.factories import make_customer
-from customers.tests.views.helpers import (
-    assert_sent_to_login,
-    html,
-    messages_of,
-    queries_for,
-    shown,
-)
 from salescrm.models import Notification
+from salescrm.testing.http import assert_sent_to_login, html, messages_of, queries_for, shown
 from salescrm.tests.factories import UserFactory
 
 OUTSIDERS = ["teammate", "other_salesperson", "other_manager", "front_desk", "admin_user"]

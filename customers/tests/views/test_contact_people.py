@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from customers.models import ContactPerson, IdentityKey
 from customers.tests.factories import a_contact_person, make_customer
-from customers.tests.views.helpers import assert_sent_to_login, html, messages_of
+from salescrm.testing.http import assert_sent_to_login, html, messages_of
 
 OUTSIDERS = [
     "teammate",

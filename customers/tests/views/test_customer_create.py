@@ -7,7 +7,7 @@ from django.utils import timezone
 from customers import services
 from customers.models import Assignment, Customer, SourceChannel
 from customers.tests.factories import make_customer
-from customers.tests.views.helpers import assert_sent_to_login, html, messages_of, shown
+from salescrm.testing.http import assert_sent_to_login, html, messages_of, shown
 
 CREATE = reverse("customers:create")
 

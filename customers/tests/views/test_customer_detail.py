@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from customers.tests.factories import a_contact_person, complete_fields, make_customer
-from customers.tests.views.helpers import assert_sent_to_login, html, shown
+from salescrm.testing.http import assert_sent_to_login, html, shown
 
 
 def detail(customer) -> str:

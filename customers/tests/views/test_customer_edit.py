@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from customers.models import Customer, SourceChannel
 from customers.tests.factories import make_customer
-from customers.tests.views.helpers import assert_sent_to_login, html, messages_of
+from salescrm.testing.http import assert_sent_to_login, html, messages_of
 
 
 def edit(customer) -> str:

@@ -6,15 +6,9 @@ from django.utils import timezone
 
 from customers import services
 from customers.models import PipelineClass, SourceChannel
-from customers.tests.factories import a_contact_person, make_customer
-from customers.tests.views.helpers import (
-    assert_sent_to_login,
-    credit_code,
-    html,
-    queries_for,
-    shown,
-)
+from customers.tests.factories import a_contact_person, credit_code, make_customer
 from salescrm.roles import Role
+from salescrm.testing.http import assert_sent_to_login, html, queries_for, shown
 from salescrm.tests.factories import UserFactory
 
 LIST = reverse("customers:list")

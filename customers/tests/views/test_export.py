@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from customers.models import SourceChannel
 from customers.tests.factories import make_customer
-from customers.tests.views.helpers import assert_sent_to_login, queries_for
+from salescrm.testing.http import assert_sent_to_login, queries_for
 
 EXPORT = reverse("customers:export")
 BOM = "\ufeff".encode()

@@ -9,8 +9,7 @@ from django.urls import reverse
 from customers import imports, tasks
 from customers.models import Customer, CustomerImport, SourceChannel
 from customers.tests.factories import make_customer
-from customers.tests.views.helpers import assert_sent_to_login, html, messages_of, shown
-from salescrm.celery import app as celery_app
+from salescrm.testing.http import assert_sent_to_login, html, messages_of, shown
 
 UPLOAD = reverse("customers:import")
 LIST = reverse("customers:list")
@@ -41,19 +40,6 @@ def confirm_url(customer_import) -> str:
 
 def template_url(fmt) -> str:
     return reverse("customers:import_template", kwargs={"fmt": fmt})
-
-
-@pytest.fixture
-def eager_tasks():
-    """Celery runs tasks inline, as in development without a worker."""
-    changes = celery_app.conf.changes
-    had, previous = "task_always_eager" in changes, changes.get("task_always_eager")
-    celery_app.conf.task_always_eager = True
-    yield
-    if had:
-        changes["task_always_eager"] = previous
-    else:
-        changes.pop("task_always_eager", None)
 
 
 @pytest.fixture

@@ -6,14 +6,8 @@ from django.urls import reverse
 from customers import services
 from customers.models import Assignment, Customer
 from customers.tests.factories import make_customer
-from customers.tests.views.helpers import (
-    assert_sent_to_login,
-    html,
-    messages_of,
-    queries_for,
-    shown,
-)
 from salescrm.models import Notification
+from salescrm.testing.http import assert_sent_to_login, html, messages_of, queries_for, shown
 
 POOL = reverse("customers:pool")
 ASSIGN = reverse("customers:pool_assign")

@@ -9,15 +9,9 @@ from django.utils import timezone
 from customers import jobs, selectors, services
 from customers.models import Assignment
 from customers.tests.factories import make_customer
-from customers.tests.views.helpers import (
-    assert_sent_to_login,
-    html,
-    messages_of,
-    queries_for,
-    shown,
-)
 from salescrm.models import Notification
 from salescrm.roles import Role
+from salescrm.testing.http import assert_sent_to_login, html, messages_of, queries_for, shown
 from salescrm.tests.factories import UserFactory
 
 QUEUE = reverse("customers:reassignment_queue")

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from customers.models import Customer
-from customers.tests.views.helpers import assert_sent_to_login, html
+from salescrm.testing.http import assert_sent_to_login, html
 from visits.models import Channel, ContactRecord
 
 

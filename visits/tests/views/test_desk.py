@@ -5,9 +5,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers.tests.factories import make_customer
-from customers.tests.views.helpers import assert_sent_to_login, html, queries_for
+from salescrm.testing.http import assert_sent_to_login, html, queries_for
+from salescrm.testing.time import local
 from visits.models import SlipState
-from visits.tests.views.helpers import local, make_slip
+from visits.tests.factories import make_slip_for
 
 DESK = reverse("visits:desk")
 
@@ -15,9 +16,9 @@ DESK = reverse("visits:desk")
 def test_the_front_desk_sees_todays_approved_departed_and_returned_slips(
     client_for, front_desk, customer, teammate
 ):
-    approved = make_slip(customer, SlipState.APPROVED)
-    out = make_slip(make_customer(teammate, name="Out Trading"), SlipState.DEPARTED)
-    back = make_slip(
+    approved = make_slip_for(customer, SlipState.APPROVED)
+    out = make_slip_for(make_customer(teammate, name="Out Trading"), SlipState.DEPARTED)
+    back = make_slip_for(
         make_customer(teammate, name="Back Trading"),
         SlipState.RETURNED,
         departure=timezone.now() - timedelta(hours=3),
@@ -37,11 +38,11 @@ def test_the_front_desk_sees_todays_approved_departed_and_returned_slips(
 def test_the_desk_leaves_out_slips_of_other_days_and_slips_not_approved(
     client_for, front_desk, customer, salesperson
 ):
-    make_slip(customer, SlipState.APPROVED, departure=local(2026, 3, 12, 10))  # tomorrow
-    make_slip(make_customer(salesperson, name="Draft Trading"))
-    make_slip(make_customer(salesperson, name="Waiting Trading"), SlipState.SUBMITTED)
-    make_slip(make_customer(salesperson, name="Cancelled Trading"), SlipState.CANCELLED)
-    make_slip(
+    make_slip_for(customer, SlipState.APPROVED, departure=local(2026, 3, 12, 10))  # tomorrow
+    make_slip_for(make_customer(salesperson, name="Draft Trading"))
+    make_slip_for(make_customer(salesperson, name="Waiting Trading"), SlipState.SUBMITTED)
+    make_slip_for(make_customer(salesperson, name="Cancelled Trading"), SlipState.CANCELLED)
+    make_slip_for(
         make_customer(salesperson, name="Yesterday Trading"),
         SlipState.RETURNED,
         departure=local(2026, 3, 10, 10),
@@ -59,7 +60,7 @@ def test_the_desk_leaves_out_slips_of_other_days_and_slips_not_approved(
 
 
 def test_someone_still_out_from_yesterday_stays_on_the_desk(client_for, front_desk, customer):
-    out = make_slip(
+    out = make_slip_for(
         customer,
         SlipState.DEPARTED,
         departure=local(2026, 3, 10, 16),
@@ -74,7 +75,7 @@ def test_someone_still_out_from_yesterday_stays_on_the_desk(client_for, front_de
 
 @pytest.mark.parametrize("outsider", ["salesperson", "manager", "director", "admin_user"])
 def test_the_desk_is_404_for_everyone_but_the_front_desk(request, client_for, customer, outsider):
-    make_slip(customer, SlipState.APPROVED)
+    make_slip_for(customer, SlipState.APPROVED)
 
     response = client_for(request.getfixturevalue(outsider)).get(DESK)
 
@@ -99,7 +100,7 @@ def test_the_desk_runs_as_many_queries_for_40_slips_as_for_5(
         for number in range(count):
             owner = [salesperson, teammate][number % 2]
             state = [SlipState.APPROVED, SlipState.DEPARTED, SlipState.RETURNED][number % 3]
-            make_slip(make_customer(owner), state)
+            make_slip_for(make_customer(owner), state)
 
     add(5)
     client.get(DESK)

@@ -7,10 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers.tests.factories import make_customer
-from customers.tests.views.helpers import html, queries_for
 from salescrm.models import Policy
+from salescrm.testing.http import html, queries_for, text_of
+from salescrm.testing.time import local
 from visits.models import SlipState
-from visits.tests.views.helpers import local, make_late_slip, make_many_slips, make_slip, text_of
+from visits.tests.factories import make_late_slip, make_many_slips, make_slip_for
 
 HOME = reverse("home")
 
@@ -24,9 +25,9 @@ def test_the_salespersons_home_shows_visits_done_this_week_against_the_target(
     client_for, salesperson, weekly_target_of_three
 ):
     for departure in [local(2026, 3, 9, 10), local(2026, 3, 11, 7)]:  # Monday, this morning
-        make_slip(make_customer(salesperson), SlipState.RETURNED, departure=departure)
-    make_slip(make_customer(salesperson), SlipState.RETURNED, departure=local(2026, 3, 6, 10))
-    make_slip(make_customer(salesperson), SlipState.APPROVED)  # planned, not done
+        make_slip_for(make_customer(salesperson), SlipState.RETURNED, departure=departure)
+    make_slip_for(make_customer(salesperson), SlipState.RETURNED, departure=local(2026, 3, 6, 10))
+    make_slip_for(make_customer(salesperson), SlipState.APPROVED)  # planned, not done
 
     response = client_for(salesperson).get(HOME)
 
@@ -37,14 +38,14 @@ def test_the_salespersons_home_shows_visits_done_this_week_against_the_target(
 
 
 def test_the_salespersons_home_lists_logs_due_and_slips_waiting(client_for, salesperson, teammate):
-    make_slip(
+    make_slip_for(
         make_customer(salesperson, name="Log Trading"),
         SlipState.RETURNED,
         departure=local(2026, 3, 10, 10),
     )
-    make_slip(make_customer(salesperson, name="Waiting Trading"), SlipState.SUBMITTED)
-    make_slip(make_customer(salesperson, name="Draft Trading"))
-    make_slip(make_customer(teammate, name="Teammate Trading"), SlipState.SUBMITTED)
+    make_slip_for(make_customer(salesperson, name="Waiting Trading"), SlipState.SUBMITTED)
+    make_slip_for(make_customer(salesperson, name="Draft Trading"))
+    make_slip_for(make_customer(teammate, name="Teammate Trading"), SlipState.SUBMITTED)
 
     response = client_for(salesperson).get(HOME)
 
@@ -57,7 +58,7 @@ def test_the_salespersons_home_lists_logs_due_and_slips_waiting(client_for, sale
 
 
 def test_the_salespersons_home_marks_an_overdue_log(client_for, salesperson):
-    make_slip(
+    make_slip_for(
         make_customer(salesperson, name="Old Log Trading"),
         SlipState.RETURNED,
         departure=local(2026, 3, 5, 10),  # last Thursday: due Monday evening
@@ -71,13 +72,13 @@ def test_the_salespersons_home_marks_an_overdue_log(client_for, salesperson):
 def test_the_managers_home_counts_approvals_and_names_late_returns(
     client_for, manager, salesperson, teammate, other_salesperson
 ):
-    make_slip(make_customer(salesperson), SlipState.SUBMITTED)
-    make_slip(make_customer(teammate), SlipState.SUBMITTED)
-    make_slip(make_customer(teammate), SlipState.APPROVED)
-    make_slip(make_customer(other_salesperson), SlipState.SUBMITTED)
+    make_slip_for(make_customer(salesperson), SlipState.SUBMITTED)
+    make_slip_for(make_customer(teammate), SlipState.SUBMITTED)
+    make_slip_for(make_customer(teammate), SlipState.APPROVED)
+    make_slip_for(make_customer(other_salesperson), SlipState.SUBMITTED)
     make_late_slip(make_customer(teammate, name="Late Trading"))
     make_late_slip(make_customer(other_salesperson, name="Southern Late Trading"))
-    make_slip(make_customer(salesperson, name="On Time Trading"), SlipState.DEPARTED)
+    make_slip_for(make_customer(salesperson, name="On Time Trading"), SlipState.DEPARTED)
 
     response = client_for(manager).get(HOME)
 
@@ -92,7 +93,7 @@ def test_the_managers_home_counts_approvals_and_names_late_returns(
 def test_the_managers_home_shows_no_late_returns_when_everyone_is_on_time(
     client_for, manager, salesperson
 ):
-    make_slip(make_customer(salesperson), SlipState.DEPARTED)
+    make_slip_for(make_customer(salesperson), SlipState.DEPARTED)
 
     response = client_for(manager).get(HOME)
 
@@ -102,11 +103,11 @@ def test_the_managers_home_shows_no_late_returns_when_everyone_is_on_time(
 def test_the_front_desks_home_counts_who_is_out_and_who_is_still_to_leave(
     client_for, front_desk, salesperson, teammate
 ):
-    make_slip(make_customer(salesperson), SlipState.DEPARTED)
-    make_slip(make_customer(teammate), SlipState.APPROVED)
-    make_slip(make_customer(teammate), SlipState.APPROVED)
-    make_slip(make_customer(teammate), SlipState.SUBMITTED)
-    make_slip(make_customer(teammate), SlipState.APPROVED, departure=local(2026, 3, 12, 10))
+    make_slip_for(make_customer(salesperson), SlipState.DEPARTED)
+    make_slip_for(make_customer(teammate), SlipState.APPROVED)
+    make_slip_for(make_customer(teammate), SlipState.APPROVED)
+    make_slip_for(make_customer(teammate), SlipState.SUBMITTED)
+    make_slip_for(make_customer(teammate), SlipState.APPROVED, departure=local(2026, 3, 12, 10))
 
     response = client_for(front_desk).get(HOME)
 
@@ -125,7 +126,7 @@ def test_the_home_runs_as_many_queries_for_40_slips_as_for_5(
         make_many_slips([salesperson, teammate], count)
         # And some done earlier this week, with their logs still to write.
         for _ in range(count // 5):
-            make_slip(
+            make_slip_for(
                 make_customer(salesperson),
                 SlipState.RETURNED,
                 departure=timezone.now() - timedelta(days=1),

@@ -2,14 +2,15 @@ import pytest
 from django.urls import reverse
 
 from customers.models import Customer
-from customers.tests.views.helpers import assert_sent_to_login, html, messages_of
+from salescrm.testing.http import assert_sent_to_login, html, messages_of
+from salescrm.testing.time import local
 from visits.models import SlipState
-from visits.tests.views.helpers import local, make_slip, write_log
+from visits.tests.factories import make_slip_for, write_log
 
 
 @pytest.fixture
 def visited(customer):
-    return make_slip(
+    return make_slip_for(
         customer, SlipState.RETURNED, departure=local(2026, 3, 11, 7), back=local(2026, 3, 11, 9)
     )
 

@@ -4,9 +4,10 @@ import pytest
 from django.urls import reverse
 
 from customers.models import ContactPerson
-from customers.tests.views.helpers import assert_sent_to_login, html
+from salescrm.testing.http import assert_sent_to_login, html
+from salescrm.testing.time import local
 from visits.models import SlipState, VisitLog
-from visits.tests.views.helpers import local, make_slip, write_log
+from visits.tests.factories import make_slip_for, write_log
 
 LOG = {
     "person_met": "王芳",
@@ -25,7 +26,7 @@ LOG = {
 @pytest.fixture
 def visited(customer):
     """A visit done this morning, its log still to write."""
-    return make_slip(
+    return make_slip_for(
         customer, SlipState.RETURNED, departure=local(2026, 3, 11, 7), back=local(2026, 3, 11, 9)
     )
 

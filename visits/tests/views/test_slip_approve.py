@@ -1,10 +1,10 @@
 import pytest
 from django.urls import reverse
 
-from customers.tests.views.helpers import assert_sent_to_login, messages_of
 from salescrm.models import Notification
+from salescrm.testing.http import assert_sent_to_login, messages_of
 from visits.models import SlipState, VisitSlip
-from visits.tests.views.helpers import make_slip
+from visits.tests.factories import make_slip_for
 
 
 def approve_url(slip) -> str:
@@ -14,7 +14,7 @@ def approve_url(slip) -> str:
 def test_the_manager_approves_and_the_salesperson_is_told(
     client_for, manager, salesperson, customer
 ):
-    slip = make_slip(customer, SlipState.SUBMITTED)
+    slip = make_slip_for(customer, SlipState.SUBMITTED)
 
     response = client_for(manager).post(approve_url(slip))
 
@@ -27,7 +27,7 @@ def test_the_manager_approves_and_the_salesperson_is_told(
 
 
 def test_approving_from_the_queue_goes_back_to_the_list(client_for, manager, customer):
-    slip = make_slip(customer, SlipState.SUBMITTED)
+    slip = make_slip_for(customer, SlipState.SUBMITTED)
 
     response = client_for(manager).post(approve_url(slip), {"next": "list"})
 
@@ -38,7 +38,7 @@ def test_approving_from_the_queue_goes_back_to_the_list(client_for, manager, cus
 def test_a_second_approve_says_it_is_already_approved_and_changes_nothing(
     client_for, manager, salesperson, customer
 ):
-    slip = make_slip(customer, SlipState.SUBMITTED)
+    slip = make_slip_for(customer, SlipState.SUBMITTED)
     client = client_for(manager)
     client.post(approve_url(slip), follow=True)  # the manager sees "Visit approved."
     decided_at = VisitSlip.objects.get(pk=slip.pk).decided_at
@@ -53,7 +53,7 @@ def test_a_second_approve_says_it_is_already_approved_and_changes_nothing(
 
 
 def test_a_draft_cannot_be_approved(client_for, manager, customer):
-    slip = make_slip(customer)
+    slip = make_slip_for(customer)
 
     response = client_for(manager).post(approve_url(slip))
 
@@ -74,7 +74,7 @@ def test_a_draft_cannot_be_approved(client_for, manager, customer):
     ],
 )
 def test_outsiders_get_404_and_nothing_moves(request, client_for, customer, outsider):
-    slip = make_slip(customer, SlipState.SUBMITTED)
+    slip = make_slip_for(customer, SlipState.SUBMITTED)
 
     response = client_for(request.getfixturevalue(outsider)).post(approve_url(slip))
 
@@ -83,21 +83,21 @@ def test_outsiders_get_404_and_nothing_moves(request, client_for, customer, outs
 
 
 def test_approve_sends_anonymous_visitors_to_login(client, customer):
-    slip = make_slip(customer, SlipState.SUBMITTED)
+    slip = make_slip_for(customer, SlipState.SUBMITTED)
 
     assert_sent_to_login(client.post(approve_url(slip)))
     assert VisitSlip.objects.get(pk=slip.pk).state == SlipState.SUBMITTED
 
 
 def test_approve_refuses_get(client_for, manager, customer):
-    slip = make_slip(customer, SlipState.SUBMITTED)
+    slip = make_slip_for(customer, SlipState.SUBMITTED)
 
     assert client_for(manager).get(approve_url(slip)).status_code == 405
     assert VisitSlip.objects.get(pk=slip.pk).state == SlipState.SUBMITTED
 
 
 def test_a_double_click_on_approve_approves_once(client_for, manager, salesperson, customer):
-    slip = make_slip(customer, SlipState.SUBMITTED)
+    slip = make_slip_for(customer, SlipState.SUBMITTED)
     client = client_for(manager)
 
     client.post(approve_url(slip))

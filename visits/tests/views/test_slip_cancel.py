@@ -1,9 +1,9 @@
 import pytest
 from django.urls import reverse
 
-from customers.tests.views.helpers import assert_sent_to_login, messages_of
+from salescrm.testing.http import assert_sent_to_login, messages_of
 from visits.models import SlipState, VisitSlip
-from visits.tests.views.helpers import make_slip
+from visits.tests.factories import make_slip_for
 
 
 def cancel_url(slip) -> str:
@@ -12,7 +12,7 @@ def cancel_url(slip) -> str:
 
 @pytest.mark.parametrize("state", [SlipState.DRAFT, SlipState.SUBMITTED, SlipState.APPROVED])
 def test_the_owner_cancels_before_departure(client_for, salesperson, customer, state):
-    slip = make_slip(customer, state)
+    slip = make_slip_for(customer, state)
 
     response = client_for(salesperson).post(cancel_url(slip), {"reason": "They postponed"})
 
@@ -24,7 +24,7 @@ def test_the_owner_cancels_before_departure(client_for, salesperson, customer, s
 
 
 def test_the_manager_cancels_a_teams_slip(client_for, manager, customer):
-    slip = make_slip(customer, SlipState.APPROVED)
+    slip = make_slip_for(customer, SlipState.APPROVED)
 
     client_for(manager).post(cancel_url(slip))
 
@@ -32,7 +32,7 @@ def test_the_manager_cancels_a_teams_slip(client_for, manager, customer):
 
 
 def test_a_slip_already_out_cannot_be_cancelled(client_for, salesperson, customer):
-    slip = make_slip(customer, SlipState.DEPARTED)
+    slip = make_slip_for(customer, SlipState.DEPARTED)
 
     response = client_for(salesperson).post(cancel_url(slip))
 
@@ -52,7 +52,7 @@ def test_a_slip_already_out_cannot_be_cancelled(client_for, salesperson, custome
     ],
 )
 def test_outsiders_get_404_and_nothing_moves(request, client_for, customer, outsider):
-    slip = make_slip(customer, SlipState.APPROVED)
+    slip = make_slip_for(customer, SlipState.APPROVED)
 
     response = client_for(request.getfixturevalue(outsider)).post(cancel_url(slip))
 
@@ -61,14 +61,14 @@ def test_outsiders_get_404_and_nothing_moves(request, client_for, customer, outs
 
 
 def test_cancel_sends_anonymous_visitors_to_login(client, customer):
-    slip = make_slip(customer, SlipState.APPROVED)
+    slip = make_slip_for(customer, SlipState.APPROVED)
 
     assert_sent_to_login(client.post(cancel_url(slip)))
     assert VisitSlip.objects.get(pk=slip.pk).state == SlipState.APPROVED
 
 
 def test_cancel_refuses_get(client_for, salesperson, customer):
-    slip = make_slip(customer, SlipState.APPROVED)
+    slip = make_slip_for(customer, SlipState.APPROVED)
 
     assert client_for(salesperson).get(cancel_url(slip)).status_code == 405
     assert VisitSlip.objects.get(pk=slip.pk).state == SlipState.APPROVED

@@ -2,9 +2,10 @@ import pytest
 from django.urls import reverse
 
 from customers.tests.factories import make_customer
-from customers.tests.views.helpers import assert_sent_to_login, html
+from salescrm.testing.http import assert_sent_to_login, html
+from salescrm.testing.time import local
 from visits.models import SlipState, VisitSlip
-from visits.tests.views.helpers import local, make_contact, make_slip
+from visits.tests.factories import make_contact, make_slip_for
 
 SLIP = {
     "plan": "Present the metro screens; agree a trial",
@@ -44,7 +45,7 @@ def test_the_owner_drafts_a_slip(client_for, salesperson, customer):
 
 
 def test_a_revisit_asks_for_the_pre_visit_report(client_for, salesperson, customer):
-    make_slip(
+    make_slip_for(
         customer, SlipState.RETURNED, departure=local(2026, 3, 10, 9), back=local(2026, 3, 10, 11)
     )
 

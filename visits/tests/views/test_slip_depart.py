@@ -1,9 +1,10 @@
 import pytest
 from django.urls import reverse
 
-from customers.tests.views.helpers import assert_sent_to_login, messages_of
+from salescrm.testing.http import assert_sent_to_login, messages_of
+from salescrm.testing.time import local
 from visits.models import SlipState, VisitSlip
-from visits.tests.views.helpers import local, make_slip
+from visits.tests.factories import make_slip_for
 
 
 def depart_url(slip) -> str:
@@ -11,7 +12,7 @@ def depart_url(slip) -> str:
 
 
 def test_the_front_desk_registers_the_departure_in_one_tap(client_for, front_desk, customer):
-    slip = make_slip(customer, SlipState.APPROVED)
+    slip = make_slip_for(customer, SlipState.APPROVED)
 
     response = client_for(front_desk).post(depart_url(slip), {"next": "desk"})
 
@@ -28,7 +29,7 @@ def test_the_front_desk_registers_the_departure_in_one_tap(client_for, front_des
 def test_an_unapproved_slip_is_refused_with_the_reason_and_nothing_changes(
     client_for, front_desk, customer, state
 ):
-    slip = make_slip(customer, state)
+    slip = make_slip_for(customer, state)
 
     response = client_for(front_desk).post(depart_url(slip), {"next": "desk"})
 
@@ -43,7 +44,7 @@ def test_an_unapproved_slip_is_refused_with_the_reason_and_nothing_changes(
 def test_a_second_tap_on_departure_says_the_salesperson_is_already_out(
     client_for, front_desk, customer
 ):
-    slip = make_slip(customer, SlipState.APPROVED)
+    slip = make_slip_for(customer, SlipState.APPROVED)
     client = client_for(front_desk)
     client.post(depart_url(slip), {"next": "desk"}, follow=True)
     departed_at = VisitSlip.objects.get(pk=slip.pk).departed_at
@@ -56,7 +57,7 @@ def test_a_second_tap_on_departure_says_the_salesperson_is_already_out(
 
 
 def test_the_front_desk_gets_404_for_a_slip_planned_tomorrow(client_for, front_desk, customer):
-    slip = make_slip(customer, SlipState.APPROVED, departure=local(2026, 3, 12, 10))
+    slip = make_slip_for(customer, SlipState.APPROVED, departure=local(2026, 3, 12, 10))
 
     response = client_for(front_desk).post(depart_url(slip))
 
@@ -77,7 +78,7 @@ def test_the_front_desk_gets_404_for_a_slip_planned_tomorrow(client_for, front_d
     ],
 )
 def test_outsiders_get_404_and_nothing_moves(request, client_for, customer, outsider):
-    slip = make_slip(customer, SlipState.APPROVED)
+    slip = make_slip_for(customer, SlipState.APPROVED)
 
     response = client_for(request.getfixturevalue(outsider)).post(depart_url(slip))
 
@@ -86,14 +87,14 @@ def test_outsiders_get_404_and_nothing_moves(request, client_for, customer, outs
 
 
 def test_depart_sends_anonymous_visitors_to_login(client, customer):
-    slip = make_slip(customer, SlipState.APPROVED)
+    slip = make_slip_for(customer, SlipState.APPROVED)
 
     assert_sent_to_login(client.post(depart_url(slip)))
     assert VisitSlip.objects.get(pk=slip.pk).state == SlipState.APPROVED
 
 
 def test_depart_refuses_get(client_for, front_desk, customer):
-    slip = make_slip(customer, SlipState.APPROVED)
+    slip = make_slip_for(customer, SlipState.APPROVED)
 
     assert client_for(front_desk).get(depart_url(slip)).status_code == 405
     assert VisitSlip.objects.get(pk=slip.pk).state == SlipState.APPROVED

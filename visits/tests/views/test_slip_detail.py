@@ -1,9 +1,10 @@
 import pytest
 from django.urls import reverse
 
-from customers.tests.views.helpers import assert_sent_to_login, html
+from salescrm.testing.http import assert_sent_to_login, html
+from salescrm.testing.time import local
 from visits.models import SlipState
-from visits.tests.views.helpers import local, make_revisit, make_slip, write_log
+from visits.tests.factories import make_revisit, make_slip_for, write_log
 
 
 def detail(slip) -> str:
@@ -11,7 +12,7 @@ def detail(slip) -> str:
 
 
 def test_the_owner_opens_a_draft_with_edit_and_submit(client_for, salesperson, customer):
-    slip = make_slip(customer, plan="Show the metro screens")
+    slip = make_slip_for(customer, plan="Show the metro screens")
 
     response = client_for(salesperson).get(detail(slip))
 
@@ -39,7 +40,7 @@ def test_the_manager_opens_a_submitted_revisit_with_approve_reject_and_the_repor
 
 
 def test_the_director_reads_a_slip_without_any_action(client_for, director, customer):
-    slip = make_slip(customer, SlipState.SUBMITTED)
+    slip = make_slip_for(customer, SlipState.SUBMITTED)
 
     response = client_for(director).get(detail(slip))
 
@@ -51,7 +52,7 @@ def test_the_director_reads_a_slip_without_any_action(client_for, director, cust
 def test_the_front_desk_opens_todays_approved_slip_with_the_departure_button(
     client_for, front_desk, customer
 ):
-    slip = make_slip(customer, SlipState.APPROVED)
+    slip = make_slip_for(customer, SlipState.APPROVED)
 
     response = client_for(front_desk).get(detail(slip))
 
@@ -63,7 +64,7 @@ def test_the_front_desk_opens_todays_approved_slip_with_the_departure_button(
 
 
 def test_the_owner_is_asked_to_write_the_log_after_the_visit(client_for, salesperson, customer):
-    slip = make_slip(
+    slip = make_slip_for(
         customer, SlipState.RETURNED, departure=local(2026, 3, 11, 7), back=local(2026, 3, 11, 9)
     )
 
@@ -74,7 +75,7 @@ def test_the_owner_is_asked_to_write_the_log_after_the_visit(client_for, salespe
 
 
 def test_a_written_log_shows_on_the_slip(client_for, manager, customer):
-    slip = make_slip(
+    slip = make_slip_for(
         customer, SlipState.RETURNED, departure=local(2026, 3, 11, 7), back=local(2026, 3, 11, 9)
     )
     write_log(slip)
@@ -91,7 +92,7 @@ def test_a_written_log_shows_on_the_slip(client_for, manager, customer):
     "outsider", ["teammate", "other_salesperson", "other_manager", "admin_user"]
 )
 def test_outsiders_get_404(request, client_for, customer, outsider):
-    slip = make_slip(customer, SlipState.APPROVED)
+    slip = make_slip_for(customer, SlipState.APPROVED)
 
     response = client_for(request.getfixturevalue(outsider)).get(detail(slip))
 
@@ -102,7 +103,7 @@ def test_outsiders_get_404(request, client_for, customer, outsider):
 def test_the_front_desk_opens_todays_slip_still_waiting_but_gets_no_button(
     client_for, front_desk, customer
 ):
-    slip = make_slip(customer, SlipState.SUBMITTED)
+    slip = make_slip_for(customer, SlipState.SUBMITTED)
 
     response = client_for(front_desk).get(detail(slip))
 
@@ -112,7 +113,7 @@ def test_the_front_desk_opens_todays_slip_still_waiting_but_gets_no_button(
 
 
 def test_the_front_desk_gets_404_for_a_slip_planned_tomorrow(client_for, front_desk, customer):
-    slip = make_slip(customer, SlipState.APPROVED, departure=local(2026, 3, 12, 10))
+    slip = make_slip_for(customer, SlipState.APPROVED, departure=local(2026, 3, 12, 10))
 
     response = client_for(front_desk).get(detail(slip))
 
@@ -121,7 +122,7 @@ def test_the_front_desk_gets_404_for_a_slip_planned_tomorrow(client_for, front_d
 
 
 def test_the_front_desk_gets_404_for_a_slip_of_yesterday(client_for, front_desk, customer):
-    slip = make_slip(
+    slip = make_slip_for(
         customer, SlipState.RETURNED, departure=local(2026, 3, 10, 10), back=local(2026, 3, 10, 12)
     )
 
@@ -129,7 +130,7 @@ def test_the_front_desk_gets_404_for_a_slip_of_yesterday(client_for, front_desk,
 
 
 def test_the_front_desk_gets_404_for_a_draft(client_for, front_desk, customer):
-    slip = make_slip(customer)
+    slip = make_slip_for(customer)
 
     assert client_for(front_desk).get(detail(slip)).status_code == 404
 
@@ -139,15 +140,15 @@ def test_a_slip_that_does_not_exist_is_404(client_for, director):
 
 
 def test_the_detail_sends_anonymous_visitors_to_login(client, customer):
-    assert_sent_to_login(client.get(detail(make_slip(customer))))
+    assert_sent_to_login(client.get(detail(make_slip_for(customer))))
 
 
 def test_the_detail_refuses_post(client_for, salesperson, customer):
-    assert client_for(salesperson).post(detail(make_slip(customer))).status_code == 405
+    assert client_for(salesperson).post(detail(make_slip_for(customer))).status_code == 405
 
 
 def test_the_front_desk_sees_a_returned_slip_but_not_its_log(client_for, front_desk, customer):
-    slip = make_slip(customer, SlipState.RETURNED)
+    slip = make_slip_for(customer, SlipState.RETURNED)
     write_log(slip, notes="Budget is 800k; wants the airport screens")
 
     response = client_for(front_desk).get(detail(slip))

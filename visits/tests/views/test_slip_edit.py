@@ -1,9 +1,10 @@
 import pytest
 from django.urls import reverse
 
-from customers.tests.views.helpers import assert_sent_to_login, html, messages_of
+from salescrm.testing.http import assert_sent_to_login, html, messages_of
+from salescrm.testing.time import local
 from visits.models import SlipState, VisitSlip
-from visits.tests.views.helpers import local, make_slip
+from visits.tests.factories import make_slip_for
 
 CHANGE = {
     "plan": "A new plan",
@@ -17,7 +18,7 @@ def edit_url(slip) -> str:
 
 
 def test_the_owner_opens_their_draft(client_for, salesperson, customer):
-    slip = make_slip(customer, plan="The old plan")
+    slip = make_slip_for(customer, plan="The old plan")
 
     response = client_for(salesperson).get(edit_url(slip))
 
@@ -26,7 +27,7 @@ def test_the_owner_opens_their_draft(client_for, salesperson, customer):
 
 
 def test_the_owner_changes_their_draft(client_for, salesperson, customer):
-    slip = make_slip(customer, plan="The old plan")
+    slip = make_slip_for(customer, plan="The old plan")
 
     response = client_for(salesperson).post(edit_url(slip), CHANGE)
 
@@ -40,7 +41,7 @@ def test_the_owner_changes_their_draft(client_for, salesperson, customer):
 def test_a_return_before_the_departure_is_refused_and_nothing_changes(
     client_for, salesperson, customer
 ):
-    slip = make_slip(customer, plan="The old plan")
+    slip = make_slip_for(customer, plan="The old plan")
 
     response = client_for(salesperson).post(
         edit_url(slip), {**CHANGE, "expected_return": "2026-03-12T13:00"}
@@ -53,7 +54,7 @@ def test_a_return_before_the_departure_is_refused_and_nothing_changes(
 
 
 def test_a_submitted_slip_cannot_be_changed(client_for, salesperson, customer):
-    slip = make_slip(customer, SlipState.SUBMITTED, plan="The old plan")
+    slip = make_slip_for(customer, SlipState.SUBMITTED, plan="The old plan")
 
     response = client_for(salesperson).post(edit_url(slip), CHANGE)
 
@@ -76,7 +77,7 @@ def test_a_submitted_slip_cannot_be_changed(client_for, salesperson, customer):
     ],
 )
 def test_outsiders_get_404_and_change_nothing(request, client_for, customer, outsider):
-    slip = make_slip(customer, plan="The old plan")
+    slip = make_slip_for(customer, plan="The old plan")
     client = client_for(request.getfixturevalue(outsider))
 
     assert client.get(edit_url(slip)).status_code == 404
@@ -85,7 +86,7 @@ def test_outsiders_get_404_and_change_nothing(request, client_for, customer, out
 
 
 def test_the_edit_form_sends_anonymous_visitors_to_login(client, customer):
-    slip = make_slip(customer, plan="The old plan")
+    slip = make_slip_for(customer, plan="The old plan")
 
     assert_sent_to_login(client.get(edit_url(slip)))
     assert_sent_to_login(client.post(edit_url(slip), CHANGE))
@@ -94,6 +95,6 @@ def test_the_edit_form_sends_anonymous_visitors_to_login(client, customer):
 
 @pytest.mark.parametrize("method", ["put", "delete"])
 def test_the_edit_form_refuses_other_methods(client_for, salesperson, customer, method):
-    slip = make_slip(customer)
+    slip = make_slip_for(customer)
 
     assert getattr(client_for(salesperson), method)(edit_url(slip)).status_code == 405

@@ -1,10 +1,11 @@
 import pytest
 from django.urls import reverse
 
-from customers.tests.views.helpers import assert_sent_to_login, messages_of
 from salescrm.models import Notification
+from salescrm.testing.http import assert_sent_to_login, messages_of
+from salescrm.testing.time import local
 from visits.models import SlipState, VisitSlip
-from visits.tests.views.helpers import local, make_late_slip, make_slip
+from visits.tests.factories import make_late_slip, make_slip_for
 
 NOTICE = {"new_return": "2026-03-11T15:30", "text": "Meeting runs long"}
 
@@ -51,7 +52,7 @@ def test_a_new_return_time_in_the_past_is_refused(client_for, salesperson, custo
 
 
 def test_a_slip_not_out_sends_no_late_notice(client_for, salesperson, customer):
-    slip = make_slip(customer, SlipState.APPROVED)
+    slip = make_slip_for(customer, SlipState.APPROVED)
 
     response = client_for(salesperson).post(late_url(slip), NOTICE)
 

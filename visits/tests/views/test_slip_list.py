@@ -2,22 +2,22 @@ import pytest
 from django.urls import reverse
 
 from customers.tests.factories import make_customer
-from customers.tests.views.helpers import assert_sent_to_login, html, queries_for
+from salescrm.testing.http import assert_sent_to_login, html, queries_for
 from visits.models import SlipState
-from visits.tests.views.helpers import (
-    PRE_VISIT,
+from visits.tests.factories import (
+    PRE_VISIT_REPORT,
     make_late_slip,
     make_many_slips,
     make_revisit,
-    make_slip,
+    make_slip_for,
 )
 
 LIST = reverse("visits:list")
 
 
 def test_the_salesperson_sees_only_their_own_slips(client_for, salesperson, teammate, customer):
-    mine = make_slip(customer, SlipState.SUBMITTED)
-    make_slip(make_customer(teammate, name="Teammate Trading"), SlipState.SUBMITTED)
+    mine = make_slip_for(customer, SlipState.SUBMITTED)
+    make_slip_for(make_customer(teammate, name="Teammate Trading"), SlipState.SUBMITTED)
 
     response = client_for(salesperson).get(LIST)
 
@@ -32,9 +32,9 @@ def test_the_salesperson_sees_only_their_own_slips(client_for, salesperson, team
 def test_the_manager_sees_the_teams_slips_and_not_another_teams(
     client_for, manager, teammate, other_salesperson, customer
 ):
-    mine = make_slip(customer)
-    teammates = make_slip(make_customer(teammate, name="Teammate Trading"))
-    make_slip(make_customer(other_salesperson, name="Southern Trading"))
+    mine = make_slip_for(customer)
+    teammates = make_slip_for(make_customer(teammate, name="Teammate Trading"))
+    make_slip_for(make_customer(other_salesperson, name="Southern Trading"))
 
     response = client_for(manager).get(LIST)
 
@@ -44,8 +44,8 @@ def test_the_manager_sees_the_teams_slips_and_not_another_teams(
 
 
 def test_the_director_sees_every_slip(client_for, director, customer, other_salesperson):
-    mine = make_slip(customer)
-    southern = make_slip(make_customer(other_salesperson, name="Southern Trading"))
+    mine = make_slip_for(customer)
+    southern = make_slip_for(make_customer(other_salesperson, name="Southern Trading"))
 
     response = client_for(director).get(LIST)
 
@@ -55,7 +55,7 @@ def test_the_director_sees_every_slip(client_for, director, customer, other_sale
 
 @pytest.mark.parametrize("persona", ["teammate", "other_salesperson", "other_manager"])
 def test_a_slip_is_not_listed_for_those_outside_it(request, client_for, customer, persona):
-    make_slip(customer, SlipState.SUBMITTED)
+    make_slip_for(customer, SlipState.SUBMITTED)
 
     response = client_for(request.getfixturevalue(persona)).get(LIST)
 
@@ -66,7 +66,7 @@ def test_a_slip_is_not_listed_for_those_outside_it(request, client_for, customer
 
 @pytest.mark.parametrize("outsider", ["front_desk", "admin_user"])
 def test_the_list_is_404_for_the_front_desk_and_the_admin(request, client_for, customer, outsider):
-    make_slip(customer, SlipState.APPROVED)
+    make_slip_for(customer, SlipState.APPROVED)
 
     response = client_for(request.getfixturevalue(outsider)).get(LIST)
 
@@ -86,9 +86,9 @@ def test_the_managers_list_shows_the_approval_queue_with_a_revisits_pre_visit_re
     client_for, manager, customer, teammate, other_salesperson
 ):
     revisit = make_revisit(customer, plan="Second visit: close the trial")
-    first = make_slip(make_customer(teammate, name="Teammate Trading"), SlipState.SUBMITTED)
-    make_slip(make_customer(teammate, name="Draft Trading"))
-    make_slip(make_customer(other_salesperson, name="Southern Trading"), SlipState.SUBMITTED)
+    first = make_slip_for(make_customer(teammate, name="Teammate Trading"), SlipState.SUBMITTED)
+    make_slip_for(make_customer(teammate, name="Draft Trading"))
+    make_slip_for(make_customer(other_salesperson, name="Southern Trading"), SlipState.SUBMITTED)
 
     response = client_for(manager).get(LIST)
 
@@ -96,7 +96,7 @@ def test_the_managers_list_shows_the_approval_queue_with_a_revisits_pre_visit_re
     queue = html(response).split('data-testid="late"')[0]
     assert queue.count('data-testid="approval"') == 2
     assert "Second visit: close the trial" in queue
-    for text in PRE_VISIT.values():
+    for text in PRE_VISIT_REPORT.values():
         assert text in queue
     assert reverse("visits:approve", kwargs={"pk": revisit.pk}) in queue
     assert "Draft Trading" not in queue
@@ -105,7 +105,7 @@ def test_the_managers_list_shows_the_approval_queue_with_a_revisits_pre_visit_re
 
 def test_the_managers_list_shows_late_returns(client_for, manager, customer, teammate):
     late = make_late_slip(customer)
-    make_slip(make_customer(teammate, name="On Time Trading"), SlipState.DEPARTED)
+    make_slip_for(make_customer(teammate, name="On Time Trading"), SlipState.DEPARTED)
 
     response = client_for(manager).get(LIST)
 

@@ -1,10 +1,10 @@
 import pytest
 from django.urls import reverse
 
-from customers.tests.views.helpers import assert_sent_to_login, messages_of
 from salescrm.models import Notification
+from salescrm.testing.http import assert_sent_to_login, messages_of
 from visits.models import SlipState, VisitSlip
-from visits.tests.views.helpers import make_slip
+from visits.tests.factories import make_slip_for
 
 
 def reject_url(slip) -> str:
@@ -14,7 +14,7 @@ def reject_url(slip) -> str:
 def test_the_manager_rejects_with_a_reason_and_the_slip_is_a_draft_again(
     client_for, manager, salesperson, customer
 ):
-    slip = make_slip(customer, SlipState.SUBMITTED)
+    slip = make_slip_for(customer, SlipState.SUBMITTED)
 
     response = client_for(manager).post(reject_url(slip), {"reason": "Go on Thursday instead"})
 
@@ -27,7 +27,7 @@ def test_the_manager_rejects_with_a_reason_and_the_slip_is_a_draft_again(
 
 
 def test_a_rejection_without_a_reason_is_refused(client_for, manager, customer):
-    slip = make_slip(customer, SlipState.SUBMITTED)
+    slip = make_slip_for(customer, SlipState.SUBMITTED)
 
     response = client_for(manager).post(reject_url(slip), {"reason": "  "})
 
@@ -36,7 +36,7 @@ def test_a_rejection_without_a_reason_is_refused(client_for, manager, customer):
 
 
 def test_an_approved_slip_cannot_be_rejected(client_for, manager, customer):
-    slip = make_slip(customer, SlipState.APPROVED)
+    slip = make_slip_for(customer, SlipState.APPROVED)
 
     response = client_for(manager).post(reject_url(slip), {"reason": "Changed my mind"})
 
@@ -57,7 +57,7 @@ def test_an_approved_slip_cannot_be_rejected(client_for, manager, customer):
     ],
 )
 def test_outsiders_get_404_and_nothing_moves(request, client_for, customer, outsider):
-    slip = make_slip(customer, SlipState.SUBMITTED)
+    slip = make_slip_for(customer, SlipState.SUBMITTED)
     client = client_for(request.getfixturevalue(outsider))
 
     assert client.post(reject_url(slip), {"reason": "No"}).status_code == 404
@@ -66,14 +66,14 @@ def test_outsiders_get_404_and_nothing_moves(request, client_for, customer, outs
 
 
 def test_reject_sends_anonymous_visitors_to_login(client, customer):
-    slip = make_slip(customer, SlipState.SUBMITTED)
+    slip = make_slip_for(customer, SlipState.SUBMITTED)
 
     assert_sent_to_login(client.post(reject_url(slip), {"reason": "No"}))
     assert VisitSlip.objects.get(pk=slip.pk).state == SlipState.SUBMITTED
 
 
 def test_reject_refuses_get(client_for, manager, customer):
-    slip = make_slip(customer, SlipState.SUBMITTED)
+    slip = make_slip_for(customer, SlipState.SUBMITTED)
 
     assert client_for(manager).get(reject_url(slip)).status_code == 405
     assert VisitSlip.objects.get(pk=slip.pk).state == SlipState.SUBMITTED

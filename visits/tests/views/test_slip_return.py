@@ -4,9 +4,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from customers.tests.views.helpers import assert_sent_to_login, messages_of
+from salescrm.testing.http import assert_sent_to_login, messages_of
+from salescrm.testing.time import local
 from visits.models import SlipState, VisitLog, VisitSlip
-from visits.tests.views.helpers import local, make_slip
+from visits.tests.factories import make_slip_for
 
 
 def return_url(slip) -> str:
@@ -14,7 +15,7 @@ def return_url(slip) -> str:
 
 
 def out_now(customer):
-    return make_slip(
+    return make_slip_for(
         customer, SlipState.DEPARTED, departure=local(2026, 3, 11, 8), back=local(2026, 3, 11, 12)
     )
 
@@ -49,7 +50,7 @@ def test_the_salesperson_registers_their_own_return(client_for, salesperson, cus
 def test_the_front_desk_registers_the_return_of_someone_out_since_yesterday(
     client_for, front_desk, customer
 ):
-    slip = make_slip(
+    slip = make_slip_for(
         customer, SlipState.DEPARTED, departure=local(2026, 3, 10, 16), back=local(2026, 3, 10, 17)
     )
 
@@ -70,7 +71,7 @@ def test_a_second_tap_on_return_says_why_and_keeps_one_log(client_for, front_des
 
 
 def test_a_slip_not_yet_out_cannot_come_back(client_for, front_desk, customer):
-    slip = make_slip(customer, SlipState.APPROVED)
+    slip = make_slip_for(customer, SlipState.APPROVED)
 
     response = client_for(front_desk).post(return_url(slip))
 
@@ -79,7 +80,7 @@ def test_a_slip_not_yet_out_cannot_come_back(client_for, front_desk, customer):
 
 
 def test_the_front_desk_gets_404_for_a_slip_planned_tomorrow(client_for, front_desk, customer):
-    slip = make_slip(customer, SlipState.APPROVED, departure=local(2026, 3, 12, 10))
+    slip = make_slip_for(customer, SlipState.APPROVED, departure=local(2026, 3, 12, 10))
 
     assert client_for(front_desk).post(return_url(slip)).status_code == 404
     assert VisitSlip.objects.get(pk=slip.pk).state == SlipState.APPROVED

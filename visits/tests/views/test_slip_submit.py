@@ -1,10 +1,10 @@
 import pytest
 from django.urls import reverse
 
-from customers.tests.views.helpers import assert_sent_to_login, messages_of
 from salescrm.models import Notification
+from salescrm.testing.http import assert_sent_to_login, messages_of
 from visits.models import SlipState, VisitSlip
-from visits.tests.views.helpers import make_revisit, make_slip
+from visits.tests.factories import make_revisit, make_slip_for
 
 
 def submit_url(slip) -> str:
@@ -18,7 +18,7 @@ def state_of(slip) -> str:
 def test_the_owner_submits_the_draft_and_the_manager_is_told(
     client_for, salesperson, manager, customer
 ):
-    slip = make_slip(customer)
+    slip = make_slip_for(customer)
 
     response = client_for(salesperson).post(submit_url(slip))
 
@@ -48,7 +48,7 @@ def test_a_revisit_without_its_pre_visit_report_stays_a_draft(client_for, salesp
 
 
 def test_submitting_twice_says_why_the_second_time(client_for, salesperson, customer):
-    slip = make_slip(customer)
+    slip = make_slip_for(customer)
     client = client_for(salesperson)
     client.post(submit_url(slip), follow=True)
 
@@ -73,7 +73,7 @@ def test_submitting_twice_says_why_the_second_time(client_for, salesperson, cust
     ],
 )
 def test_outsiders_get_404_and_nothing_moves(request, client_for, customer, outsider):
-    slip = make_slip(customer)
+    slip = make_slip_for(customer)
 
     response = client_for(request.getfixturevalue(outsider)).post(submit_url(slip))
 
@@ -82,14 +82,14 @@ def test_outsiders_get_404_and_nothing_moves(request, client_for, customer, outs
 
 
 def test_submit_sends_anonymous_visitors_to_login(client, customer):
-    slip = make_slip(customer)
+    slip = make_slip_for(customer)
 
     assert_sent_to_login(client.post(submit_url(slip)))
     assert state_of(slip) == SlipState.DRAFT
 
 
 def test_submit_refuses_get(client_for, salesperson, customer):
-    slip = make_slip(customer)
+    slip = make_slip_for(customer)
 
     assert client_for(salesperson).get(submit_url(slip)).status_code == 405
     assert state_of(slip) == SlipState.DRAFT
