@@ -59,6 +59,7 @@ def test_a_second_salesperson_is_refused_claims_and_the_manager_transfers(sign_i
     assert Customer.objects.count() == 1
 
     manager = sign_in("manager1")
+    manager.get_by_role("button", name="Customers").click()  # the manager's customer pages
     manager.get_by_role("link", name="Claims", exact=True).click()
     claim = manager.get_by_test_id("claim")
     assert "Their CEO is my old client." in claim.inner_text()
@@ -81,6 +82,7 @@ def test_the_manager_assigns_pool_customers_in_bulk(sign_in, people):
         )
 
     page = sign_in("manager1")
+    page.get_by_role("button", name="Customers").click()  # the manager's customer pages
     page.get_by_role("link", name="Pool", exact=True).click()
     assert "proposed" in page.get_by_test_id("loads").inner_text()
     page.get_by_label("Tick all").check()

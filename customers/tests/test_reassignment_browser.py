@@ -24,6 +24,7 @@ def test_the_manager_reassigns_a_missed_first_contact_and_the_new_owner_sees_it(
 
     manager = sign_in("manager1")
     assert manager.get_by_test_id("reassignment-count").inner_text() == "1"
+    manager.get_by_role("button", name="Customers").click()  # the manager's customer pages
     manager.get_by_role("link", name="Reassignment queue", exact=True).click()
 
     row = manager.get_by_test_id("queued-customer").filter(has_text=customer.name)

@@ -296,12 +296,13 @@ def test_the_benchmark_refuses_more_due_rows_than_customers(db, debug):
 
 
 def test_the_benchmark_enqueues_no_e_mail_for_its_scratch_notifications(
-    salesperson, django_capture_on_commit_callbacks
+    salesperson, overdue_file, django_capture_on_commit_callbacks
 ):
+    entry = (salesperson, "file_overdue", {"customer": "x"}, "", overdue_file)
     with django_capture_on_commit_callbacks() as callbacks, no_notification_emails():
-        notifications.notify_many([(salesperson, "file_overdue", {"customer": "x"}, "")])
+        notifications.notify_many([entry])
 
     assert callbacks == []
     with django_capture_on_commit_callbacks() as callbacks:
-        notifications.notify_many([(salesperson, "file_overdue", {"customer": "x"}, "")])
+        notifications.notify_many([entry])
     assert len(callbacks) == 1

@@ -49,11 +49,12 @@ def test_the_salespersons_home_lists_logs_due_and_slips_waiting(client_for, sale
 
     response = client_for(salesperson).get(HOME)
 
-    my_week = text_of(response, "my-week")
-    assert "Log Trading" in text_of(response, "logs-due")
-    assert "Waiting for approval" in my_week
-    assert "Waiting Trading" in my_week
-    assert "Draft Trading" not in my_week
+    work = response.context["worklist"]
+    items = work.overdue + work.today + work.week + work.later
+    slips = {item.title: item.what for item in items if item.source == "visits.my_slips"}
+    logs = [item.title for item in items if item.source == "visits.logs_to_write"]
+    assert logs == ["Log Trading"]
+    assert slips == {"Waiting Trading": "Waiting for your manager's approval"}  # not the draft
     assert "Teammate Trading" not in html(response)
 
 
@@ -66,7 +67,9 @@ def test_the_salespersons_home_marks_an_overdue_log(client_for, salesperson):
 
     response = client_for(salesperson).get(HOME)
 
-    assert "Overdue" in text_of(response, "logs-due")
+    overdue = text_of(response, "work-overdue")
+    assert "Old Log Trading" in overdue
+    assert "overdue by 2 working days" in overdue  # due Monday evening; now Wednesday
 
 
 def test_the_managers_home_counts_approvals_and_names_late_returns(
