@@ -12,7 +12,7 @@ from customers import selectors as customer_selectors
 from salescrm import notifications, people
 from salescrm import selectors as salescrm_selectors
 from salescrm.permissions import Capability, can
-from salescrm.worklist import worklist
+from salescrm.worklist import FOLD_FROM, Worklist, worklist
 from visits import selectors as visit_selectors
 from visits.models import SlipState
 
@@ -35,11 +35,15 @@ def home(request):
     work = worklist(user, now=now)
     context["worklist"] = work
     context["worklist_sections"] = [
-        (_("Overdue"), work.overdue, "work-overdue", "text-danger"),
-        (_("Today"), work.today, "work-today", ""),
-        (_("This week"), work.week, "work-week", ""),
-        (_("Later"), work.later, "work-later", "text-body-secondary"),
+        (heading, len(items), Worklist.grouped(items), testid, style)
+        for heading, items, testid, style in [
+            (_("Overdue"), work.overdue, "work-overdue", "text-danger"),
+            (_("Today"), work.today, "work-today", ""),
+            (_("This week"), work.week, "work-week", ""),
+            (_("Later"), work.later, "work-later", "text-body-secondary"),
+        ]
     ]
+    context["fold_from"] = FOLD_FROM
     context["bulk_approve"] = (
         sum(1 for item in work.overdue + work.today + work.week if item.key) > 1
     )

@@ -60,6 +60,22 @@ def register(name: str, source: Source, *, order: int) -> None:
 
 
 @dataclass
+class Group:
+    """Items of one kind in one part of the list: shown folded when there are many."""
+
+    what: Promise | str
+    items: list[WorkItem]
+
+    @property
+    def first(self) -> WorkItem:
+        return self.items[0]
+
+
+# From this many items of one kind in one part of the list on, they fold into one row.
+FOLD_FROM = 3
+
+
+@dataclass
 class Worklist:
     overdue: list[WorkItem]
     today: list[WorkItem]
@@ -68,6 +84,14 @@ class Worklist:
 
     def __len__(self) -> int:
         return len(self.overdue) + len(self.today) + len(self.week) + len(self.later)
+
+    @staticmethod
+    def grouped(items: list[WorkItem]) -> list[Group]:
+        """`items` by kind (what is to be done), each kind where its soonest item falls."""
+        groups: dict[str, Group] = {}
+        for item in items:
+            groups.setdefault(str(item.what), Group(what=item.what, items=[])).items.append(item)
+        return list(groups.values())
 
 
 def worklist(user: User, *, now: datetime | None = None) -> Worklist:

@@ -3,7 +3,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpResponse
 from django.test import RequestFactory
 
-from salescrm.navigation import items_for
+from salescrm.navigation import items_for, menu_for
 from salescrm.permissions import Capability, can, capabilities, capability_required
 from salescrm.roles import Role
 from salescrm.tests.factories import UserFactory
@@ -69,3 +69,20 @@ def test_the_menu_follows_the_capabilities(salesperson, manager, front_desk):
     assert [url for url, _ in items_for(front_desk)] == ["home", "visits:desk", "inbox"]
     assert "customers:checks" in [url for url, _ in items_for(manager)]
     assert "customers:checks" not in [url for url, _ in items_for(salesperson)]
+
+
+def test_the_managers_customer_pages_fold_into_one_menu(manager, salesperson):
+    menu = menu_for(manager)
+
+    (customers,) = [entry for entry in menu if entry.children]
+    assert str(customers.label) == "Customers"
+    assert [child.url_name for child in customers.children] == [
+        "customers:list",
+        "customers:pool",
+        "customers:board",
+        "customers:checks",
+        "customers:claims",
+        "customers:reassignment_queue",
+    ]
+    # Two pages are no menu: the salesperson sees plain links.
+    assert not [entry for entry in menu_for(salesperson) if entry.children]

@@ -110,3 +110,10 @@ def test_admin_home_stops_warning_once_overrides_cover_a_year(client_for, admin_
     response = client_for(admin_user).get(HOME)
 
     assert response.context["missing_calendar_years"] == [2040]
+
+
+def test_the_active_page_is_marked_and_a_skip_link_leads_to_the_content(client_for, manager):
+    page = client_for(manager).get(reverse("inbox")).content.decode()
+
+    assert '<a class="skip-link btn btn-light" href="#content">' in page
+    assert 'aria-current="page" href="/inbox/"' in page
