@@ -7,10 +7,12 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Plans and agreements")
 
     def ready(self):
+        from contracts import search as document_search
         from contracts import services, views
+        from contracts import timeline as document_timeline
         from contracts import worklist as work
         from customers.signals import owner_changed
-        from salescrm import navigation, panels, worklist
+        from salescrm import navigation, panels, saved_views, search, timeline, worklist
         from salescrm.permissions import Capability as C
 
         # A customer's open plans and agreements follow it to its new owner.
@@ -25,6 +27,9 @@ class ContractsConfig(AppConfig):
             context=views.customer_panel,
             order=20,
         )
-
         worklist.register("contracts.my_documents", work.my_documents, order=30)
         worklist.register("contracts.documents_to_sign", work.documents_to_sign, order=31)
+        search.register("contracts", _("Plans and agreements"), document_search.documents, order=20)
+        timeline.register("customer", "contracts", document_timeline.events)
+        saved_views.register("contracts:plans")
+        saved_views.register("contracts:agreements")

@@ -1,6 +1,6 @@
 """Reads of plans and agreements, scoped by contracts.access, joins declared."""
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from contracts import access
 from contracts.models import Agreement, AgreementState, Plan, PlanState, Signature
@@ -10,18 +10,36 @@ PLAN_JOINS = ("customer", "salesperson")
 AGREEMENT_JOINS = ("customer", "salesperson")
 
 
-def plan_list(user: User, *, state: str = "") -> QuerySet[Plan]:
+# Orderings a list offers (?sort=): each ends with the id, so pages never repeat a row.
+PLAN_SORTS = {
+    "": ("-created_at", "-pk"),
+    "oldest": ("created_at", "pk"),
+    "customer": ("customer__name", "pk"),
+}
+AGREEMENT_SORTS = {**PLAN_SORTS, "total": ("-total", "-pk"), "number": ("number", "pk")}
+
+
+def plan_list(user: User, *, state: str = "", q: str = "", sort: str = "") -> QuerySet[Plan]:
     qs = access.plans_for(user).select_related(*PLAN_JOINS)
     if state in PlanState.values:
         qs = qs.filter(state=state)
-    return qs.order_by("-created_at", "-pk")
+    if q.strip():
+        qs = qs.filter(Q(title__icontains=q.strip()) | Q(customer__name__icontains=q.strip()))
+    return qs.order_by(*PLAN_SORTS.get(sort, PLAN_SORTS[""]))
 
 
-def agreement_list(user: User, *, state: str = "") -> QuerySet[Agreement]:
+def agreement_list(
+    user: User, *, state: str = "", q: str = "", sort: str = ""
+) -> QuerySet[Agreement]:
     qs = access.agreements_for(user).select_related(*AGREEMENT_JOINS)
     if state in AgreementState.values:
         qs = qs.filter(state=state)
-    return qs.order_by("-created_at", "-pk")
+    if q.strip():
+        text = q.strip()
+        qs = qs.filter(
+            Q(number__icontains=text) | Q(title__icontains=text) | Q(customer__name__icontains=text)
+        )
+    return qs.order_by(*AGREEMENT_SORTS.get(sort, AGREEMENT_SORTS[""]))
 
 
 def for_customer(user: User, customer) -> dict:

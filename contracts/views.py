@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contracts import access, documents, rules, selectors, services
@@ -21,6 +22,7 @@ from contracts.forms import (
 )
 from contracts.models import AgreementState, Delegation, PlanState, PlanVersion
 from customers import access as customer_access
+from salescrm import saved_views
 from salescrm.errors import DomainError
 from salescrm.permissions import Capability as C
 from salescrm.permissions import can, can_any, capability_required
@@ -67,6 +69,29 @@ def _counts(counts: dict, states) -> list[tuple[str, str, int]]:
     return [(state.value, state.label, counts.get(state.value, 0)) for state in states]
 
 
+SORT_LABELS = {
+    "": _l("Newest first"),
+    "oldest": _l("Oldest first"),
+    "customer": _l("Customer"),
+    "total": _l("Largest total"),
+    "number": _l("Number"),
+}
+
+
+def _list_controls(request, page: str, *, sorts: dict) -> dict:
+    """The search box, the sort choice and the saved views of a document list."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "q": request.GET.get("q", ""),
+        "sort": request.GET.get("sort", ""),
+        "sorts": [(key, SORT_LABELS[key]) for key in sorts],
+        "query": query.urlencode(),
+        "saved_views": saved_views.for_page(request.user, page),
+        "saved_view_page": page,
+    }
+
+
 def _paged(request, qs):
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -74,12 +99,13 @@ def _paged(request, qs):
 @require_GET
 @capability_required(C.READ_SALES)
 def plan_list(request):
-    state = request.GET.get("state", "")
+    state, q, sort = (request.GET.get(key, "") for key in ("state", "q", "sort"))
     return render(
         request,
         "contracts/plan_list.html",
         {
-            "page": _paged(request, selectors.plan_list(request.user, state=state)),
+            "page": _paged(request, selectors.plan_list(request.user, state=state, q=q, sort=sort)),
+            **_list_controls(request, "contracts:plans", sorts=selectors.PLAN_SORTS),
             "state": state,
             "states": PlanState.choices,
         },
@@ -89,12 +115,15 @@ def plan_list(request):
 @require_GET
 @capability_required(C.READ_SALES)
 def agreement_list(request):
-    state = request.GET.get("state", "")
+    state, q, sort = (request.GET.get(key, "") for key in ("state", "q", "sort"))
     return render(
         request,
         "contracts/agreement_list.html",
         {
-            "page": _paged(request, selectors.agreement_list(request.user, state=state)),
+            "page": _paged(
+                request, selectors.agreement_list(request.user, state=state, q=q, sort=sort)
+            ),
+            **_list_controls(request, "contracts:agreements", sorts=selectors.AGREEMENT_SORTS),
             "state": state,
             "states": AgreementState.choices,
         },

@@ -8,8 +8,10 @@ class CustomersConfig(AppConfig):
 
     def ready(self):
         from customers import jobs, services
+        from customers import search as customer_search
+        from customers import timeline as customer_timeline
         from customers import worklist as work
-        from salescrm import navigation, worklist
+        from salescrm import navigation, saved_views, search, timeline, worklist
         from salescrm.jobs import register_job
         from salescrm.permissions import Capability as C
         from salescrm.signals import user_deactivating
@@ -38,3 +40,7 @@ class CustomersConfig(AppConfig):
         worklist.register("customers.files_to_check", work.files_to_check, order=12)
         worklist.register("customers.claims_to_decide", work.claims_to_decide, order=13)
         worklist.register("customers.missed_first_contacts", work.missed_first_contacts, order=14)
+
+        search.register("customers", _("Customers"), customer_search.customers, order=10)
+        saved_views.register("customers:list")
+        timeline.register("customer", "customers", customer_timeline.events)

@@ -1,18 +1,56 @@
+from datetime import timedelta
+
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from customers import identity
-from customers.models import Customer, IdentityKey, PipelineClass, SourceChannel, file_overdue
+from customers import identity, selectors
+from customers.models import Customer, PipelineClass, SourceChannel, file_overdue
 from salescrm import people
 from salescrm.models import User
 from salescrm.permissions import Capability, can
+
+# Quick filters: one click for the lists people work from.
+QUIET_DAYS = 30
+QUICK = [
+    ("overdue", _("Files overdue")),
+    ("first_contact", _("First contact due")),
+    ("escalated", _("Escalated")),
+    ("quiet", _("No contact in 30 days")),
+]
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Sort by a column, then by id, so that pages never repeat or skip a row."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        if value:
+            last = value[-1]
+            return qs.order_by(*qs.query.order_by, "pk" if not last.startswith("-") else "-pk")
+        return qs
 
 
 class CustomerFilter(django_filters.FilterSet):
     """Search and filters of the customer list; never renders thousands of options."""
 
+    quick = django_filters.ChoiceFilter(label=_("Show"), choices=QUICK, method="by_quick")
+    sort = StableOrderingFilter(
+        label=_("Sort by"),
+        fields=[
+            ("name", "name"),
+            ("entered_at", "entered"),
+            ("last_activity_at", "contact"),
+            ("completion_due_at", "due"),
+        ],
+        field_labels={
+            "name": _("Company"),
+            "entered_at": _("Entered"),
+            "last_activity_at": _("Last contact"),
+            "completion_due_at": _("File due"),
+        },
+    )
     q = django_filters.CharFilter(label=_("Name, contact or phone"), method="search")
     credit_code = django_filters.CharFilter(label=_("Credit code"), method="by_credit_code")
     pipeline_class = django_filters.ChoiceFilter(label=_("Class"), choices=PipelineClass.choices)
@@ -26,7 +64,7 @@ class CustomerFilter(django_filters.FilterSet):
 
     class Meta:
         model = Customer
-        fields = ["q", "credit_code", "pipeline_class", "source", "owner", "overdue"]
+        fields = ["q", "quick", "credit_code", "pipeline_class", "source", "owner", "overdue"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,24 +82,31 @@ class CustomerFilter(django_filters.FilterSet):
             self.filters["owner"].queryset = owners.order_by("username")
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        match = Q(name__icontains=value) | Q(contact_people__name__icontains=value)
-        phone = identity.normalize_phone(value)
-        name_key = identity.normalize_company_name(value)
-        keys = Q()
-        if phone:
-            keys |= Q(kind=IdentityKey.Kind.PHONE, value__contains=phone.lstrip("+"))
-        if name_key:
-            keys |= Q(kind=IdentityKey.Kind.NAME, value__contains=name_key)
-        if keys:
-            match |= Q(pk__in=IdentityKey.objects.filter(keys).values("customer_id"))
-        return queryset.filter(pk__in=Customer.objects.filter(match).values("pk"))
+        return selectors.search(queryset, value)
 
     def by_credit_code(self, queryset, name, value):
         code = identity.normalize_credit_code(value)
         return queryset.filter(credit_code__startswith=code) if code else queryset
+
+    def by_quick(self, queryset, name, value):
+        now = timezone.now()
+        if value == "overdue":
+            return queryset.filter(file_overdue(now))
+        if value == "first_contact":
+            return queryset.filter(
+                owner__isnull=False,
+                first_contact_at__isnull=True,
+                first_contact_due_at__isnull=False,
+            )
+        if value == "escalated":
+            return queryset.filter(escalated_at__isnull=False)
+        if value == "quiet":
+            since = now - timedelta(days=QUIET_DAYS)
+            return queryset.filter(owner__isnull=False).filter(
+                Q(last_activity_at__lt=since)
+                | Q(last_activity_at__isnull=True, assigned_at__lt=since)
+            )
+        return queryset
 
     def by_overdue(self, queryset, name, value):
         if value is None:

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -146,10 +148,17 @@ class Customer(models.Model):
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     check_comment = models.TextField(_("check comment"), blank=True)
 
+    # The last time someone worked the customer: a contact record or a completed visit
+    # (customers.services.customer_touch, called by visits). Shown on lists, filtered on.
+    last_activity_at = models.DateTimeField(
+        _("last contact"), null=True, blank=True, db_index=True
+    )
+
     # Escalated to the manager as hard or large (rule 2.3.2), until the manager closes it.
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    # The last contact is derived from the contact records and visits (kept in their history).
+    history = HistoricalRecords(excluded_fields=["last_activity_at"])
 
     objects = CustomerQuerySet.as_manager()
 
@@ -160,6 +169,10 @@ class Customer(models.Model):
         indexes = [
             models.Index(fields=["owner", "pipeline_class"]),
             models.Index(fields=["owner", "-entered_at"]),
+            # The orderings the list offers, within one owner's customers.
+            models.Index(fields=["owner", "name"]),
+            models.Index(fields=["owner", "last_activity_at"]),
+            models.Index(fields=["owner", "completion_due_at"]),
         ]
 
     def __str__(self):
@@ -168,6 +181,16 @@ class Customer(models.Model):
     @property
     def in_pool(self) -> bool:
         return self.owner_id is None
+
+    @property
+    def next_deadline(self) -> tuple[str, datetime] | None:
+        """The soonest deadline still open on the file: ("file", when) or ("contact", when)."""
+        open_deadlines = []
+        if self.completed_at is None:
+            open_deadlines.append(("file", self.completion_due_at))
+        if self.owner_id and self.first_contact_at is None and self.first_contact_due_at:
+            open_deadlines.append(("contact", self.first_contact_due_at))
+        return min(open_deadlines, key=lambda deadline: deadline[1], default=None)
 
 
 class IdentityKey(models.Model):

@@ -7,12 +7,13 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from customers import access, imports, rules
+from customers import access, identity, imports, rules
 from customers.models import (
     Assignment,
     CheckState,
     Customer,
     CustomerImport,
+    IdentityKey,
     OwnershipClaim,
     PipelineClass,
 )
@@ -36,15 +37,34 @@ def customer_list(user: User) -> QuerySet[Customer]:
     )
 
 
+def search(customers: QuerySet[Customer], text: str) -> QuerySet[Customer]:
+    """`customers` whose name, a contact person's name, a phone (any format), the credit
+    code or the normalised company name matches `text`: the one definition of finding a
+    customer, for the list's search box and the search in the menu."""
+    text = text.strip()
+    if not text:
+        return customers
+    match = Q(name__icontains=text) | Q(contact_people__name__icontains=text)
+    phone = identity.normalize_phone(text)
+    name_key = identity.normalize_company_name(text)
+    code = identity.normalize_credit_code(text)
+    keys = Q()
+    if phone:
+        keys |= Q(kind=IdentityKey.Kind.PHONE, value__contains=phone.lstrip("+"))
+    if name_key:
+        keys |= Q(kind=IdentityKey.Kind.NAME, value__contains=name_key)
+    if code and len(code) >= 6:
+        match |= Q(credit_code__startswith=code)
+    if keys:
+        match |= Q(pk__in=IdentityKey.objects.filter(keys).values("customer_id"))
+    return customers.filter(pk__in=Customer.objects.filter(match).values("pk"))
+
+
 def customer_detail(customer: Customer) -> dict:
     contact_people = list(customer.contact_people.all())
     return {
         "contact_people": contact_people,
         "missing": rules.missing_fields(customer, contact_people),
-        "class_changes": customer.class_changes.select_related("changed_by"),
-        "assignments": customer.assignments.select_related(
-            "assignee", "previous_owner", "assigned_by"
-        ),
         "thread": customer.thread.select_related("author"),
         "claims": customer.claims.select_related("claimant", "decided_by"),
         "history": customer.history.select_related("history_user").order_by("-history_date")[:50],

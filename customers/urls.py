@@ -14,6 +14,7 @@ urlpatterns = [
     path("import/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
     path("<int:pk>/", views.customer_detail, name="detail"),
     path("<int:pk>/edit/", views.customer_edit, name="edit"),
+    path("<int:pk>/timeline/", views.customer_timeline, name="timeline"),
     path("<int:pk>/contacts/new/", views.contact_person_edit, name="contact_person_add"),
     path(
         "<int:pk>/contacts/<int:contact_pk>/", views.contact_person_edit, name="contact_person_edit"

@@ -7,13 +7,13 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from customers import access, selectors, services
-from customers.filters import CustomerFilter
+from customers.filters import QUICK, CustomerFilter
 from customers.forms import (
     AssignForm,
     CheckForm,
@@ -30,7 +30,7 @@ from customers.forms import (
 )
 from customers.models import ContactPerson, Customer
 from customers.resources import CustomerExportResource
-from salescrm import panels, people
+from salescrm import panels, people, saved_views, timeline
 from salescrm.errors import DomainError
 from salescrm.permissions import Capability as C
 from salescrm.permissions import can, capability_required
@@ -87,6 +87,17 @@ def customer_list(request):
     page = Paginator(customer_filter.qs, _page_size(request)).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    without_sort = query.copy()
+    without_sort.pop("sort", None)
+    show_owner = not can(request.user, C.SELL)  # a salesperson's list is all theirs
+    columns = [
+        ("name", _("Company"), ""),
+        ("", _("Class"), ""),
+        *([("", _("Owner"), "d-none d-md-table-cell")] if show_owner else []),
+        ("entered", _("Entered"), "d-none d-lg-table-cell"),
+        ("contact", _("Last contact"), "d-none d-md-table-cell"),
+        ("", _("Next deadline"), ""),
+    ]
     return render(
         request,
         "customers/customer_list.html",
@@ -94,6 +105,17 @@ def customer_list(request):
             "filter": customer_filter,
             "page": page,
             "query": query.urlencode(),
+            "query_without_sort": without_sort.urlencode(),
+            "sort_key": request.GET.get("sort", ""),
+            "columns": columns,
+            "show_owner": show_owner,
+            "quick_filters": QUICK,
+            "more_filters_used": any(
+                request.GET.get(name)
+                for name in ("credit_code", "pipeline_class", "source", "owner", "overdue")
+            ),
+            "saved_views": saved_views.for_page(request.user, "customers:list"),
+            "saved_view_page": "customers:list",
             "page_sizes": PAGE_SIZES,
             "now": timezone.now(),
         },
@@ -177,11 +199,33 @@ def customer_detail(request, pk):
         # Contacts, visits, plans and agreements: drawn by the apps that own them.
         "panels": panels.for_slot("customer_detail", request, customer),
     }
+    context["events"], context["older"] = timeline.events("customer", request.user, customer)
     if context["manages"]:
         team_id = people.managed_team_id(request.user)
         context["reassign_form"] = ReassignForm(team_members=people.salespeople(team=team_id))
         context["proposed"] = selectors.proposed_assignee(team_id, now=timezone.now())
     return render(request, "customers/customer_detail.html", context)
+
+
+@require_GET
+@capability_required(C.READ_SALES)
+def customer_timeline(request, pk):
+    """Older events of the customer's timeline, before the moment `before` (ISO)."""
+    customer = access.customer_for_user(request.user, pk)
+    try:
+        before = parse_datetime(request.GET.get("before", ""))
+    except ValueError:
+        before = None
+    if before is None or timezone.is_naive(before):
+        raise Http404
+    events, older = timeline.events("customer", request.user, customer, before=before)
+    return render(
+        request,
+        "customers/_timeline.html"
+        if request.headers.get("HX-Request")
+        else "customers/customer_timeline.html",
+        {"customer": customer, "events": events, "older": older},
+    )
 
 
 @require_http_methods(["GET", "POST"])

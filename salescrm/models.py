@@ -251,3 +251,28 @@ class DigestSent(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.period_start:%Y-%m-%d} → {self.recipient}"
+
+
+class SavedView(models.Model):
+    """A list's filters and sorting, saved by one person under a name ("My quiet key accounts")."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="saved_views", verbose_name=_("user")
+    )
+    # The list page (its URL name, one of salescrm.saved_views.PAGES).
+    page = models.CharField(_("page"), max_length=50)
+    name = models.CharField(_("name"), max_length=60)
+    query = models.CharField(_("filters"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "page", "name"], name="one_saved_view_per_name")
+        ]
+
+    def __str__(self):
+        return self.name
+

@@ -2,15 +2,21 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from salescrm import notifications, services
+from salescrm import notifications, saved_views, services
+from salescrm import search as site_search
+from salescrm.errors import DomainError
 from salescrm.forms import LanguageForm
+from salescrm.models import SavedView
+from salescrm.web import attempt
 
 INBOX_PAGE_SIZE = 50
 
@@ -97,3 +103,52 @@ def inbox_mark_read(request):
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = reverse("inbox")
     return redirect(next_url)
+
+
+def _list_url(page: str, query: str = "") -> str:
+    url = reverse(page)
+    return f"{url}?{query}" if query else url
+
+
+@require_POST
+@login_required
+def saved_view_save(request):
+    """Save the list's current filters under a name; back to the list with them."""
+    page = request.POST.get("page", "")
+    if page not in saved_views.PAGES:
+        raise Http404
+    query = request.POST.get("query", "")
+    try:
+        view = services.saved_view_save(
+            user=request.user, page=page, name=request.POST.get("name", ""), query=query
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect(_list_url(page, saved_views.clean_query(query)))
+    messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
+    return redirect(_list_url(page, view.query))
+
+
+@require_POST
+@login_required
+def saved_view_delete(request, pk):
+    view = get_object_or_404(SavedView.objects.filter(user=request.user), pk=pk)
+    page = view.page
+    attempt(request, _("View deleted."), services.saved_view_delete, view=view)
+    return redirect(_list_url(page))
+
+
+@require_GET
+@login_required
+def search(request):
+    """What the search box in the menu finds, among what the person may open."""
+    text = request.GET.get("q", "")[:100]
+    return render(
+        request,
+        "salescrm/search.html",
+        {
+            "text": text,
+            "results": site_search.search(request.user, text),
+            "min": site_search.MIN_LENGTH,
+        },
+    )

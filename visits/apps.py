@@ -7,10 +7,11 @@ class VisitsConfig(AppConfig):
     verbose_name = _("Visits")
 
     def ready(self):
-        from salescrm import navigation, panels, worklist
+        from salescrm import navigation, panels, saved_views, timeline, worklist
         from salescrm.jobs import register_job
         from salescrm.permissions import Capability as C
         from visits import jobs, views
+        from visits import timeline as visit_timeline
         from visits import worklist as work
 
         register_job("visit_log", jobs.visit_log, crontab={"minute": "20"})
@@ -32,3 +33,5 @@ class VisitsConfig(AppConfig):
         worklist.register("visits.slips_to_approve", work.slips_to_approve, order=23)
         worklist.register("visits.late_returns", work.late_returns, order=24)
         worklist.register("visits.desk", work.desk, order=25)
+        timeline.register("customer", "visits", visit_timeline.events)
+        saved_views.register("visits:list")

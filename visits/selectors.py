@@ -14,8 +14,20 @@ from visits.models import ContactRecord, SlipState, VisitLog, VisitSlip
 SLIP_JOINS = ("customer", "salesperson", "decided_by")
 
 
-def slip_list(user: User) -> QuerySet[VisitSlip]:
-    return access.slips_for(user).select_related(*SLIP_JOINS).order_by("-planned_departure", "-pk")
+SLIP_SORTS = {
+    "": ("-planned_departure", "-pk"),
+    "oldest": ("planned_departure", "pk"),
+    "customer": ("customer__name", "pk"),
+}
+
+
+def slip_list(user: User, *, q: str = "", state: str = "", sort: str = "") -> QuerySet[VisitSlip]:
+    qs = access.slips_for(user).select_related(*SLIP_JOINS)
+    if q.strip():
+        qs = qs.filter(customer__name__icontains=q.strip())
+    if state in SlipState.values:
+        qs = qs.filter(state=state)
+    return qs.order_by(*SLIP_SORTS.get(sort, SLIP_SORTS[""]))
 
 
 def approval_queue(manager: User) -> QuerySet[VisitSlip]:

@@ -130,7 +130,7 @@ def contact_record_add(
             contacted_at=now,
             **{field: data[field] for field in CONTACT_RECORD_FIELDS if field in data},
         )
-        customer_services.customer_first_contact(customer=customer, at=now)
+        customer_services.customer_contacted(customer=customer, at=now)
     return record
 
 
@@ -300,7 +300,7 @@ def slip_return(*, slip: VisitSlip, actor: User, now: datetime | None = None) ->
             due_at=visit_log_due(now),
         )
         # Meeting the customer is a contact: it meets a first-contact deadline too.
-        customer_services.customer_first_contact(customer=locked.customer, at=now)
+        customer_services.customer_contacted(customer=locked.customer, at=now)
     return locked
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from customers import access as customer_access
+from salescrm import saved_views
 from salescrm.errors import DomainError
 from salescrm.permissions import Capability as C
 from salescrm.permissions import can, capability_required
@@ -58,11 +59,25 @@ def contact_record_add(request, customer_pk):
 @capability_required(C.READ_SALES)
 def slip_list(request):
     now = timezone.now()
+    q, state, sort = (request.GET.get(key, "") for key in ("q", "state", "sort"))
+    slips = selectors.slip_list(request.user, q=q, state=state, sort=sort)
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
-        "page": Paginator(selectors.slip_list(request.user), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        ),
+        "page": Paginator(slips, PAGE_SIZE).get_page(request.GET.get("page")),
         "now": now,
+        "q": q,
+        "state": state,
+        "sort": sort,
+        "states": SlipState.choices,
+        "sorts": [
+            ("", _("Newest first")),
+            ("oldest", _("Oldest first")),
+            ("customer", _("Customer")),
+        ],
+        "query": query.urlencode(),
+        "saved_views": saved_views.for_page(request.user, "visits:list"),
+        "saved_view_page": "visits:list",
     }
     if can(request.user, C.MANAGE_TEAM):
         context["queue"] = selectors.approval_queue(request.user)

@@ -2,7 +2,8 @@
 
 The first record wins: a file's identity keys (name, credit code, phones, e-mails,
 website) may not be another file's. The completion deadline follows the date collected;
-the first contact after an assignment is recorded here (customer_first_contact).
+contacts are recorded here (customer_contacted: the last contact, and the first after an
+assignment).
 """
 
 from __future__ import annotations
@@ -331,13 +332,17 @@ def contact_person_delete(
 FIRST_CONTACT_KINDS = ["first_contact_reminder", "first_contact_missed"]
 
 
-def customer_first_contact(*, customer: Customer, at: datetime) -> bool:
-    """The first contact after an assignment meets its deadline (rule 1.3.3).
+def customer_contacted(*, customer: Customer, at: datetime) -> bool:
+    """Someone contacted the customer at `at` (a contact record, a visit): its last contact
+    moves forward, and the first contact after an assignment meets its deadline (rule 1.3.3).
 
-    Returns True when this contact was the first; later ones change nothing.
+    Returns True when this contact was the first; later ones change only the last contact.
     """
     with transaction.atomic():
         locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        if locked.last_activity_at is None or locked.last_activity_at < at:
+            locked.last_activity_at = customer.last_activity_at = at
+            locked.save(update_fields=["last_activity_at"])
         if locked.first_contact_at is not None or locked.owner_id is None:
             return False
         locked.first_contact_at = at

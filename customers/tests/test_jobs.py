@@ -21,7 +21,7 @@ from salescrm.tests.factories import ManagerFactory, UserFactory
 def contact_now(customer, owner, now):
     """The owner's first contact (a contact record or a visit, in visits, records it so)."""
     assert customer.owner_id == owner.pk
-    services.customer_first_contact(customer=customer, at=now)
+    services.customer_contacted(customer=customer, at=now)
 
 
 # --- file completion (rule 1.2) -----------------------------------------------------------

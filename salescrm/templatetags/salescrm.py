@@ -15,3 +15,12 @@ def notification_text(notification) -> str:
 def notification_action(notification) -> str:
     """What the notification asks its reader to do, in the active language."""
     return str(notifications.ACTIONS.get(notification.kind, ""))
+
+
+@register.filter
+def phone_href(number: str) -> str:
+    """A phone number as written, for a tel: link (digits, and a leading + kept)."""
+    number = str(number or "").strip()
+    digits = "".join(ch for ch in number if ch.isdigit())
+    return f"+{digits}" if number.startswith("+") else digits
+

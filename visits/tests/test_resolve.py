@@ -49,9 +49,7 @@ def test_writing_the_log_resolves_its_overdue_notice(salesperson, manager, front
     assert waiting(salesperson, "log_overdue") == 1
     assert waiting(manager, "log_overdue") == 1
 
-    services.visit_log_write(
-        log=log, actor=salesperson, data={"notes": "Met the buyer."}
-    )
+    services.visit_log_write(log=log, actor=salesperson, data={"notes": "Met the buyer."})
 
     assert waiting(salesperson, "log_overdue") == 0
     assert waiting(manager, "log_overdue") == 0

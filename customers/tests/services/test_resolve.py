@@ -32,7 +32,7 @@ def test_the_first_contact_resolves_the_reminder_and_the_miss(salesperson, manag
     assert waiting(salesperson, "first_contact_reminder") == 1
     assert waiting(manager, "first_contact_missed") == 1
 
-    services.customer_first_contact(customer=customer, at=timezone.now())
+    services.customer_contacted(customer=customer, at=timezone.now())
 
     assert waiting(salesperson, "first_contact_reminder") == 0
     assert waiting(manager, "first_contact_missed") == 0

@@ -53,7 +53,7 @@ def test_the_owner_changes_the_class_and_it_shows_in_the_history(client_for, sal
         PipelineClass.POTENTIAL,
         salesperson,
     )
-    history = html(client.get(detail(customer))).split('data-testid="class-history"', 1)[1]
+    history = html(client.get(detail(customer))).split('data-testid="timeline"', 1)[1]
     history = history.split("</ul>", 1)[0]
     assert "Unclassified → Potential" in history
     assert "Budget confirmed" in history

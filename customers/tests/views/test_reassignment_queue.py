@@ -76,7 +76,7 @@ def test_the_manager_sees_exactly_the_teams_missed_first_contacts_oldest_miss_fi
     last = make_customer(salesperson, name="Missed Last", now=now - timedelta(days=7, hours=1))
     (first,) = missed(teammate, name="Missed First", now=now - timedelta(hours=3))
     (second, contacted_late) = missed(salesperson, 2, now=now)
-    services.customer_first_contact(customer=contacted_late, at=now)
+    services.customer_contacted(customer=contacted_late, at=now)
     make_customer(salesperson, name="Still In Its Week")
     missed(other_salesperson, name="Other Team Missed")
     make_customer(actor=manager, to_pool=True, name="Pool Company")
@@ -325,7 +325,7 @@ def test_reassigning_to_another_teams_salesperson_is_refused(
 def test_a_customer_that_left_the_queue_meanwhile_is_not_reassigned(
     client_for, manager, salesperson, teammate, customer
 ):
-    services.customer_first_contact(customer=customer, at=timezone.now())
+    services.customer_contacted(customer=customer, at=timezone.now())
 
     response = client_for(manager).post(reassign_url(customer), {"assignee": teammate.pk})
 
