@@ -36,6 +36,7 @@ def test_a_salesperson_imports_a_gbk_lead_list_on_a_phone(
     page.wait_for_url("**/")
 
     page.goto("/customers/")
+    page.get_by_role("button", name="Export / import").click()
     page.get_by_role("link", name="Import", exact=True).click()
     page.get_by_label("Lead list").set_input_files(str(leads))
     page.get_by_role("button", name="Check the file").click()
