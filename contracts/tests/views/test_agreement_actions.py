@@ -430,7 +430,7 @@ def test_changes_are_free_until_the_allowance_is_used_then_charged(
     assert said == [
         ["Change recorded: within the free allowance."],
         ["Change recorded: within the free allowance."],
-        ["Change recorded: beyond the free allowance, fee 800.00."],
+        ["Change recorded: beyond the free allowance, fee ¥800.00."],
     ]
     changes = ChangeRequest.objects.filter(agreement=agreement).order_by("number")
     assert [(c.number, c.free, str(c.fee)) for c in changes] == [
@@ -441,7 +441,7 @@ def test_changes_are_free_until_the_allowance_is_used_then_charged(
     assert told(manager, "change_charged") == 1
     page = client.get(agreement_url("agreement", agreement))
     assert "800.00" in text_of(page, "allowance")
-    assert "fee 800.00" in text_of(page, "changes")
+    assert "fee ¥800.00" in text_of(page, "changes")
 
 
 def test_with_no_free_changes_the_first_is_charged(client_for, salesperson):
@@ -453,7 +453,7 @@ def test_with_no_free_changes_the_first_is_charged(client_for, salesperson):
         change(agreement), {"kind": "revision", "description": "New copy"}
     )
 
-    assert messages_of(response) == ["Change recorded: beyond the free allowance, fee 1500.00."]
+    assert messages_of(response) == ["Change recorded: beyond the free allowance, fee ¥1,500.00."]
 
 
 @pytest.mark.parametrize(
