@@ -22,7 +22,7 @@ from contracts.forms import (
 )
 from contracts.models import AgreementState, Delegation, PlanState, PlanVersion
 from customers import access as customer_access
-from salescrm import saved_views
+from salescrm import saved_views, stored_text
 from salescrm.errors import DomainError
 from salescrm.permissions import Capability as C
 from salescrm.permissions import can, can_any, capability_required
@@ -529,7 +529,7 @@ def change_request_add(request, pk):
                 messages.warning(
                     request,
                     _("Change recorded: beyond the free allowance, fee %(fee)s.")
-                    % {"fee": change.fee},
+                    % {"fee": stored_text.money(change.fee)},
                 )
     return redirect("contracts:agreement", pk=agreement.pk)
 

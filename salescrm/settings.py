@@ -115,6 +115,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
+# Unambiguous dates in both languages ("2 Dec 2026 14:50", "2026年12月2日 14:50").
+FORMAT_MODULE_PATH = ["salescrm.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = env("STATIC_ROOT", default=str(VAR_DIR / "static"))
