@@ -135,7 +135,7 @@ class BaseLineFormSet(forms.BaseFormSet):
 
 
 LineFormSet = forms.formset_factory(
-    LineForm, formset=BaseLineFormSet, extra=2, can_delete=True, max_num=50, validate_max=True
+    LineForm, formset=BaseLineFormSet, extra=1, can_delete=True, max_num=50, validate_max=True
 )
 
 

@@ -289,6 +289,9 @@ def agreement_preview(*, agreement: Agreement, lines: list[dict]) -> dict:
     list_total, total = rules.totals(terms)
     too_large = max(list_total, total) >= MONEY_LIMIT
     reasons = [] if too_large else judge_lines(terms, salesperson=agreement.salesperson)
+    beyond = {reason["position"] for reason in reasons if reason["kind"] == "line"}
+    for row in rows:
+        row["beyond_authority"] = row["position"] in beyond
     return {
         "lines": rows,
         "list_total": list_total,

@@ -100,6 +100,7 @@ def test_a_price_beyond_the_authority_shows_the_directors_approval_before_saving
     assert "The marketing director must approve this agreement after the manager" in warning
     assert "Line 1" in warning
     assert "is 15.00% off, beyond the salesperson's authority of 10.00%" in warning
+    assert "beyond your authority" in figures(response, 0)
     client.post(edit(draft), data)
     submitted = services.agreement_submit(agreement=draft, actor=salesperson)
     assert response.context["preview"]["major"] == [
@@ -114,6 +115,7 @@ def test_exactly_at_the_authority_needs_no_director(client_for, salesperson, dra
 
     assert 'data-testid="preview-major"' not in html(response)
     assert "Within your authority" in text_of(response, "preview-within")
+    assert "beyond your authority" not in figures(response, 0)
 
 
 def test_a_total_above_the_company_threshold_is_major(client_for, salesperson, draft, product):
@@ -292,12 +294,12 @@ def test_a_bad_line_count_gets_no_line(client_for, salesperson, draft, count):
 
 
 def test_a_line_added_on_the_page_is_saved_with_the_others(client_for, salesperson, draft, product):
-    """What the page posts after two new lines were fetched: five lines, three filled in."""
+    """What the page posts after two new lines were fetched: four lines, two filled in."""
     other = make_product(list_price="300.00")
     client = client_for(salesperson)
+    client.get(line_url(draft), {"lines-TOTAL_FORMS": "2"})
     client.get(line_url(draft), {"lines-TOTAL_FORMS": "3"})
-    client.get(line_url(draft), {"lines-TOTAL_FORMS": "4"})
-    data = edit_data([a_row(product), {}, {}, a_row(other)], initial=1, blank=1)
+    data = edit_data([a_row(product), {}, {}, a_row(other)], initial=1, blank=0)
 
     response = client.post(edit(draft), data)
 
