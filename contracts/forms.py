@@ -115,11 +115,15 @@ class BaseLineFormSet(forms.BaseFormSet):
         super().add_fields(form, index)
         form.fields["product"].set_products(self.products)
 
+    def is_removed(self, form) -> bool:
+        """A line ticked for removal (it goes when the agreement is saved)."""
+        return self._should_delete_form(form)
+
     def is_kept(self, index: int, form) -> bool:
         """A line to save: one already there (changed or not), or one filled in; not removed."""
-        return (
-            index < self.initial_form_count() or form.has_changed()
-        ) and not self._should_delete_form(form)
+        return (index < self.initial_form_count() or form.has_changed()) and not self.is_removed(
+            form
+        )
 
     def _kept(self) -> list:
         return [form for index, form in enumerate(self.forms) if self.is_kept(index, form)]

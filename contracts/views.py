@@ -429,7 +429,7 @@ def _editor_preview(agreement, lines) -> dict:
         form.figures = None
         if lines.is_bound:
             if not lines.is_kept(index, form):
-                form.removed = lines._should_delete_form(form)
+                form.removed = lines.is_removed(form)
                 continue
             data = getattr(form, "cleaned_data", {})
         else:

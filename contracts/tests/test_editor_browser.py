@@ -61,6 +61,16 @@ def test_the_editor_shows_the_directors_approval_and_adds_a_line_before_saving(s
     expect(sales.get_by_test_id("preview-total")).to_have_text("9000.00")
     expect(sales.locator("#line-legend-2")).to_have_text("Line 2")
 
+    # Line 1 ticked for removal: out of the figures, the warning goes; ticked back, it returns.
+    sales.locator("#line-legend-0").locator("..").get_by_label("Delete").check()
+    expect(sales.locator("#line-legend-0")).to_have_text("Removed when you save")
+    expect(sales.get_by_test_id("preview-total")).to_have_text("1000.00")
+    expect(sales.locator("#line-legend-2")).to_have_text("Line 1")
+    expect(warning).to_have_count(0)
+    sales.locator("#line-legend-0").locator("..").get_by_label("Delete").uncheck()
+    expect(warning).to_contain_text("Line 1")
+    expect(sales.locator("#line-legend-2")).to_have_text("Line 2")
+
     # Back within the authority: the warning goes before anything is saved.
     field(sales, 0, "agreed_price").fill("900.00")
     expect(sales.get_by_test_id("preview-within")).to_contain_text("15.00% off")
