@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from salescrm import stored_text
@@ -220,7 +221,7 @@ class IdentityKey(models.Model):
 
 class ContactPerson(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contact_people")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("a person's", "name"), max_length=100)
     title = models.CharField(_("job title"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
