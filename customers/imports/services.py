@@ -27,7 +27,7 @@ from customers.imports.checking import (
     default_source_for,
     totals,
 )
-from customers.imports.reading import ImportFileError, Table, read_table
+from customers.imports.reading import MAX_LINES, ImportFileError, Table, read_table
 from customers.models import CustomerImport
 from salescrm.errors import DomainError
 from salescrm.history import acting_as
@@ -61,7 +61,10 @@ def import_upload(
             _("The file is larger than %(size)d MB."), size=max_bytes // (1024 * 1024)
         )
     file_name = _short_name(file_name)
-    table = read_table(content, file_name, max_rows=max_rows)
+    # With a row limit (the web), the file's lines are limited too, empty ones included.
+    table = read_table(
+        content, file_name, max_rows=max_rows, max_lines=MAX_LINES if max_rows else None
+    )
     # With a row limit, read every row first: a file over it is refused before any check.
     rows = list(table.rows) if max_rows is not None else table.rows
     results = []
