@@ -201,6 +201,11 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("done at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    # The lease of the worker e-mailing it (salescrm.notifications.email_notifications):
+    # taken before sending, given back on a failure; a lease older than
+    # NOTIFICATION_EMAIL_LEASE belongs to a worker that died, and the sweep sends it again.
+    email_claimed_at = models.DateTimeField(_("e-mail claimed at"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
 
     class Meta:
         verbose_name = _("notification")
@@ -218,6 +223,12 @@ class Notification(models.Model):
                 fields=["recipient", "-created_at"],
                 condition=Q(resolved_at__isnull=True),
                 name="notification_waiting",
+            ),
+            # The e-mail sweep: notifications not e-mailed yet, by age.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(emailed_at__isnull=True),
+                name="notification_email_pending",
             ),
         ]
 
@@ -275,4 +286,3 @@ class SavedView(models.Model):
 
     def __str__(self):
         return self.name
-
