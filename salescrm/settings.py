@@ -191,7 +191,9 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The database schedule, sent by the one beat holding a PostgreSQL advisory lock; a second
+# beat waits as a standby (salescrm.beat).
+CELERY_BEAT_SCHEDULER = "salescrm.beat:LockedDatabaseScheduler"
 
 # Security: production (DEBUG off) gets the secure defaults that `check --deploy` asks for.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
