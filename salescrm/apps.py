@@ -7,7 +7,7 @@ class SalesCRMConfig(AppConfig):
     verbose_name = _("SalesCRM")
 
     def ready(self):
-        from salescrm import notifications
+        from salescrm import idempotency, notifications
         from salescrm.jobs import register_job
 
         # E-mails whose worker died (or whose task was lost) are queued again.
@@ -16,4 +16,7 @@ class SalesCRMConfig(AppConfig):
             notifications.email_sweep,
             crontab={"minute": "*/5"},
             sends_mail=True,
+        )
+        register_job(
+            "form_submission_purge", idempotency.purge, crontab={"minute": "40", "hour": "3"}
         )

@@ -128,6 +128,27 @@ class JobRun(models.Model):
         return f"{self.name} @ {self.started_at:%Y-%m-%d %H:%M:%S}"
 
 
+class FormSubmission(models.Model):
+    """A create form's one-time token (salescrm.idempotency), kept in the transaction that
+    creates the record: the same form sent again finds it and shows what the first made."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    token = models.UUIDField(_("token"))
+    submitted_at = models.DateTimeField(_("submitted at"))
+    result_url = models.CharField(_("result"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="form_submission_once")
+        ]
+        indexes = [models.Index(fields=["submitted_at"])]
+
+    def __str__(self):
+        return str(self.token)
+
+
 class Policy(models.Model):
     """Company-wide targets and deadlines the administrator may change (one row)."""
 
