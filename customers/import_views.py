@@ -19,13 +19,14 @@ from salescrm.permissions import Capability, capability_required
 @require_http_methods(["GET", "POST"])
 @capability_required(Capability.RECORD_CUSTOMERS)
 def import_upload(request):
-    """Upload a file: it is kept with its per-row preview; no customer is written yet."""
+    """Upload a file: it is kept, and a worker reads and checks it for the preview; no
+    customer is written yet."""
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
 
         def create():
-            customer_import = imports.import_upload(
+            customer_import = imports.import_receive(
                 actor=request.user,
                 file_name=upload.name,
                 content=upload.read(),
@@ -70,6 +71,7 @@ def import_preview(request, pk):
             "can_confirm": can_confirm and customer_import.new_count > 0,
             "importing": customer_import.status == CustomerImport.Status.IMPORTING
             and not can_confirm,
+            "checking": customer_import.status == CustomerImport.Status.CHECKING,
             "default_source": imports.default_source_label(customer_import),
         },
     )
