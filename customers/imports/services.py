@@ -153,9 +153,21 @@ def _enqueue_check(import_id: int) -> None:
 def import_check(*, import_id: int, now: datetime | None = None) -> CustomerImport | None:
     """Read and check a received file (in the worker): previewed, or refused with why.
 
-    A second delivery of the task finds it checked and does nothing.
+    A second delivery of the task finds it checked and does nothing. Each attempt is
+    counted before the file is read, in a transaction of its own: a file that kills the
+    worker (the task is delivered again when a worker is lost) is refused at the next
+    delivery after MAX_CHECK_ATTEMPTS, instead of killing workers for ever.
     """
     now = now or timezone.now()
+    with transaction.atomic():
+        counted = CustomerImport.objects.select_for_update().filter(pk=import_id).first()
+        if counted is None or counted.status != CustomerImport.Status.CHECKING:
+            return counted
+        attempts = counted.failure.get("check_attempts", 0)
+        if attempts >= MAX_CHECK_ATTEMPTS:
+            return _refuse(counted, NOT_CHECKED, {})
+        counted.failure = {"check_attempts": attempts + 1}
+        counted.save(update_fields=["failure"])
     with transaction.atomic():
         locked = (
             CustomerImport.objects.select_for_update()
@@ -188,17 +200,26 @@ def import_check(*, import_id: int, now: datetime | None = None) -> CustomerImpo
             return _refuse(locked, TOO_SLOW, {})
         counts = totals(results)
         locked.status = CustomerImport.Status.PREVIEWED
+        locked.failure = {}
         locked.report = _report(table, results)
         locked.new_count = counts[RowStatus.NEW]
         locked.duplicate_count = counts[RowStatus.DUPLICATE]
         locked.invalid_count = counts[RowStatus.INVALID]
         locked.save(
-            update_fields=["status", "report", "new_count", "duplicate_count", "invalid_count"]
-        )
+            update_fields=[
+                "status", "failure", "report", "new_count", "duplicate_count", "invalid_count"
+            ]
+        )  # fmt: skip
     return locked
 
 
 TOO_SLOW = _("Checking the file took too long. Split it into smaller files.")
+NOT_CHECKED = _(
+    "The file could not be checked: the check stopped twice. Split it into smaller files, "
+    "or save it again as CSV."
+)
+# Deliveries of one check task before the file is refused (see import_check).
+MAX_CHECK_ATTEMPTS = 2
 
 
 def _refuse(locked: CustomerImport, message: object, params: dict) -> CustomerImport:

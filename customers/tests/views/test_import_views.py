@@ -472,3 +472,29 @@ def test_the_xlsx_template_is_a_workbook_the_import_reads_back(client_for, manag
 
 def test_an_unknown_template_format_is_404(client_for, salesperson):
     assert client_for(salesperson).get(template_url("xls")).status_code == 404
+
+
+def test_a_file_whose_check_kills_the_worker_is_refused_after_two_attempts(
+    client_for, salesperson, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        client_for(salesperson).post(UPLOAD, {"file": csv_file()})
+    customer_import = CustomerImport.objects.get()
+
+    def killed(*args, **kwargs):
+        raise SystemExit  # stands for the worker process dying mid-check
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("customers.imports.services.read_table", killed)
+        for _delivery in range(2):  # the broker delivers the task again after each loss
+            with pytest.raises(SystemExit):
+                tasks.import_check(customer_import.pk)
+    # Third delivery: refused without reading the file again.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("customers.imports.services.read_table", pytest.fail)
+        tasks.import_check(customer_import.pk)
+
+    customer_import.refresh_from_db()
+    assert customer_import.status == CustomerImport.Status.REFUSED
+    page = html(client_for(salesperson).get(preview_url(customer_import)))
+    assert "could not be checked: the check stopped twice" in page
