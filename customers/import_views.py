@@ -71,7 +71,9 @@ def import_preview(request, pk):
             "can_confirm": can_confirm and customer_import.new_count > 0,
             "importing": customer_import.status == CustomerImport.Status.IMPORTING
             and not can_confirm,
-            "checking": customer_import.status == CustomerImport.Status.CHECKING,
+            "checking": imports.is_checking(customer_import),
+            "check_lost": customer_import.status == CustomerImport.Status.CHECKING
+            and not imports.is_checking(customer_import),
             "default_source": imports.default_source_label(customer_import),
         },
     )

@@ -64,6 +64,7 @@ from customers.imports.services import (
     import_receive,
     import_request,
     import_upload,
+    is_checking,
 )
 from customers.imports.template import template_file
 
@@ -99,6 +100,7 @@ __all__ = [
     "import_receive",
     "import_request",
     "import_upload",
+    "is_checking",
     "parse_date",
     "parse_source",
     "preview",

@@ -283,6 +283,15 @@ def can_confirm(customer_import: CustomerImport, *, now: datetime | None = None)
     )
 
 
+def is_checking(customer_import: CustomerImport, *, now: datetime | None = None) -> bool:
+    """Waiting for the worker's check, and not so long that the check must have been lost."""
+    now = now or timezone.now()
+    return (
+        customer_import.status == CustomerImport.Status.CHECKING
+        and customer_import.created_at >= now - STALE_AFTER
+    )
+
+
 def import_request(
     *, customer_import: CustomerImport, actor: User, now: datetime | None = None
 ) -> CustomerImport:

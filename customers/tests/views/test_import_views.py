@@ -1,10 +1,12 @@
 import csv
 import io
+from datetime import timedelta
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from customers import imports, tasks
 from customers.models import Customer, CustomerImport, SourceChannel
@@ -498,3 +500,18 @@ def test_a_file_whose_check_kills_the_worker_is_refused_after_two_attempts(
     assert customer_import.status == CustomerImport.Status.REFUSED
     page = html(client_for(salesperson).get(preview_url(customer_import)))
     assert "could not be checked: the check stopped twice" in page
+
+
+def test_a_check_lost_on_the_way_stops_the_waiting_and_says_so(
+    client_for, salesperson, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        client_for(salesperson).post(UPLOAD, {"file": csv_file()})
+    customer_import = CustomerImport.objects.get()
+    CustomerImport.objects.update(created_at=timezone.now() - imports.STALE_AFTER - timedelta(1))
+
+    page = html(client_for(salesperson).get(preview_url(customer_import)))
+
+    assert 'data-testid="import-check-lost"' in page
+    assert 'hx-trigger="every 2s"' not in page
+    assert 'data-testid="confirm-form"' not in page
