@@ -4,11 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.imports import MAX_UPLOAD_BYTES
 from customers.models import ContactPerson, Customer, CustomerNote, PipelineClass, SourceChannel
+from salescrm.idempotency import SubmissionTokenMixin
 from salescrm.models import User
 from salescrm.permissions import Capability, can
 
 
-class QuickCaptureForm(forms.ModelForm):
+class QuickCaptureForm(SubmissionTokenMixin, forms.ModelForm):
     """The few fields to capture a lead on a phone at a trade show."""
 
     class Meta:
@@ -44,7 +45,7 @@ class CustomerFileForm(forms.ModelForm):
         }
 
 
-class ContactPersonForm(forms.ModelForm):
+class ContactPersonForm(SubmissionTokenMixin, forms.ModelForm):
     class Meta:
         model = ContactPerson
         fields = ["name", "title", "phone", "email", "decision_power"]
@@ -65,7 +66,7 @@ class ClassChangeForm(forms.Form):
     reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ClaimForm(forms.Form):
+class ClaimForm(SubmissionTokenMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why should this customer be yours?"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -106,7 +107,7 @@ class ReturnForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(SubmissionTokenMixin, forms.Form):
     kind = forms.ChoiceField(choices=CustomerNote.Kind.choices, widget=forms.HiddenInput)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -150,7 +151,7 @@ class ExtensionForm(forms.Form):
     )
 
 
-class ImportForm(forms.Form):
+class ImportForm(SubmissionTokenMixin, forms.Form):
     """Upload a lead list; managers may send it to the unowned pool."""
 
     file = forms.FileField(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from customers import access, selectors, services
@@ -30,7 +31,7 @@ from customers.forms import (
 )
 from customers.models import ContactPerson, Customer
 from customers.resources import CustomerExportResource
-from salescrm import panels, people, saved_views, timeline
+from salescrm import idempotency, panels, people, saved_views, timeline
 from salescrm.errors import DomainError
 from salescrm.permissions import Capability as C
 from salescrm.permissions import can, capability_required
@@ -127,6 +128,10 @@ def _team_salespeople(manager):
     return people.salespeople(team=people.managed_team_id(manager))
 
 
+# The same create form arrived twice (a double click): the first made the record.
+SENT_TWICE = gettext_lazy("This form was sent twice; it was saved once.")
+
+
 def claim_token(customer, user) -> str:
     return signing.dumps({"c": customer.pk, "u": user.pk}, salt=CLAIM_SALT)
 
@@ -137,11 +142,22 @@ def customer_create(request):
     form = QuickCaptureForm(request.POST or None)
     duplicate = None
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def create():
             customer = services.customer_create(
                 actor=request.user,
                 data=form.cleaned_data,
                 to_pool=can(request.user, C.MANAGE_TEAM) and "to_pool" in request.POST,
+            )
+            if customer.owner_id is None and not (
+                access.customers_for(request.user).filter(pk=customer.pk).exists()
+            ):
+                return customer, reverse("customers:pool")
+            return customer, reverse("customers:detail", kwargs={"pk": customer.pk})
+
+        try:
+            outcome = idempotency.once(
+                user=request.user, token=form.cleaned_data[idempotency.FIELD], create=create
             )
         except services.DuplicateCustomer as error:
             duplicate = error
@@ -149,7 +165,10 @@ def customer_create(request):
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            if customer.owner_id is None:
+            customer = outcome.value
+            if not outcome.created:
+                messages.info(request, SENT_TWICE)
+            elif customer.owner_id is None:
                 messages.success(
                     request,
                     _(
@@ -158,14 +177,12 @@ def customer_create(request):
                     )
                     % {"name": customer},
                 )
-                if not access.customers_for(request.user).filter(pk=customer.pk).exists():
-                    return redirect("customers:pool")
             else:
                 messages.success(
                     request,
                     _("%(name)s is on file. Complete it within the deadline.") % {"name": customer},
                 )
-            return redirect("customers:detail", pk=customer.pk)
+            return redirect(outcome.url)
     claim_url = None
     if (
         duplicate is not None
@@ -195,6 +212,7 @@ def customer_detail(request, pk):
         "now": timezone.now(),
         "class_form": ClassChangeForm(),
         "return_form": ReturnForm(),
+        "note_form": NoteForm(),
         **selectors.customer_detail(customer),
         # Contacts, visits, plans and agreements: drawn by the apps that own them.
         "panels": panels.for_slot("customer_detail", request, customer),
@@ -255,18 +273,28 @@ def contact_person_edit(request, pk, contact_pk=None):
     )
     form = ContactPersonForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_person_save(
+        data = dict(form.cleaned_data)
+        token = data.pop(idempotency.FIELD)
+
+        def save():
+            saved = services.contact_person_save(
                 customer=customer,
                 actor=request.user,
                 contact=contact,
-                data=services.ContactPersonData(**form.cleaned_data),
+                data=services.ContactPersonData(**data),
+            )
+            return saved, reverse("customers:detail", kwargs={"pk": customer.pk})
+
+        try:
+            # Adding one is done once per form sent; changing one is the same twice.
+            outcome = idempotency.once(
+                user=request.user, token=token if contact is None else None, create=save
             )
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Contact person saved."))
-            return redirect("customers:detail", pk=customer.pk)
+            messages.success(request, _("Contact person saved.") if outcome.created else SENT_TWICE)
+            return redirect(outcome.url)
     return render(
         request,
         "customers/contact_person_form.html",
@@ -311,15 +339,26 @@ def note_add(request, pk):
     if not form.is_valid():
         messages.error(request, _("Write something first."))
         return redirect("customers:detail", pk=customer.pk)
-    attempt(
-        request,
-        _("Added to the thread."),
-        services.note_add,
-        customer=customer,
-        kind=form.cleaned_data["kind"],
-        body=form.cleaned_data["body"],
-    )
-    return redirect("customers:detail", pk=customer.pk)
+    detail = reverse("customers:detail", kwargs={"pk": customer.pk})
+    try:
+        outcome = idempotency.once(
+            user=request.user,
+            token=form.cleaned_data[idempotency.FIELD],
+            create=lambda: (
+                services.note_add(
+                    customer=customer,
+                    actor=request.user,
+                    kind=form.cleaned_data["kind"],
+                    body=form.cleaned_data["body"],
+                ),
+                detail,
+            ),
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Added to the thread.") if outcome.created else SENT_TWICE)
+    return redirect(detail)
 
 
 @require_POST
@@ -365,14 +404,26 @@ def claim_create(request, token):
     form = ClaimForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.claim_file(
-                customer=customer, claimant=request.user, reason=form.cleaned_data["reason"]
+            outcome = idempotency.once(
+                user=request.user,
+                token=form.cleaned_data[idempotency.FIELD],
+                create=lambda: (
+                    services.claim_file(
+                        customer=customer,
+                        claimant=request.user,
+                        reason=form.cleaned_data["reason"],
+                    ),
+                    reverse("customers:my_claims"),
+                ),
             )
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Claim filed. Your manager will decide."))
-            return redirect("customers:my_claims")
+            messages.success(
+                request,
+                _("Claim filed. Your manager will decide.") if outcome.created else SENT_TWICE,
+            )
+            return redirect(outcome.url)
     return render(request, "customers/claim_form.html", {"form": form, "customer": customer})
 
 

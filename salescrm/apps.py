@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class SalesCRMConfig(AppConfig):
     name = "salescrm"
     verbose_name = _("SalesCRM")
+
+    def ready(self):
+        from salescrm import idempotency, notifications
+        from salescrm.jobs import register_job
+
+        # E-mails whose worker died (or whose task was lost) are queued again.
+        register_job(
+            "notification_email_sweep",
+            notifications.email_sweep,
+            crontab={"minute": "*/5"},
+            sends_mail=True,
+        )
+        register_job(
+            "form_submission_purge", idempotency.purge, crontab={"minute": "40", "hour": "3"}
+        )
