@@ -150,9 +150,7 @@ class Customer(models.Model):
 
     # The last time someone worked the customer: a contact record or a completed visit
     # (customers.services.customer_touch, called by visits). Shown on lists, filtered on.
-    last_activity_at = models.DateTimeField(
-        _("last contact"), null=True, blank=True, db_index=True
-    )
+    last_activity_at = models.DateTimeField(_("last contact"), null=True, blank=True, db_index=True)
 
     # Escalated to the manager as hard or large (rule 2.3.2), until the manager closes it.
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)

@@ -1,5 +1,3 @@
-from datetime import date, timedelta
-
 from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
@@ -7,7 +5,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -416,52 +414,77 @@ def claim_decide(request, claim_pk):
 # --- weekly check -------------------------------------------------------------------------
 
 
-def _week_of(value) -> date:
-    """A day of the week asked for, or today for a missing or impossible date."""
-    try:
-        return parse_date(value or "") or timezone.localdate()
-    except ValueError:  # well formed but no such day, e.g. 2026-02-30
-        return timezone.localdate()
+CHECKS_URL = "customers:checks"
 
 
 @require_GET
 @capability_required(C.MANAGE_TEAM)
 def check_queue(request):
-    week_of = _week_of(request.GET.get("week"))
-    monday, sunday = selectors.week_bounds(week_of)
+    """Every week with files waiting for the check: what the home page counts, no more."""
+    weeks = selectors.check_queue(request.user)
     return render(
         request,
         "customers/check_queue.html",
-        {
-            "groups": selectors.check_queue(request.user, week_of=week_of),
-            "monday": monday,
-            "sunday": sunday,
-            "previous_week": monday - timedelta(days=7),
-            "next_week": monday + timedelta(days=7),
-            "return_form": ReturnForm(),
-        },
+        {"weeks": weeks, "total": sum(week.count for week in weeks)},
     )
+
+
+def _team_files(request):
+    team_id = people.managed_team_id(request.user)
+    if team_id is None:
+        raise Http404
+    return access.customers_for(request.user).filter(owner__team_id=team_id)
+
+
+def _row_notes(request, pks) -> dict[int, str]:
+    """The comment typed on each file's row of the check page."""
+    return {pk: request.POST.get(f"note-{pk}", "").strip() for pk in pks}
 
 
 @require_POST
 @capability_required(C.MANAGE_TEAM)
 def check_mark(request):
-    team_id = people.managed_team_id(request.user)
-    if team_id is None:
-        raise Http404
-    team_files = access.customers_for(request.user).filter(owner__team_id=team_id)
-    form = CheckForm(request.POST, queryset=team_files)
-    week = _week_of(request.POST.get("week"))
+    form = CheckForm(request.POST, queryset=_team_files(request))
     if not form.is_valid():
         messages.error(request, _("Choose the files you checked."))
     else:
+        chosen = list(form.cleaned_data["customers"])
         count = services.files_mark_checked(
-            customers=form.cleaned_data["customers"],
+            customers=chosen,
             actor=request.user,
             comment=form.cleaned_data["comment"],
+            comments=_row_notes(request, [c.pk for c in chosen]),
         )
         messages.success(request, _("%(count)d files marked checked.") % {"count": count})
-    return redirect(f"{reverse('customers:checks')}?week={week:%Y-%m-%d}")
+    return redirect(CHECKS_URL)
+
+
+@require_POST
+@capability_required(C.MANAGE_TEAM)
+def check_return(request):
+    """Return one file from its row of the check page, with the comment typed on the row."""
+    try:
+        pk = int(request.POST.get("return", ""))
+    except ValueError:
+        raise Http404 from None
+    customer = access.customer_for_user(request.user, pk, write=True)
+    reason = _row_notes(request, [pk])[pk]
+    if not reason:
+        messages.error(
+            request,
+            _("Say what needs correcting in %(customer)s: type it on its row.")
+            % {"customer": customer.name},
+        )
+    else:
+        attempt(
+            request,
+            _("%(customer)s returned to %(owner)s for correction.")
+            % {"customer": customer.name, "owner": customer.owner},
+            services.file_return,
+            customer=customer,
+            reason=reason,
+        )
+    return redirect(CHECKS_URL)
 
 
 @require_POST
