@@ -72,9 +72,26 @@ def customer_detail(customer: Customer) -> dict:
     }
 
 
-def pool() -> QuerySet[Customer]:
-    """The unowned pool, oldest first."""
-    return Customer.objects.filter(owner__isnull=True).order_by("entered_at", "pk")
+def pool(user: User) -> QuerySet[Customer]:
+    """The pool customers `user` sees (access.pool_for), oldest first, with their team and
+    import batch (without the batch's file)."""
+    return (
+        access.pool_for(user)
+        .select_related("pool_team", "source_import")
+        .defer("source_import__content", "source_import__report")
+        .order_by("entered_at", "pk")
+    )
+
+
+def pool_batches(user: User) -> QuerySet[CustomerImport]:
+    """The import batches that still have customers in the pools `user` sees, newest first
+    (to filter by; a batch drops out once all of it is assigned)."""
+    in_pool = access.pool_for(user).filter(source_import__isnull=False).values("source_import")
+    return (
+        CustomerImport.objects.filter(pk__in=in_pool)
+        .defer("content", "report")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def assignment_loads(members: list[User], *, now: datetime) -> list[rules.Load]:

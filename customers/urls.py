@@ -42,5 +42,6 @@ urlpatterns = [
     path("reassignment/<int:pk>/extend/", views.queue_extend, name="queue_extend"),
     path("pool/", views.pool, name="pool"),
     path("pool/assign/", views.pool_assign, name="pool_assign"),
+    path("pool/team/", views.pool_team, name="pool_team"),
     path("board/", views.board, name="board"),
 ]

@@ -33,7 +33,9 @@ from customers.services.files import (
     pick_duplicate,
 )
 from customers.services.ownership import (
+    ASSIGN_LIMIT,
     FIRST_CONTACT_FIELDS,
+    assignment_plan,
     claim_can_decide,
     claim_decide,
     claim_file,
@@ -43,6 +45,8 @@ from customers.services.ownership import (
     first_contact_extend,
     on_user_deactivating,
     owner_assign,
+    owners_assign,
+    pool_set_team,
 )
 from customers.services.review import (
     CHECK_TRANSITIONS,
@@ -55,12 +59,14 @@ from customers.services.review import (
 from customers.services.thread import escalation_close, note_add
 
 __all__ = [
+    "ASSIGN_LIMIT",
     "CHECK_TRANSITIONS",
     "CUSTOMER_FIELDS",
     "FIRST_CONTACT_FIELDS",
     "SYSTEM_ONLY_CLASSES",
     "ContactPersonData",
     "DuplicateCustomer",
+    "assignment_plan",
     "claim_can_decide",
     "claim_decide",
     "claim_file",
@@ -87,5 +93,7 @@ __all__ = [
     "note_add",
     "on_user_deactivating",
     "owner_assign",
+    "owners_assign",
     "pick_duplicate",
+    "pool_set_team",
 ]
