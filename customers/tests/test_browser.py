@@ -1,5 +1,7 @@
 """The customer file as users walk it, in a real Chromium."""
 
+from collections import Counter
+
 import pytest
 
 from customers.models import Customer, OwnershipClaim
@@ -84,12 +86,24 @@ def test_the_manager_assigns_pool_customers_in_bulk(sign_in, people):
     page = sign_in("manager1")
     page.get_by_role("button", name="Customers").click()  # the manager's customer pages
     page.get_by_role("link", name="Pool", exact=True).click()
+    page.get_by_text("Your team's load").click()
     assert "proposed" in page.get_by_test_id("loads").inner_text()
-    page.get_by_label("Tick all").check()
-    page.get_by_role("button", name="Assign the ticked customers").click()
+    page.get_by_label("Tick all on this page").check()
+    page.get_by_role("button", name="Preview the assignment").click()
 
-    assert "6 customers assigned" in page.locator(".alert-success").inner_text()
-    owners = list(Customer.objects.values_list("owner__username", flat=True))
+    # The preview names the balanced split; nothing is assigned until it is confirmed.
+    split = page.get_by_test_id("preview-split").inner_text()
+    for username in ("sales1", "sales2", "sales3"):
+        assert str(people[username]) in split
+    assert set(Customer.objects.values_list("owner", flat=True)) == {None}
+    page.get_by_role("button", name="Confirm the assignment").click()
+
+    shown = page.locator(".alert-success").inner_text()
+    owners = Counter(Customer.objects.values_list("owner__username", flat=True))
     assert None not in owners
     assert set(owners) <= {"sales1", "sales2", "sales3"}
-    assert "The pool is empty" in page.get_by_test_id("pool").inner_text()
+    # The confirmation names who got how many, most first, as the preview did.
+    split = sorted(owners.items(), key=lambda entry: (-entry[1], str(people[entry[0]])))
+    named = " · ".join(f"{people[username]} {count}" for username, count in split)
+    assert f"6 customers assigned: {named}." in shown
+    assert "No customer in the pool matches." in page.get_by_test_id("pool").inner_text()

@@ -192,10 +192,15 @@ def test_the_queue_refuses_post(client_for, manager):
 
 
 def _files(team, manager, numbers):
-    """New files this week from several salespeople; every third one already checked."""
+    """New files of this week and last week from several salespeople; every third one
+    already checked."""
     people = [UserFactory(team=team) for _ in range(3)]
     for number in numbers:
-        customer = make_customer(people[number % 3], name=f"Check Company {number}")
+        customer = make_customer(
+            people[number % 3],
+            name=f"Check Company {number}",
+            now=LAST_WEEK if number % 2 else None,
+        )
         if number % 3 == 0:
             services.files_mark_checked(customers=[customer], actor=manager, comment="ok")
 
@@ -211,6 +216,7 @@ def test_the_queue_runs_the_same_queries_for_5_and_60_files(client_for, manager,
 
     response = client.get(QUEUE)
     assert response.context["total"] == 40  # every third one was checked
+    assert len(response.context["weeks"]) == 2
     assert few == many
 
 
