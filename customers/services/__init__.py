@@ -10,9 +10,10 @@ extension, deactivation, claims), `review` (the pipeline class, the weekly check
 `thread` (escalation and guidance). Callers use the names below: `services.X(...)`.
 
 An owner changes only in ownership.owner_assign, which sends signals.owner_changed
-(customer=, previous=, assignee=, actor=, now=) inside the assigning transaction;
-contracts receives it, so that a customer's open plans and agreements follow it to its
-new owner.
+(customer=, previous=, assignee=, actor=, now=) inside the assigning transaction, or in
+ownership.owners_assign (a bulk assignment), which sends signals.owners_changed once
+(changes=[(customer, previous, assignee)], actor=, now=); contracts receives both, so
+that a customer's open plans and agreements follow it to its new owner.
 """
 
 from customers.services.files import (

@@ -39,7 +39,14 @@ FIRST_CONTACT_FIELDS = [
 ]  # fmt: skip
 
 
-def _set_owner(customer: Customer, assignee: User | None, *, reason: str, now: datetime) -> None:
+def _set_owner(
+    customer: Customer,
+    assignee: User | None,
+    *,
+    reason: str,
+    now: datetime,
+    due: datetime | None = None,
+) -> None:
     """The new owner's fields on `customer` (not saved): a new first-contact week (rule
     1.3.3); back to the pool, into the pool of the previous owner's team."""
     previous = customer.owner
@@ -50,7 +57,7 @@ def _set_owner(customer: Customer, assignee: User | None, *, reason: str, now: d
         customer.pool_team_id = previous.team_id if previous is not None else None
     else:
         customer.assigned_at = now
-        customer.first_contact_due_at = first_contact_due(now)
+        customer.first_contact_due_at = due or first_contact_due(now)
         customer.pool_team = None
     customer.first_contact_at = None
     customer.first_contact_reminded_at = None
@@ -91,12 +98,13 @@ def owners_assign(
 ) -> None:
     """owner_assign for many locked customers at once, set-based: the customers are updated
     in batches with their history rows, the Assignment rows are created and the first-contact
-    notifications resolved in bulk; owner_changed is still sent for each customer."""
+    notifications resolved in bulk, and one signals.owners_changed names every change."""
     if not pairs:
         return
     previous = {customer.pk: customer.owner for customer, _person in pairs}
+    due = first_contact_due(now)  # the same for all: one look at the calendar
     for customer, person in pairs:
-        _set_owner(customer, person, reason=reason, now=now)
+        _set_owner(customer, person, reason=reason, now=now, due=due)
     customers = [customer for customer, _person in pairs]
     bulk_update_with_history(
         customers, Customer, OWNER_FIELDS, batch_size=BATCH, default_user=actor,
@@ -118,11 +126,12 @@ def owners_assign(
         ],
         batch_size=BATCH,
     )
-    for customer, person in pairs:
-        signals.owner_changed.send(
-            sender=Customer, customer=customer, previous=previous[customer.pk],
-            assignee=person, actor=actor, now=now,
-        )  # fmt: skip
+    signals.owners_changed.send(
+        sender=Customer,
+        changes=[(customer, previous[customer.pk], person) for customer, person in pairs],
+        actor=actor,
+        now=now,
+    )
 
 
 def _managed_team(actor: User) -> int:

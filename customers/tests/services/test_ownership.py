@@ -3,10 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from customers import services
-from customers.models import Assignment, OwnershipClaim
+from customers.models import Assignment, Customer, OwnershipClaim
 from customers.tests.factories import make_customer
 from salescrm.errors import DomainError
 from salescrm.models import Notification
@@ -192,3 +194,18 @@ def test_another_teams_manager_cannot_decide(salesperson, teammate, other_manage
         services.claim_decide(claim=claim, actor=other_manager, transfer=True)
     claim.refresh_from_db()
     assert claim.state == OwnershipClaim.State.PENDING
+
+
+def test_a_bulk_assignment_runs_the_same_queries_for_3_and_30_customers(manager, salesperson):
+    def queries_to_assign(count: int) -> int:
+        customers = [make_customer(actor=manager, to_pool=True) for _ in range(count)]
+        with CaptureQueriesContext(connection) as captured:
+            services.customers_assign(customers=customers, actor=manager, assignee=salesperson)
+        assert {c.owner_id for c in Customer.objects.filter(pk__in=[c.pk for c in customers])} == {
+            salesperson.pk
+        }
+        return len(captured)
+
+    assert queries_to_assign(3) == queries_to_assign(30)
+    assert Assignment.objects.filter(reason=Assignment.Reason.MANAGER).count() == 33
+    assert Customer.history.filter(history_change_reason="owner: manager").count() == 33
