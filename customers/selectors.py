@@ -179,12 +179,16 @@ def returned_files(user: User) -> QuerySet[Customer]:
 
 
 def _team_claims(manager: User) -> Q:
-    """Claims on the manager's team's customers, or on pool customers the team claims."""
+    """Claims on the manager's team's customers or its pool's, or on customers of the
+    company's pool the team claims (as services.claim_can_decide decides)."""
     team_id = people.managed_team_id(manager)
     if team_id is None:
         return Q(pk__in=[])
-    return Q(customer__owner__team_id=team_id) | Q(
-        customer__owner__isnull=True, claimant__team_id=team_id
+    in_pool = Q(customer__owner__isnull=True)
+    return (
+        Q(customer__owner__team_id=team_id)
+        | (in_pool & Q(customer__pool_team_id=team_id))
+        | (in_pool & Q(customer__pool_team__isnull=True, claimant__team_id=team_id))
     )
 
 

@@ -380,9 +380,14 @@ def on_user_deactivating(*, user: User, actor: User, now: datetime, **kwargs: ob
 # --- ownership claims (rule 1.3.1) ---------------------------------------------------------------
 
 
-def _claim_team_member(customer: Customer, claimant: User) -> User:
-    """Whose manager decides a claim: the owner's; for a pool customer, the claimant's."""
-    return customer.owner or claimant
+def _claim_team(customer: Customer, claimant: User) -> int | None:
+    """Whose manager decides a claim: the owner's team; for a customer in a team's pool,
+    that team; for one in the company's pool, the claimant's team."""
+    if customer.owner is not None:
+        return customer.owner.team_id
+    if customer.pool_team_id is not None:
+        return customer.pool_team_id
+    return claimant.team_id
 
 
 def claim_file(
@@ -409,7 +414,7 @@ def claim_file(
     except IntegrityError:
         raise DomainError(_("You already have a claim on this customer waiting.")) from None
     notifications.notify(
-        recipients=[people.manager_of(_claim_team_member(customer, claimant))],
+        recipients=[people.manager_of_team(_claim_team(customer, claimant))],
         kind="claim_filed",
         actor=claimant,
         params={"customer": customer.name, "owner": str(customer.owner or "—")},
@@ -420,7 +425,8 @@ def claim_file(
 
 
 def claim_can_decide(user: User, claim: OwnershipClaim) -> bool:
-    return people.manages(user, _claim_team_member(claim.customer, claim.claimant))
+    team_id = people.managed_team_id(user)
+    return team_id is not None and team_id == _claim_team(claim.customer, claim.claimant)
 
 
 def claim_decide(

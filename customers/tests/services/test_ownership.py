@@ -209,3 +209,20 @@ def test_a_bulk_assignment_runs_the_same_queries_for_3_and_30_customers(manager,
     assert queries_to_assign(3) == queries_to_assign(30)
     assert Assignment.objects.filter(reason=Assignment.Reason.MANAGER).count() == 33
     assert Customer.history.filter(history_change_reason="owner: manager").count() == 33
+
+
+def test_a_claim_on_a_customer_of_a_teams_pool_is_that_teams_managers_to_decide(
+    manager, salesperson, other_manager, other_salesperson
+):
+    theirs = make_customer(actor=other_manager, to_pool=True, team_pool=True, name="Their Lead")
+
+    claim = services.claim_file(customer=theirs, claimant=salesperson, reason="Met them first")
+
+    assert Notification.objects.filter(recipient=other_manager, kind="claim_filed").exists()
+    assert not Notification.objects.filter(recipient=manager, kind="claim_filed").exists()
+    assert not services.claim_can_decide(manager, claim)
+    with pytest.raises(DomainError):
+        services.claim_decide(claim=claim, actor=manager, transfer=True)
+    theirs.refresh_from_db()
+    assert theirs.owner is None
+    services.claim_decide(claim=claim, actor=other_manager, transfer=False)

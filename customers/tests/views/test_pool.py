@@ -639,3 +639,22 @@ def test_reassigning_sends_anonymous_visitors_to_login(client, teammate, custome
 
 def test_reassigning_is_post_only(client_for, manager, customer):
     assert client_for(manager).get(reassign_url(customer)).status_code == 405
+
+
+def test_in_chinese_the_preview_and_the_confirmation_name_the_split(
+    client_for, manager, salesperson, teammate, pooled
+):
+    manager.language = "zh-hans"
+    manager.save(update_fields=["language"])
+    salesperson.first_name, salesperson.last_name = "静", "刘"
+    salesperson.save(update_fields=["first_name", "last_name"])
+    for number in range(2):
+        make_customer(teammate, name=f"Busy Company {number}")
+    client = client_for(manager)
+
+    shown_preview = preview(client, {"customers": [c.pk for c in pooled], "assignee": ""})
+    response = client.post(ASSIGN, {"selection": shown_preview.context["selection"]})
+
+    assert text_of(shown_preview, "preview-count") == "客户池中的 4 个客户将分配给："
+    assert "确认分配" in html(shown_preview)
+    assert f"已分配 4 个客户：{salesperson} 3 · {teammate} 1。" in messages_of(response)
