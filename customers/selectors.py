@@ -20,6 +20,7 @@ from customers.models import (
 )
 from salescrm import people
 from salescrm.models import User
+from salescrm.permissions import Capability, roles_with
 from salescrm.workdays import day_range, monday_of
 
 # Assignments in this many days count as "recent" when breaking ties.
@@ -297,11 +298,19 @@ def team_today(manager: User, *, today: date) -> list[dict]:
 
 def pending_checks(manager: User) -> QuerySet[Customer]:
     """The team's files waiting for the manager's check, any week: the one definition, for
-    the check page, the home page's counter, the worklist and the digest."""
+    the check page, the home page's counter, the worklist and the digest.
+
+    The files salespeople entered (rule 1.2): leads a manager put in the pool or imported
+    are not a salesperson's filing to check, even once assigned.
+    """
     team_id = people.managed_team_id(manager)
     if team_id is None:
         return Customer.objects.none()
-    return Customer.objects.filter(owner__team_id=team_id, check_state=CheckState.PENDING)
+    return Customer.objects.filter(
+        owner__team_id=team_id,
+        check_state=CheckState.PENDING,
+        entered_by__role__in=roles_with(Capability.SELL),
+    )
 
 
 def reassignment_queue(manager: User) -> QuerySet[Customer]:

@@ -149,6 +149,22 @@ def test_the_home_counter_and_the_worklist_count_what_the_page_shows(
     assert {item.url for item in items} == {f"{QUEUE}#week-2026-03-02", f"{QUEUE}#week-2026-03-09"}
 
 
+def test_pool_leads_the_manager_entered_are_not_files_to_check(
+    client_for, manager, salesperson, week_files
+):
+    lead = make_customer(actor=manager, to_pool=True, name="Pool Lead")
+    services.customers_assign(customers=[lead], actor=manager, assignee=salesperson)
+    own = make_customer(manager, name="Manager's Own")
+
+    client = client_for(manager)
+    page = client.get(QUEUE)
+
+    assert {c.name for c in on_page(page)} == {"Week File A", "Week File B", "Week File C"}
+    assert client.get(reverse("home")).context["pending_checks"] == 3
+    assert "Pool Lead" not in html(page)
+    assert own.owner == manager
+
+
 def test_incomplete_files_are_never_ticked_for_the_manager(client_for, manager, salesperson):
     complete = make_customer(
         salesperson,
