@@ -97,6 +97,8 @@ def test_deactivating_a_user_returns_their_customers_to_the_pool(admin_user, sal
         customer.refresh_from_db()
         assert customer.owner is None
         assert customer.assignments.first().reason == Assignment.Reason.TO_POOL
+        # Into the pool of the team they left, whose manager knows them.
+        assert customer.pool_team_id == salesperson.team_id
 
 
 def test_deactivating_an_inactive_user_again_changes_nothing(admin_user, salesperson):
