@@ -31,6 +31,7 @@ def test_after_a_pool_assignment_the_first_contacts_due_are_above_the_fold_on_a_
     # manager1, on a phone: the batch's leads, all of them, to sales1, previewed, confirmed.
     manager = sign_in("manager1", phone=True)
     manager.goto("/customers/pool/")
+    manager.get_by_text("Filters", exact=True).click()  # folded on a phone
     manager.get_by_label("Import batch").select_option(label=batch_label(batch))
     manager.get_by_role("button", name="Filter").click()
     manager.get_by_test_id("result-count").filter(has_text="5 customers match").wait_for()
