@@ -688,7 +688,11 @@ def pool_assign(request):
         # Another team's pool: not this manager's to assign (nor to see).
         messages.error(
             request,
-            _("%(count)d of the chosen customers are not in your pools. Nothing was assigned.")
+            ngettext(
+                "%(count)d of the chosen customers is not in your pools. Nothing was assigned.",
+                "%(count)d of the chosen customers are not in your pools. Nothing was assigned.",
+                len(foreign),
+            )
             % {"count": len(foreign)},
         )
         return redirect(_pool_url(back))

@@ -512,7 +512,7 @@ def test_a_manager_cannot_assign_another_teams_pool_customers(
 
     response = preview(client_for(manager), {"customers": ticked, "assignee": salesperson.pk})
 
-    assert "1 of the chosen customers are not in your pools. Nothing was assigned." in (
+    assert "1 of the chosen customers is not in your pools. Nothing was assigned." in (
         messages_of(response)
     )
     assert owner_of(team_pools["company"]) is None
