@@ -115,7 +115,6 @@ class NoteForm(SubmissionTokenMixin, forms.Form):
 class AssignForm(forms.Form):
     """Assign pool customers: to one person, or balanced across the team."""
 
-    customers = forms.ModelMultipleChoiceField(queryset=Customer.objects.none())
     assignee = forms.ModelChoiceField(
         label=_("Assign to"),
         queryset=User.objects.none(),
@@ -123,11 +122,8 @@ class AssignForm(forms.Form):
         empty_label=_("Balanced across the team (proposed)"),
     )
 
-    def __init__(self, *args, customers=None, team_members=None, **kwargs):
+    def __init__(self, *args, team_members=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["customers"].queryset = (
-            customers if customers is not None else Customer.objects.none()
-        )
         self.fields["assignee"].queryset = (
             team_members if team_members is not None else User.objects.none()
         )
@@ -162,6 +158,11 @@ class ImportForm(SubmissionTokenMixin, forms.Form):
     to_pool = forms.BooleanField(
         label=_("Put them in the unowned pool (to assign later)"), required=False
     )
+    team_pool = forms.BooleanField(
+        label=_("Only in my team's pool"),
+        required=False,
+        help_text=_("Other teams' managers do not see them. Unticked: the company's pool."),
+    )
     default_source = forms.ChoiceField(
         label=_("Source channel of rows without one"),
         choices=[("", _("None: every row must give it")), *SourceChannel.choices],
@@ -173,6 +174,7 @@ class ImportForm(SubmissionTokenMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if not can(user, Capability.MANAGE_TEAM):
             del self.fields["to_pool"]
+            del self.fields["team_pool"]
             self.fields["default_source"].help_text = ""
 
     def clean_file(self):

@@ -31,6 +31,7 @@ def import_upload(request):
                 file_name=upload.name,
                 content=upload.read(),
                 to_pool=form.cleaned_data.get("to_pool", False),
+                team_pool=form.cleaned_data.get("team_pool", False),
                 default_source=form.cleaned_data["default_source"],
             )
             return customer_import, reverse(

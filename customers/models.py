@@ -91,6 +91,25 @@ class Customer(models.Model):
         blank=True,
         help_text=_("Empty: the customer is in the unowned pool."),
     )
+    # In the pool: the team whose manager assigns it (empty: the company's, any manager).
+    pool_team = models.ForeignKey(
+        "salescrm.Team",
+        verbose_name=_("pool of team"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("Empty: the company's pool, which every sales manager sees."),
+    )
+    # The lead list it came from, if it was imported.
+    source_import = models.ForeignKey(
+        "CustomerImport",
+        verbose_name=_("import batch"),
+        on_delete=models.SET_NULL,
+        related_name="customers",
+        null=True,
+        blank=True,
+    )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("entered by"),
@@ -174,6 +193,12 @@ class Customer(models.Model):
             models.Index(fields=["owner", "name"]),
             models.Index(fields=["owner", "last_activity_at"]),
             models.Index(fields=["owner", "completion_due_at"]),
+            # The pool, oldest first, per team.
+            models.Index(
+                fields=["pool_team", "entered_at"],
+                condition=Q(owner__isnull=True),
+                name="customer_pool_by_team",
+            ),
         ]
 
     def __str__(self):
@@ -423,6 +448,15 @@ class CustomerImport(models.Model):
     to_pool = models.BooleanField(_("into the unowned pool"), default=False)
     default_source = models.CharField(
         _("default source channel"), max_length=30, choices=SourceChannel.choices, blank=True
+    )
+    # Into the pool of this team only (empty: the company's pool).
+    pool_team = models.ForeignKey(
+        "salescrm.Team",
+        verbose_name=_("pool of team"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED

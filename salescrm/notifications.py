@@ -191,6 +191,23 @@ def resolve(*, subject: Model, kinds: Iterable[str], now: datetime | None = None
     ).update(resolved_at=now or timezone.now())
 
 
+def resolve_many(
+    *, model: type[Model], ids: Iterable[int], kinds: Iterable[str], now: datetime | None = None
+) -> int:
+    """resolve() for many subjects of one model in one statement (a bulk action)."""
+    kinds = list(kinds)
+    unknown = set(kinds) - set(ACTIONS)
+    if unknown:
+        raise ValueError(f"not kinds that ask for an action: {sorted(unknown)}")
+    return Notification.objects.filter(
+        subject_type=ContentType.objects.get_for_model(model),
+        subject_id__in=list(ids),
+        kind__in=kinds,
+        actionable=True,
+        resolved_at__isnull=True,
+    ).update(resolved_at=now or timezone.now())
+
+
 EMAIL_BATCH = 200
 
 

@@ -38,6 +38,7 @@ from customers.imports.reading import (
     read_table,
 )
 from customers.models import CustomerImport
+from salescrm import people
 from salescrm.errors import DomainError
 from salescrm.history import acting_as
 from salescrm.models import User
@@ -52,6 +53,7 @@ def import_upload(
     file_name: str,
     content: bytes,
     to_pool: bool = False,
+    team_pool: bool = False,
     default_source: str = "",
     max_bytes: int | None = MAX_UPLOAD_BYTES,
     max_rows: int | None = MAX_WEB_ROWS,
@@ -60,10 +62,14 @@ def import_upload(
 ) -> CustomerImport:
     """Keep the file with its preview; no customer is written. Bad files raise ImportFileError.
 
-    `on_row` sees each row's result as it is checked (the command prints them).
+    `on_row` sees each row's result as it is checked (the command prints them). With
+    `team_pool`, the customers go to the pool of the manager's own team, not the company's.
     """
     now = now or timezone.now()
     check_importer(actor, to_pool=to_pool)
+    pool_team_id = people.managed_team_id(actor) if to_pool and team_pool else None
+    if to_pool and team_pool and pool_team_id is None:
+        raise DomainError(_("Only the manager of a team keeps customers in the team's pool."))
     default_source_for(to_pool=to_pool, default_source=default_source)
     if max_bytes is not None and len(content) > max_bytes:
         raise ImportFileError(
@@ -90,6 +96,7 @@ def import_upload(
         file_name=file_name,
         content=content,
         to_pool=to_pool,
+        pool_team_id=pool_team_id,
         default_source=default_source,
         report=_report(table, results),
         new_count=counts[RowStatus.NEW],
@@ -414,6 +421,8 @@ def _create_rows(
                     data=result.data,
                     contact_people=result.contact_people,
                     to_pool=customer_import.to_pool,
+                    team_pool=customer_import.pool_team_id is not None,
+                    source_import=customer_import,
                     now=now,
                 )
             except DomainError as error:

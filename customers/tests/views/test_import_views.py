@@ -177,6 +177,26 @@ def test_a_manager_uploads_into_the_pool(client_for, manager, confirm, upload_fi
     assert pooled.source == SourceChannel.MARKETING_EVENT
 
 
+def test_a_manager_uploads_into_the_teams_pool_and_the_pool_filters_by_the_batch(
+    client_for, manager, team, other_manager, confirm
+):
+    client = client_for(manager)
+    preview = client.post(
+        UPLOAD, {"file": csv_file(), "to_pool": "on", "team_pool": "on", "default_source": ""}
+    )
+    customer_import = CustomerImport.objects.get()
+    assert "New customers go to your team's pool." in html(client.get(preview.url))
+
+    confirm(client, customer_import)
+
+    assert customer_import.pool_team == team
+    pool = client.get(reverse("customers:pool"), {"batch": customer_import.pk})
+    assert len(pool.context["page"].object_list) == 3
+    assert {c.pool_team for c in pool.context["page"].object_list} == {team}
+    others = client_for(other_manager).get(reverse("customers:pool"))
+    assert list(others.context["page"].object_list) == []
+
+
 def test_a_salesperson_posting_to_pool_still_imports_as_themselves(client_for, salesperson):
     # The form has no pool field for salespeople: the value is ignored, not obeyed.
     client = client_for(salesperson)
