@@ -13,9 +13,13 @@ class ReportsConfig(AppConfig):
         from salescrm import navigation
         from salescrm.permissions import Capability as C
 
-        navigation.register(
-            "reports:people",
-            _("Reports"),
-            needs=[C.SELL, C.OVERSEE, C.ADMINISTER],
-            order=80,
-        )
+        everyone = [C.SELL, C.OVERSEE, C.ADMINISTER]
+        navigation.register_group("reports", _("Reports"))
+        for url_name, label, needs, order in [
+            ("reports:dashboard", _("Dashboard"), everyone, 80),
+            ("reports:people", _("Reports by person"), everyone, 81),
+            ("reports:compliance", _("Rule compliance"), everyone, 82),
+            ("reports:channels", _("Channel return"), [C.SEE_COMPANY, C.ADMINISTER], 83),
+            ("reports:targets", _("Revenue targets"), [C.MANAGE_TEAM, C.SEE_COMPANY], 84),
+        ]:
+            navigation.register(url_name, label, needs=needs, order=order, group="reports")
