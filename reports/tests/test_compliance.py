@@ -80,7 +80,8 @@ def test_breaches_carry_their_evidence(october, manager, salesperson):
     ]
     assert found[0].url == reverse("customers:detail", args=[october["late"].pk])
     checks = compliance.breaches(scope_for(manager, {}), OCTOBER, now=NOW, rule_key="check")
-    assert len(checks) == 4 and all(breach.done is None for breach in checks)
+    assert len(checks) == 4
+    assert all(breach.done is None for breach in checks)
 
 
 @time_machine.travel(NOW, tick=False)
