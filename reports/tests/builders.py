@@ -135,7 +135,7 @@ def agreement(
         plan=the_plan,
         title="agreement",
         total=Decimal(total),
-        list_total=Decimal(total),
+        list_total=fields.pop("list_total", Decimal(total)),
         state=state,
         created_at=created,
         signed_on=signed_on,
