@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from demo.contracts import seed_contracts
 from demo.customers import seed_customers
 from demo.people import PEOPLE, seed_people
+from demo.reports import seed_report_data
 from demo.visits import seed_visits
 
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         counts |= seed_customers()
         counts |= seed_visits()
         counts |= seed_contracts()
+        counts |= seed_report_data()
         if verbosity == 0:
             return
         for name, count in counts.items():
