@@ -20,6 +20,8 @@ class Bar:
     width: float = 0
     height: float = 0
     below_target: bool = False
+    target: Decimal | int | None = None  # this bar's own target (e.g. a month's)
+    target_y: float | None = None
 
 
 @dataclass
@@ -40,10 +42,14 @@ class BarChart:
         return self.height - 6
 
 
-def bar_chart(key: str, title: str, points, *, target=None, value_heading: str = "") -> BarChart:
-    """Bars for [(label, value)] with an optional target line."""
+def bar_chart(
+    key: str, title: str, points, *, target=None, targets=None, value_heading: str = ""
+) -> BarChart:
+    """Bars for [(label, value)] with an optional target line, or a target per bar."""
     bars = [Bar(str(label), value or 0) for label, value in points]
-    top = max([bar.value for bar in bars] + [target or 0, 1])
+    for bar, own in zip(bars, targets or [], strict=False):
+        bar.target = own or None
+    top = max([bar.value for bar in bars] + [bar.target or 0 for bar in bars] + [target or 0, 1])
     plot_height = HEIGHT - BOTTOM - TOP
     slot = (WIDTH - LEFT) / max(len(bars), 1)
     for index, bar in enumerate(bars):
@@ -52,6 +58,11 @@ def bar_chart(key: str, title: str, points, *, target=None, value_heading: str =
         bar.x = round(LEFT + slot * index + slot * 0.15, 1)
         bar.y = round(TOP + plot_height - bar.height, 1)
         bar.below_target = target is not None and bar.value < target
+        if bar.target is not None:
+            bar.below_target = bar.value < bar.target
+            bar.target_y = round(
+                TOP + plot_height - float(bar.target) / float(top) * plot_height, 1
+            )
     chart = BarChart(key, title, bars, target=target, top_value=top, value_heading=value_heading)
     if target is not None:
         chart.target_y = round(TOP + plot_height - float(target) / float(top) * plot_height, 1)

@@ -179,6 +179,7 @@ def dashboard(request):
         "signed-by-month",
         _("Signed value by month (CNY)"),
         [(f"{month:%y-%m}", value) for month, value in signed.items()],
+        targets=[targets[month] for month in months],
         value_heading=_("Signed value (CNY)"),
     )
     context["signed_rows"] = [(month, signed[month], targets[month]) for month in months]
