@@ -13,13 +13,11 @@ from django.db.models import (
     F,
     Max,
     Min,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, TruncDate, TruncMonth, TruncWeek
+from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -131,15 +129,18 @@ def new_files_trend(ids: list[int], mondays: list[date]) -> dict[int, list[int]]
     return {pk: list(weeks.values()) for pk, weeks in found.items()}
 
 
-def pipeline(ids: list[int]) -> list[tuple[str, int, Decimal]]:
-    """[(class label, customers, value of their open plans and agreements)] in class order."""
-    counts = dict(
-        Customer.objects.filter(owner_id__in=ids)
-        .values("pipeline_class")
-        .annotate(count=Count("pk"))
-        .values_list("pipeline_class", "count")
-        .order_by()
-    )
+def pipeline(ids: list[int], *, counts: dict | None = None) -> list[tuple[str, int, Decimal]]:
+    """[(class label, customers, value of their open plans and agreements)] in class order.
+
+    `counts` ({class: customers}) when the caller has them already (pipeline_by_team)."""
+    if counts is None:
+        counts = dict(
+            Customer.objects.filter(owner_id__in=ids)
+            .values("pipeline_class")
+            .annotate(count=Count("pk"))
+            .values_list("pipeline_class", "count")
+            .order_by()
+        )
     agreements = dict(
         Agreement.objects.filter(salesperson_id__in=ids, state__in=OPEN_AGREEMENT_STATES)
         .values("customer__pipeline_class")
@@ -279,7 +280,15 @@ def major_agreements(*, since: datetime, now: datetime) -> dict:
     }
 
 
-def price_authority(ids: list[int], *, since: date) -> list[dict]:
+def class_totals(by_team: list[dict]) -> dict[str, int]:
+    """{class: customers} summed over pipeline_by_team's rows."""
+    return {
+        value: sum(row["counts"][index] for row in by_team)
+        for index, value in enumerate(PipelineClass.values)
+    }
+
+
+def price_authority(ids: list[int], *, since: date) -> dict[int, dict]:
     """Per salesperson, agreements submitted since `since`: how deep their discounts go
     (average and deepest, against list price), how often beyond their authority (major
     for a line), and how those major agreements ended. One query."""
@@ -288,10 +297,9 @@ def price_authority(ids: list[int], *, since: date) -> list[dict]:
         output_field=DecimalField(max_digits=7, decimal_places=2),
     )
     beyond = Q(major_reasons__contains=[{"kind": "line"}])
+    start = local_midnight(since, tz=_tz())
     rows = (
-        Agreement.objects.filter(
-            salesperson_id__in=ids, submitted_at__date__gte=since, list_total__gt=0
-        )
+        Agreement.objects.filter(salesperson_id__in=ids, submitted_at__gte=start, list_total__gt=0)
         .values("salesperson_id")
         .annotate(
             agreements=Count("pk"),
@@ -301,25 +309,24 @@ def price_authority(ids: list[int], *, since: date) -> list[dict]:
             beyond=Count("pk", filter=beyond),
             beyond_signed=Count("pk", filter=beyond & Q(state=AgreementState.SIGNED)),
             beyond_cancelled=Count("pk", filter=beyond & Q(state=AgreementState.CANCELLED)),
-            beyond_rejected=Coalesce(
-                Subquery(
-                    Signature.objects.filter(
-                        agreement__salesperson_id=OuterRef("salesperson_id"),
-                        agreement__submitted_at__date__gte=since,
-                        step=Step.DIRECTOR,
-                        decision=Decision.REJECTED,
-                    )
-                    .values("agreement__salesperson_id")
-                    .annotate(count=Count("pk"))
-                    .values("count")[:1]
-                ),
-                0,
-            ),
         )
+        .order_by()
+    )
+    rejected = dict(
+        Signature.objects.filter(
+            agreement__salesperson_id__in=ids,
+            agreement__submitted_at__gte=start,
+            step=Step.DIRECTOR,
+            decision=Decision.REJECTED,
+        )
+        .values("agreement__salesperson_id")
+        .annotate(count=Count("pk"))
+        .values_list("agreement__salesperson_id", "count")
         .order_by()
     )
     found = {}
     for row in rows:
+        row["beyond_rejected"] = rejected.get(row["salesperson_id"], 0)
         row["average"] = (
             ((row["list_sum"] - row["total_sum"]) * 100 / row["list_sum"]).quantize(Decimal("0.1"))
             if row["list_sum"]

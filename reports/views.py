@@ -168,7 +168,11 @@ def dashboard(request):
             value_heading=_("Visits"),
         )
     )
-    context["funnel"] = charts.funnel("pipeline", _("Pipeline by class"), figures.pipeline(ids))
+    by_team = figures.pipeline_by_team(ids) if scope.company else None
+    counts = figures.class_totals(by_team) if by_team is not None else None
+    context["funnel"] = charts.funnel(
+        "pipeline", _("Pipeline by class"), figures.pipeline(ids, counts=counts)
+    )
     months = figures.last_months(today, 12)
     signed = figures.signed_by_month(ids, months)
     if can(user, C.SELL):
@@ -208,7 +212,7 @@ def dashboard(request):
         context["waiting"] = figures.waiting_approvals(user, now=now)
     if scope.company:
         context["role"] = "director"
-        context["pipeline_by_team"] = figures.pipeline_by_team(ids)
+        context["pipeline_by_team"] = by_team
         context["classes"] = PipelineClass.labels
         context["major"] = figures.major_agreements(since=now - timedelta(days=90), now=now)
         authority = figures.price_authority(ids, since=today - timedelta(days=365))
