@@ -16,3 +16,14 @@ def test_pages_open(request, march, client_for, role):
         response = client.get(f"{reverse(name)}?{MARCH}")
         assert response.status_code == 200, name
         assert 'style="' not in html(response).split('id="content"', 1)[-1]
+
+
+@pytest.mark.parametrize("role", ["salesperson", "manager", "director"])
+def test_home_leads_to_the_dashboard(request, client_for, role):
+    page = html(client_for(request.getfixturevalue(role)).get(reverse("home")))
+    assert f'href="{reverse("reports:dashboard")}" data-testid="open-dashboard"' in page
+
+
+def test_front_desk_home_has_no_dashboard_link(client_for, front_desk):
+    page = html(client_for(front_desk).get(reverse("home")))
+    assert 'data-testid="open-dashboard"' not in page
