@@ -10,7 +10,9 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
+        from reports import jobs
         from salescrm import navigation
+        from salescrm.jobs import register_job
         from salescrm.permissions import Capability as C
 
         everyone = [C.SELL, C.OVERSEE, C.ADMINISTER]
@@ -23,3 +25,9 @@ class ReportsConfig(AppConfig):
             ("reports:targets", _("Revenue targets"), [C.MANAGE_TEAM, C.SEE_COMPANY], 84),
         ]:
             navigation.register(url_name, label, needs=needs, order=order, group="reports")
+        # Every night at 01:25: the figures of the days before (reports.jobs).
+        register_job(
+            "daily_figures",
+            jobs.daily_figures,
+            crontab={"minute": "25", "hour": "1", "day_of_week": "*"},
+        )

@@ -87,3 +87,47 @@ class RevenueTarget(models.Model):
 
     def __str__(self):
         return f"{self.person or self.team} · {self.month:%Y-%m}"
+
+
+class DailyFigures(models.Model):
+    """A salesperson's report figures for one local day, kept by the `daily_figures` job
+    (reports.jobs) so a long period adds up days instead of scanning the live tables.
+    Recomputed for the recent days on every run (idempotent); `refreshed_through` on the
+    job's state row says up to which day they hold."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    new_files = models.PositiveIntegerField(default=0)
+    completed_on_time = models.PositiveIntegerField(default=0)
+    first_contacts_on_time = models.PositiveIntegerField(default=0)
+    contacts = models.PositiveIntegerField(default=0)
+    visits = models.PositiveIntegerField(default=0)
+    logs_on_time = models.PositiveIntegerField(default=0)
+    plans_submitted = models.PositiveIntegerField(default=0)
+    plans_accepted = models.PositiveIntegerField(default=0)
+    plans_declined = models.PositiveIntegerField(default=0)
+    signed = models.PositiveIntegerField(default=0)
+    signed_value = models.DecimalField(default=0, **MONEY)
+    days_to_sign = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "day"], name="one_figures_row_per_day"),
+        ]
+        indexes = [models.Index(fields=["day", "person"])]
+
+    def __str__(self):
+        return f"{self.person_id} · {self.day}"
+
+
+class DailyFiguresState(models.Model):
+    """One row: the last day DailyFigures hold (every day up to it, included)."""
+
+    refreshed_through = models.DateField(null=True)
+    refreshed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="daily_figures_state_single")]
+
+    def __str__(self):
+        return f"{self.refreshed_through}"
