@@ -6,7 +6,8 @@ Builds the data set once with set-based SQL (generate_series; 100 salespeople in
 customers spread over the last year with contacts, visits and logs, plans and agreements)
 and reuses it on the next run (the people are named bench-*). Then opens each page as the
 director, a manager and a salesperson and prints the server time (best of --repeat) and
-the query count (after running the daily_figures job, as the nightly beat would). Never run it on a database with real data: it adds rows.
+the query count (after running the daily_figures job, as the nightly beat would). Never
+run it on a database with real data: it adds rows.
 """
 
 from __future__ import annotations
