@@ -168,3 +168,10 @@ def test_a_refused_edit_shows_the_saved_name_in_the_heading(
     )
 
     assert response.context["customer"].name == "Edit Trading"
+
+
+def test_the_phone_field_opens_the_phone_keyboard(client_for, salesperson, customer):
+    page = html(client_for(salesperson).get(edit(customer)))
+
+    assert 'type="tel"' in page
+    assert 'inputmode="tel"' in page

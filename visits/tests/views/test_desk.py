@@ -315,3 +315,11 @@ def test_undo_refuses_get(client_for, front_desk, customer):
 
     assert client_for(front_desk).get(undo_url(slip)).status_code == 405
     assert services.UNDO_SECONDS == 30
+
+
+def test_an_out_salespersons_card_has_a_mail_link(client_for, front_desk, customer, salesperson):
+    make_slip_for(customer, SlipState.DEPARTED)
+
+    response = client_for(front_desk).get(DESK)
+
+    assert f'href="mailto:{salesperson.email}"' in html(response)
