@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -31,6 +31,7 @@ from customers.forms import (
 from customers.models import ContactPerson, Customer
 from customers.resources import CustomerExportResource
 from salescrm import panels, people, saved_views, timeline
+from salescrm import selectors as salescrm_selectors
 from salescrm.errors import DomainError
 from salescrm.permissions import Capability as C
 from salescrm.permissions import can, capability_required
@@ -131,10 +132,64 @@ def claim_token(customer, user) -> str:
     return signing.dumps({"c": customer.pk, "u": user.pk}, salt=CLAIM_SALT)
 
 
+# Quick capture at a trade show: what "save and add another" keeps for the next lead.
+KEPT_FOR_THE_NEXT = ("source", "source_detail", "collected_on")
+# A refusal for a file the same person entered this recently is their own double submit.
+DOUBLE_SUBMIT = timedelta(seconds=60)
+
+
+def _double_submit(user, duplicate: services.DuplicateCustomer, data: dict) -> bool:
+    """The refusal is for the very lead this person saved a moment ago (same fields)."""
+    existing = duplicate.existing
+    return (
+        existing.entered_by_id == user.pk
+        and existing.entered_at >= timezone.now() - DOUBLE_SUBMIT
+        and existing.owner_id in (None, user.pk)
+        and all(
+            getattr(existing, field) == data[field]
+            for field in ("name", "source", "source_detail", "phone")
+        )
+    )
+
+
+def duplicate_help(user, duplicate: services.DuplicateCustomer | None) -> dict:
+    """What a refusal for a customer already on file offers: the file when it is the user's
+    (or one they may open), the claim form when a salesperson may claim it, the pool for a
+    manager; never more about the owner than the refusal itself says."""
+    if duplicate is None:
+        return {"duplicate": None, "claim_url": None, "file_url": None, "pool_url": None}
+    existing = duplicate.existing
+    mine = existing.owner_id == user.pk
+    readable = access.customers_for(user).filter(pk=existing.pk).exists()
+    return {
+        "duplicate": duplicate,
+        "mine": mine,
+        "file_url": reverse("customers:detail", kwargs={"pk": existing.pk}) if readable else None,
+        "claim_url": _claim_url(existing, user) if can(user, C.SELL) and not mine else None,
+        "pool_url": reverse("customers:pool")
+        if existing.owner_id is None and can(user, C.MANAGE_TEAM)
+        else None,
+    }
+
+
+def _today_count(user) -> dict:
+    """Files the user entered today against the daily target (rule 1.1.3; none on a day off)."""
+    today = timezone.localdate()
+    working = salescrm_selectors.work_calendar(today=today).is_working_day(today)
+    return {
+        "new_today": selectors.new_files_today(user, today=today),
+        "daily_target": salescrm_selectors.policy().daily_new_customers_target if working else 0,
+    }
+
+
 @require_http_methods(["GET", "POST"])
 @capability_required(C.RECORD_CUSTOMERS)
 def customer_create(request):
-    form = QuickCaptureForm(request.POST or None)
+    """Quick capture; "save and add another" comes back to an empty form keeping the source."""
+    initial = {
+        key: request.GET[key] for key in KEPT_FOR_THE_NEXT if request.GET.get(key, "").strip()
+    }
+    form = QuickCaptureForm(request.POST or None, initial=initial)
     duplicate = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -144,40 +199,50 @@ def customer_create(request):
                 to_pool=can(request.user, C.MANAGE_TEAM) and "to_pool" in request.POST,
             )
         except services.DuplicateCustomer as error:
+            if _double_submit(request.user, error, form.cleaned_data):
+                # The same lead sent twice (a double tap): it is on file once, as asked.
+                return _captured(request, error.existing, form)
             duplicate = error
             form.add_error(None, str(error))
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            if customer.owner_id is None:
-                messages.success(
-                    request,
-                    _(
-                        "%(name)s is on file in the unowned pool: customers from company "
-                        "events are assigned by the sales manager."
-                    )
-                    % {"name": customer},
-                )
-                if not access.customers_for(request.user).filter(pk=customer.pk).exists():
-                    return redirect("customers:pool")
-            else:
-                messages.success(
-                    request,
-                    _("%(name)s is on file. Complete it within the deadline.") % {"name": customer},
-                )
-            return redirect("customers:detail", pk=customer.pk)
-    claim_url = None
-    if (
-        duplicate is not None
-        and can(request.user, C.SELL)
-        and duplicate.existing.owner_id != request.user.pk
-    ):
-        claim_url = _claim_url(duplicate.existing, request.user)
+            return _captured(request, customer, form)
     return render(
         request,
         "customers/customer_create.html",
-        {"form": form, "duplicate": duplicate, "claim_url": claim_url},
+        {
+            "form": form,
+            **duplicate_help(request.user, duplicate),
+            **_today_count(request.user),
+        },
     )
+
+
+def _captured(request, customer, form):
+    """Say where the new file is, then go to it, or back to an empty form for the next lead."""
+    if customer.owner_id is None:
+        messages.success(
+            request,
+            _(
+                "%(name)s is on file in the unowned pool: customers from company "
+                "events are assigned by the sales manager."
+            )
+            % {"name": customer},
+        )
+    else:
+        messages.success(
+            request,
+            _("%(name)s is on file. Complete it within the deadline.") % {"name": customer},
+        )
+    if "add_another" in request.POST:
+        kept = {key: form.data.get(key, "") for key in KEPT_FOR_THE_NEXT}
+        return redirect(f"{reverse('customers:create')}?{urlencode(kept)}")
+    if customer.owner_id is None and not (
+        access.customers_for(request.user).filter(pk=customer.pk).exists()
+    ):
+        return redirect("customers:pool")
+    return redirect("customers:detail", pk=customer.pk)
 
 
 def _claim_url(customer, user) -> str:
@@ -233,9 +298,12 @@ def customer_timeline(request, pk):
 def customer_edit(request, pk):
     customer = access.customer_for_user(request.user, pk, write=True)
     form = CustomerFileForm(request.POST or None, instance=customer)
+    duplicate = None
     if request.method == "POST" and form.is_valid():
         try:
             services.customer_update(customer=customer, actor=request.user, data=form.cleaned_data)
+        except services.DuplicateCustomer as error:
+            duplicate = error
         except DomainError as error:
             form.add_error(None, str(error))
         else:
@@ -243,7 +311,11 @@ def customer_edit(request, pk):
             return redirect("customers:detail", pk=customer.pk)
     # A failed form must not leave the instance half-changed for the page.
     customer.refresh_from_db()
-    return render(request, "customers/customer_edit.html", {"form": form, "customer": customer})
+    return render(
+        request,
+        "customers/customer_edit.html",
+        {"form": form, "customer": customer, **duplicate_help(request.user, duplicate)},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -254,6 +326,7 @@ def contact_person_edit(request, pk, contact_pk=None):
         get_object_or_404(ContactPerson, pk=contact_pk, customer=customer) if contact_pk else None
     )
     form = ContactPersonForm(request.POST or None, instance=contact)
+    duplicate = None
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_person_save(
@@ -262,6 +335,8 @@ def contact_person_edit(request, pk, contact_pk=None):
                 contact=contact,
                 data=services.ContactPersonData(**form.cleaned_data),
             )
+        except services.DuplicateCustomer as error:
+            duplicate = error
         except DomainError as error:
             form.add_error(None, str(error))
         else:
@@ -270,7 +345,12 @@ def contact_person_edit(request, pk, contact_pk=None):
     return render(
         request,
         "customers/contact_person_form.html",
-        {"form": form, "customer": customer, "contact": contact},
+        {
+            "form": form,
+            "customer": customer,
+            "contact": contact,
+            **duplicate_help(request.user, duplicate),
+        },
     )
 
 

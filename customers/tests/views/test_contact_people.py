@@ -218,3 +218,14 @@ def test_the_contact_person_form_opens_the_phone_keyboard(client_for, salesperso
 
     assert 'type="tel"' in page
     assert 'inputmode="tel"' in page
+
+
+def test_a_phone_of_someone_elses_customer_offers_the_claim_button(
+    client_for, salesperson, other_salesperson, customer
+):
+    make_customer(other_salesperson, name="Phone Owner", phone="13911112222")
+
+    response = client_for(salesperson).post(add_url(customer), person())
+
+    assert 'data-testid="duplicate-claim"' in html(response)
+    assert response.context["file_url"] is None
