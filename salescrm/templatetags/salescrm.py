@@ -27,7 +27,6 @@ def phone_href(number: str) -> str:
     return f"+{digits}" if number.startswith("+") else digits
 
 
-
 @register.filter
 def mailto_href(address: str) -> str:
     """An e-mail address for a mailto: link (trimmed, anything unsafe in a URL escaped)."""
