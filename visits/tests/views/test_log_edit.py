@@ -2,10 +2,14 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from customers.models import ContactPerson
+from customers.tests.factories import make_customer
+from salescrm.selectors import work_calendar
 from salescrm.testing.http import assert_sent_to_login, html
 from salescrm.testing.time import local
+from visits import worklist
 from visits.models import SlipState, VisitLog
 from visits.tests.factories import make_slip_for, write_log
 
@@ -205,3 +209,24 @@ def test_the_managers_approval_queue_shows_that_the_last_visit_met_nobody(
 
     assert 'data-testid="last-met-nobody"' in page
     assert "Only the receptionist was in." in page
+
+
+def test_the_managers_worklist_row_for_the_next_slip_says_the_last_visit_met_nobody(
+    client_for, salesperson, manager, customer, visited
+):
+    client_for(salesperson).post(
+        log_url(visited),
+        {**NOBODY, "met_nobody": "on", "met_nobody_reason": "Only the receptionist was in."},
+    )
+    nobody = make_slip_for(customer, SlipState.SUBMITTED)
+    other = make_slip_for(make_customer(salesperson, name="Other Trading"), SlipState.SUBMITTED)
+    now = timezone.now()
+
+    items = {
+        item.key: item.detail
+        for item in worklist.slips_to_approve(manager, now, work_calendar(today=now.date()))
+    }
+
+    assert "met nobody" in items[str(nobody.pk)]
+    assert "Only the receptionist was in." in items[str(nobody.pk)]
+    assert items[str(other.pk)] == ""
