@@ -39,6 +39,7 @@ def first_contacts_due(user: User, now: datetime, calendar: WorkCalendar) -> Ite
             action=_("Record a contact"),
             due_at=customer.first_contact_due_at,
             clock=CALENDAR_DAYS,
+            phone=customer.phone,
         )
 
 
