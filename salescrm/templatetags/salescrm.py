@@ -2,7 +2,7 @@ from urllib.parse import quote
 
 from django import template
 
-from salescrm import notifications
+from salescrm import notifications, stored_text
 
 register = template.Library()
 
@@ -31,3 +31,9 @@ def phone_href(number: str) -> str:
 def mailto_href(address: str) -> str:
     """An e-mail address for a mailto: link (trimmed, anything unsafe in a URL escaped)."""
     return quote(str(address or "").strip(), safe="@.+-_")
+
+
+@register.filter
+def money(value) -> str:
+    """An amount in yuan, as both languages write it: ¥155,720.00."""
+    return stored_text.money(value)
