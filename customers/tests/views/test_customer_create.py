@@ -1,4 +1,5 @@
 from datetime import timedelta
+from uuid import uuid4
 
 import pytest
 from django.urls import reverse
@@ -7,6 +8,7 @@ from django.utils import timezone
 from customers import services
 from customers.models import Assignment, Customer, SourceChannel
 from customers.tests.factories import make_customer
+from salescrm import idempotency
 from salescrm.testing.http import assert_sent_to_login, html, messages_of, shown, text_of
 
 CREATE = reverse("customers:create")
@@ -250,7 +252,8 @@ def test_the_plain_save_still_opens_the_new_file(client_for, salesperson):
 
 def test_a_double_click_on_save_and_add_another_files_the_lead_once(client_for, salesperson):
     client = client_for(salesperson)
-    data = {**capture(phone="13800138000"), "add_another": "1"}
+    # Both requests carry the one form's token: the same form sent twice.
+    data = {**capture(phone="13800138000"), "add_another": "1", idempotency.FIELD: uuid4()}
 
     first = client.post(CREATE, data)
     second = client.post(CREATE, data)
@@ -263,8 +266,10 @@ def test_a_double_click_on_save_and_add_another_files_the_lead_once(client_for, 
 def test_a_double_click_on_the_plain_save_files_the_lead_once(client_for, salesperson):
     client = client_for(salesperson)
 
-    first = client.post(CREATE, capture())
-    second = client.post(CREATE, capture())
+    form = {**capture(), idempotency.FIELD: uuid4()}
+
+    first = client.post(CREATE, form)
+    second = client.post(CREATE, form)
 
     assert Customer.objects.count() == 1
     assert second.url == first.url
