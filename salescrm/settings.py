@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "customers",
     "visits",
     "contracts",
+    "receivables",
     "dashboards",
     "demo",
 ]
