@@ -190,8 +190,10 @@ def plan_propose(
 def on_agreement_signed(
     sender: type, *, agreement: Agreement, actor: User, now: datetime, **kwargs: object
 ) -> None:
-    """contracts.signals.agreement_signed: propose the plan in the signing's transaction."""
-    plan_propose(agreement=agreement, actor=actor, now=now)
+    """contracts.signals.agreement_signed: propose the plan in the signing's transaction
+    (an agreement without a total has nothing to collect)."""
+    if agreement.total > 0:
+        plan_propose(agreement=agreement, actor=actor, now=now)
 
 
 def _lock_plan(plan: CollectionPlan) -> tuple[Agreement, CollectionPlan]:
