@@ -184,3 +184,54 @@ class Receipt(models.Model):
 
     def __str__(self):
         return f"{self.agreement.number} {self.amount}"
+
+
+class InvoiceKind(models.TextChoices):
+    ORDINARY = "ordinary", _("Ordinary VAT invoice (普票)")
+    SPECIAL = "special", _("Special VAT invoice (专票)")
+
+
+class InvoiceState(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    ISSUED = "issued", _("Issued")
+
+
+class Invoice(models.Model):
+    """发票: requested by the salesperson, issued by finance (number and date)."""
+
+    agreement = models.ForeignKey(
+        "contracts.Agreement", on_delete=models.PROTECT, related_name="invoices"
+    )
+    kind = models.CharField(_("invoice type"), max_length=10, choices=InvoiceKind.choices)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    state = models.CharField(
+        _("state"), max_length=10, choices=InvoiceState.choices, default=InvoiceState.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    number = models.CharField(_("invoice number"), max_length=30, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="invoice_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(state="requested") | (~Q(number="") & Q(issued_on__isnull=False)),
+                name="issued_invoice_has_number_and_date",
+            ),
+            models.UniqueConstraint(
+                fields=["number"], condition=~Q(number=""), name="one_invoice_per_number"
+            ),
+        ]
+
+    def __str__(self):
+        return self.number or f"{self.agreement.number} {self.amount}"

@@ -6,7 +6,7 @@ from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Va
 from django.db.models.functions import Coalesce
 
 from contracts.models import Agreement
-from receivables.models import Receipt, ReceiptState
+from receivables.models import Invoice, InvoiceState, Receipt, ReceiptState
 
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -25,10 +25,12 @@ def _sum_of(receipts) -> Coalesce:
 
 
 def with_money(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
-    """Each agreement with `received` (confirmed receipts) and `pending` (not confirmed)."""
+    """Each agreement with `received` (confirmed receipts), `pending` (not confirmed) and
+    `invoiced` (issued invoices)."""
     return agreements.annotate(
         received=_sum_of(Receipt.objects.filter(state=ReceiptState.CONFIRMED)),
         pending=_sum_of(Receipt.objects.filter(state=ReceiptState.RECORDED)),
+        invoiced=_sum_of(Invoice.objects.filter(state=InvoiceState.ISSUED)),
     )
 
 

@@ -27,6 +27,8 @@ from receivables.models import (
     BillingDetails,
     CollectionPlan,
     Instalment,
+    Invoice,
+    InvoiceState,
     PlanState,
     Receipt,
     ReceiptState,
@@ -39,7 +41,7 @@ from salescrm.permissions import Capability, can
 from salescrm.transitions import Capacity, Transitions
 from salescrm.workdays import WorkCalendar, local_midnight
 
-P, R = PlanState, ReceiptState
+P, R, INV = PlanState, ReceiptState, InvoiceState
 
 PLAN_TRANSITIONS = Transitions(
     noun=_("collection plan"),
@@ -48,6 +50,11 @@ PLAN_TRANSITIONS = Transitions(
 RECEIPT_TRANSITIONS = Transitions(
     noun=_("receipt"),
     table={(R.RECORDED, R.CONFIRMED): frozenset({Capacity.FINANCE})},
+)
+
+INVOICE_TRANSITIONS = Transitions(
+    noun=_("invoice"),
+    table={(INV.REQUESTED, INV.ISSUED): frozenset({Capacity.FINANCE})},
 )
 
 BILLING_FIELDS = ["invoice_title", "taxpayer_id", "address", "phone", "bank", "account"]
@@ -345,3 +352,54 @@ def _reallocate(plan: CollectionPlan, *, now: datetime) -> None:
         elif not paid_off:
             instalment.settled_at = None
         instalment.save(update_fields=["received", "settled_at"])
+
+
+# --- invoices (发票) ------------------------------------------------------------------------------
+
+
+def invoiced(agreement: Agreement) -> Decimal:
+    """What issued invoices add up to."""
+    total = Invoice.objects.filter(agreement=agreement, state=INV.ISSUED).aggregate(
+        s=Sum("amount")
+    )["s"]
+    return total or Decimal("0")
+
+
+def invoice_request(
+    *, agreement: Agreement, actor: User, kind: str, amount: Decimal, now: datetime | None = None
+) -> Invoice:
+    """The salesperson asks finance for an invoice; all invoices stay within the total."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock(agreement)
+        if Capacity.OWNER not in capacities(actor, locked):
+            raise DomainError(_("Only the agreement's salesperson requests invoices."))
+        if locked.state != AgreementState.SIGNED:
+            raise DomainError(_("Invoices are requested for a signed agreement."))
+        if amount is None or amount <= 0:
+            raise DomainError(_("An invoice must be a positive amount."))
+        asked = Invoice.objects.filter(agreement=locked).aggregate(s=Sum("amount"))["s"] or 0
+        if asked + amount > locked.total:
+            raise DomainError(
+                _("Invoices would exceed the agreed total (%(left)s left to invoice)."),
+                left=locked.total - asked,
+            )
+        return Invoice.objects.create(
+            agreement=locked, kind=kind, amount=amount, requested_by=actor, requested_at=now
+        )
+
+
+def invoice_issue(*, invoice: Invoice, actor: User, number: str, issued_on: date) -> Invoice:
+    """Finance issued the invoice: its number and date."""
+    number = (number or "").strip()
+    if not number:
+        raise DomainError(_("The invoice number is required."))
+    with transaction.atomic():
+        agreement = _lock(invoice.agreement)
+        locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        INVOICE_TRANSITIONS.move(locked, INV.ISSUED, capacities(actor, agreement))
+        if Invoice.objects.filter(number=number).exists():
+            raise DomainError(_("The invoice number %(number)s is already used."), number=number)
+        locked.number, locked.issued_on, locked.issued_by = number, issued_on, actor
+        locked.save(update_fields=["state", "number", "issued_on", "issued_by"])
+        return locked

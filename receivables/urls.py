@@ -16,6 +16,12 @@ urlpatterns = [
         views.receipt_confirm,
         name="receipt_confirm",
     ),
+    path("agreements/<int:pk>/invoices/", views.invoice_request, name="invoice_request"),
+    path(
+        "agreements/<int:pk>/invoices/<int:invoice_pk>/issue/",
+        views.invoice_issue,
+        name="invoice_issue",
+    ),
     path("customers/<int:customer_pk>/billing/", views.billing_detail, name="billing"),
     path("customers/<int:customer_pk>/billing/edit/", views.billing_edit, name="billing_edit"),
 ]

@@ -8,7 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from receivables import access, selectors, services
-from receivables.forms import BillingForm, InstalmentFormSet, ReceiptForm
+from receivables.forms import (
+    BillingForm,
+    InstalmentFormSet,
+    InvoiceIssueForm,
+    InvoiceRequestForm,
+    ReceiptForm,
+)
 from receivables.models import BillingDetails, CollectionPlan, PlanState
 from salescrm.errors import DomainError
 from salescrm.permissions import Capability as C
@@ -33,6 +39,7 @@ def agreement_panel(request, agreement) -> dict | None:
         "plan": _plan(agreement),
         "received": money.received,
         "pending": money.pending,
+        "invoiced": money.invoiced,
         "outstanding": agreement.total - money.received,
     }
 
@@ -80,6 +87,11 @@ def agreement_money(request, pk):
             and Capacity.MANAGER in held,
             "is_finance": Capacity.FINANCE in held,
             "receipt_form": ReceiptForm(initial={"received_on": timezone.localdate()}),
+            "invoices": agreement.invoices.select_related("requested_by", "issued_by"),
+            "invoiced": money.invoiced,
+            "may_request_invoice": Capacity.OWNER in held,
+            "invoice_form": InvoiceRequestForm(),
+            "issue_form": InvoiceIssueForm(initial={"issued_on": timezone.localdate()}),
         },
     )
 
@@ -158,6 +170,34 @@ def receipt_confirm(request, pk, receipt_pk):
     if receipt is not None:
         attempt(request, _("The receipt is confirmed."), services.receipt_confirm,
                 receipt=receipt)  # fmt: skip
+    return redirect("receivables:agreement", pk=agreement.pk)
+
+
+@require_POST
+@capability_required(C.SELL)
+def invoice_request(request, pk):
+    agreement = access.agreement_for_user(request.user, pk)
+    form = InvoiceRequestForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    else:
+        attempt(request, _("The invoice is requested."), services.invoice_request,
+                agreement=agreement, **form.cleaned_data)  # fmt: skip
+    return redirect("receivables:agreement", pk=agreement.pk)
+
+
+@require_POST
+@capability_required(C.COLLECT)
+def invoice_issue(request, pk, invoice_pk):
+    agreement = access.agreement_for_user(request.user, pk)
+    invoice = agreement.invoices.filter(pk=invoice_pk).first()
+    form = InvoiceIssueForm(request.POST)
+    if invoice is None or not form.is_valid():
+        messages.error(request, _("Give the invoice number and the date it was issued."))
+    else:
+        attempt(request, _("The invoice is marked issued."), services.invoice_issue,
+                invoice=invoice, **form.cleaned_data)  # fmt: skip
     return redirect("receivables:agreement", pk=agreement.pk)
 
 
