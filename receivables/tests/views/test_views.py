@@ -135,3 +135,15 @@ def test_the_owner_edits_billing_details_and_finance_reads_them(
     # ... and no customer file beyond them.
     detail = reverse("customers:detail", kwargs={"pk": customer.pk})
     assert client_for(finance).get(detail).status_code == 404
+
+
+def test_finance_has_a_home_page_and_a_menu_to_the_receivables(client_for, finance, agreement):
+    response = client_for(finance).get(reverse("home"))
+    assert response.status_code == 200
+    assert reverse("receivables:list").encode() in response.content
+    assert reverse("customers:list").encode() not in response.content
+
+
+def test_the_agreement_page_itself_stays_closed_to_finance(client_for, finance, agreement):
+    page = reverse("contracts:agreement", kwargs={"pk": agreement.pk})
+    assert client_for(finance).get(page).status_code == 404
