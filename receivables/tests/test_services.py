@@ -195,3 +195,13 @@ def test_no_plan_for_an_unsigned_agreement(salesperson):
     with pytest.raises(DomainError):
         services.plan_propose(agreement=agreement)
     assert not plan_exists(agreement)
+
+
+def test_the_database_refuses_receipts_beyond_the_agreed_total(salesperson, finance):
+    agreement = signed_agreement(salesperson)
+    made = receipt(agreement, finance, "9000.00", confirm=False)
+    with transaction.atomic():
+        Receipt.objects.filter(pk=made.pk).update(amount=D("10000.01"))
+        with pytest.raises(IntegrityError), connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        transaction.set_rollback(True)
