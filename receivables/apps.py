@@ -39,3 +39,5 @@ class ReceivablesConfig(AppConfig):
             order=30,
         )
         worklist.register("receivables.overdue_instalments", work.overdue_instalments, order=40)
+        worklist.register("receivables.plans_to_confirm", work.plans_to_confirm, order=41)
+        worklist.register("receivables.receipts_to_confirm", work.receipts_to_confirm, order=42)
