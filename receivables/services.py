@@ -33,7 +33,7 @@ from receivables.models import (
     Receipt,
     ReceiptState,
 )
-from salescrm import people
+from salescrm import notifications, people
 from salescrm import selectors as salescrm_selectors
 from salescrm.errors import DomainError
 from salescrm.models import User
@@ -352,6 +352,8 @@ def _reallocate(plan: CollectionPlan, *, now: datetime) -> None:
         elif not paid_off:
             instalment.settled_at = None
         instalment.save(update_fields=["received", "settled_at"])
+        if paid_off:  # nobody need chase it any more
+            notifications.resolve(subject=instalment, kinds=["instalment_overdue"], now=now)
 
 
 # --- invoices (发票) ------------------------------------------------------------------------------

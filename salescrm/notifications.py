@@ -111,6 +111,7 @@ ACTIONS = {
     "agreement_submitted": _("Approve or reject"),
     "agreement_needs_director": _("Approve or reject"),
     "agreement_rejected": _("Revise the agreement"),
+    "instalment_overdue": _("Chase the payment"),
 }
 
 

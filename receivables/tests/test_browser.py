@@ -63,5 +63,5 @@ def test_from_signature_to_overdue_instalment(sign_in, people):
         )
     )
     assert told == {"sales1", "manager1"}
-    sales.goto("/inbox/?tab=info")
+    sales.goto("/inbox/?tab=action")
     assert "Overdue: instalment 1" in sales.content()

@@ -93,3 +93,15 @@ def test_two_workers_at_once_flag_each_instalment_once(salesperson, manager):
     )
     assert sum(r["instalments overdue"] for r in results) == 6, results
     assert Notification.objects.filter(kind="instalment_overdue").count() == 12
+
+
+def test_the_overdue_notice_waits_until_the_instalment_is_paid(plan, salesperson, finance):
+    jobs.instalments(now=at(2027, 3, 13, 9, 0))
+    waiting = Notification.objects.filter(
+        kind="instalment_overdue", recipient=salesperson, actionable=True, resolved_at=None
+    )
+    assert waiting.count() == 1
+    receipt(plan.agreement, finance, "3999.99")
+    assert waiting.count() == 1
+    receipt(plan.agreement, finance, "0.01")
+    assert waiting.count() == 0
