@@ -5,6 +5,8 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -108,12 +110,7 @@ def test_the_receivables_list_keeps_a_constant_query_count(
 
 
 def _count(client) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as queries:
-        client.get(reverse("receivables:list"))
-    return len(queries)
+    return _count_of(client, reverse("receivables:list"))
 
 
 def test_the_owner_edits_billing_details_and_finance_reads_them(
@@ -147,3 +144,22 @@ def test_finance_has_a_home_page_and_a_menu_to_the_receivables(client_for, finan
 def test_the_agreement_page_itself_stays_closed_to_finance(client_for, finance, agreement):
     page = reverse("contracts:agreement", kwargs={"pk": agreement.pk})
     assert client_for(finance).get(page).status_code == 404
+
+
+def test_the_money_page_keeps_a_constant_query_count(
+    client_for, agreement, salesperson, finance, django_assert_num_queries
+):
+    client = client_for(finance)
+    receipt(agreement, finance, "100.00")
+    before = _count_of(client, money_url(agreement))
+    receipt(agreement, finance, "200.00")
+    receipt(agreement, finance, "300.00", confirm=False)
+    with django_assert_num_queries(before):
+        response = client.get(money_url(agreement))
+    assert text_of(response, "received") == "¥300.00"
+
+
+def _count_of(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return len(queries)
