@@ -97,6 +97,11 @@ def front_desk(db):
 
 
 @pytest.fixture
+def finance(db):
+    return UserFactory(username="finance", role=Role.FINANCE)
+
+
+@pytest.fixture
 def admin_user(db):
     return UserFactory(username="admin", role=Role.ADMIN, is_staff=True, is_superuser=True)
 

@@ -22,7 +22,7 @@ from contracts.forms import (
 )
 from contracts.models import AgreementState, Delegation, PlanState, PlanVersion
 from customers import access as customer_access
-from salescrm import saved_views, stored_text
+from salescrm import panels, saved_views, stored_text
 from salescrm.errors import DomainError
 from salescrm.permissions import Capability as C
 from salescrm.permissions import can, can_any, capability_required
@@ -402,6 +402,8 @@ def agreement_detail(request, pk):
             "history": agreement.history.select_related("history_user").order_by("-history_date")[
                 :30
             ],
+            # Slots higher apps fill (receivables: received and outstanding).
+            "panels": panels.for_slot("agreement_detail", request, agreement),
         },
     )
 

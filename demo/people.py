@@ -18,6 +18,7 @@ PEOPLE = [
     ("sales6", "Xia", "Wu", Role.SALESPERSON, "south", 3, 10),
     ("frontdesk", "Hui", "Xu", Role.FRONT_DESK, None, 3, 0),
     ("admin", "Admin", "", Role.ADMIN, None, 3, 0),
+    ("finance1", "Jing", "Ma", Role.FINANCE, None, 3, 0),
 ]
 TEAMS = {"east": "East China team", "south": "South China team"}
 

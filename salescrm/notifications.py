@@ -80,6 +80,14 @@ MESSAGES = {
     "change_charged": _(
         "Change %(change)s on agreement %(number)s is beyond the free allowance: fee %(fee)s."
     ),
+    "instalment_due_soon": _(
+        "Instalment %(number)s of agreement %(agreement)s (%(customer)s) is due %(due)s: "
+        "%(amount)s to collect."
+    ),
+    "instalment_overdue": _(
+        "Overdue: instalment %(number)s of agreement %(agreement)s (%(customer)s, %(owner)s) "
+        "was due %(due)s; %(amount)s still to collect."
+    ),
 }
 
 
@@ -103,6 +111,7 @@ ACTIONS = {
     "agreement_submitted": _("Approve or reject"),
     "agreement_needs_director": _("Approve or reject"),
     "agreement_rejected": _("Revise the agreement"),
+    "instalment_overdue": _("Chase the payment"),
 }
 
 

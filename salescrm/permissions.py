@@ -35,6 +35,9 @@ class Capability(StrEnum):
     OVERSEE = "oversee"
     # Register departures and returns of today's visits.
     RUN_DESK = "run_desk"
+    # Record and confirm receipts; see every agreement's collection plan, receipts and the
+    # customers' billing details (no customer file beyond them).
+    COLLECT = "collect"
     # Users, teams, calendar, price list, schedules (the admin site).
     ADMINISTER = "administer"
 
@@ -47,6 +50,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.DIRECTOR: frozenset({C.READ_SALES, C.SIGN, C.SEE_COMPANY, C.OVERSEE}),
     Role.FRONT_DESK: frozenset({C.RUN_DESK}),
     Role.ADMIN: frozenset({C.ADMINISTER}),
+    Role.FINANCE: frozenset({C.COLLECT}),
 }
 
 

@@ -11,6 +11,9 @@ class Role(models.TextChoices):
     DIRECTOR = "director", _("Marketing director")
     FRONT_DESK = "frontdesk", _("Front desk")
     ADMIN = "admin", _("Administrator")
+    # Records and confirms customers' payments; sees every agreement's money (回款) and
+    # billing details, no customer file beyond them.
+    FINANCE = "finance", _("Finance")
 
 
 # Roles that belong to a sales team (and so have a team, ability and authority).

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "customers",
     "visits",
     "contracts",
+    "receivables",
     "reports",
     "dashboards",
     "demo",

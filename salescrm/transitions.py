@@ -29,6 +29,7 @@ class Capacity(StrEnum):
     REVIEWER = "reviewer"  # signs a plan's internal review (own right or delegated)
     MANAGER_SIGNER = "manager_signer"  # signs the manager's approval of an agreement
     DIRECTOR_SIGNER = "director_signer"  # signs the director's approval of a major agreement
+    FINANCE = "finance"  # records and confirms customers' payments
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("visits/", include("visits.urls")),
     path("contracts/", include("contracts.urls")),
     path("reports/", include("reports.urls")),
+    path("receivables/", include("receivables.urls")),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),

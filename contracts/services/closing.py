@@ -25,6 +25,7 @@ from contracts.services.signing import (
     _tell,
     eligible_signers,
 )
+from contracts.signals import agreement_signed
 from customers import services as customer_services
 from customers.models import Customer, PipelineClass
 from salescrm import people, stored_text
@@ -58,6 +59,8 @@ def agreement_sign(
             reason_code="agreement_signed",
             day=signed_on,
         )
+        # Apps above contracts (receivables: the collection plan) act in this transaction.
+        agreement_signed.send(sender=Agreement, agreement=locked, actor=actor, now=now)
     recipients = [people.manager_of(locked.salesperson), locked.salesperson]
     if locked.is_major:
         recipients += eligible_signers(Step.DIRECTOR, locked.salesperson)

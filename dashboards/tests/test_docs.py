@@ -8,7 +8,9 @@ import pytest
 from django.conf import settings
 
 DOCS = Path(settings.BASE_DIR) / "docs"
-PACKAGES = ("salescrm", "customers", "visits", "contracts", "reports", "dashboards", "demo")
+PACKAGES = (
+    "salescrm", "customers", "visits", "contracts", "receivables", "reports", "dashboards", "demo"
+)
 DOTTED = re.compile(r"`((?:" + "|".join(PACKAGES) + r")(?:\.\w+)+)`")
 
 
@@ -44,7 +46,10 @@ def test_every_dotted_name_a_doc_cites_exists(page):
 
 CITED_RULE = re.compile(r"\b(?:[Rr]ule|Figure) (\d+(?:\.\d+)*)")
 HEADING_NUMBER = re.compile(r"^#+ (?:Figure |Rule )?(\d+(?:\.\d+)*)", re.MULTILINE)
-SOURCES = ("salescrm", "customers", "visits", "contracts", "dashboards", "demo", "templates")
+SOURCES = (
+    "salescrm", "customers", "visits", "contracts", "receivables", "reports", "dashboards", "demo",
+    "templates",
+)  # fmt: skip
 
 
 def test_every_rule_the_code_cites_is_in_the_rules_page():

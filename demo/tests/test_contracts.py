@@ -37,7 +37,9 @@ from customers.models import ClassChange, Customer, PipelineClass
 from demo.contracts import seed_contracts
 from demo.customers import seed_customers
 from demo.people import seed_people
+from demo.receivables import seed_receivables
 from demo.visits import seed_visits
+from receivables.models import CollectionPlan, Receipt
 from salescrm import selectors
 from salescrm.models import Notification, User
 from salescrm.roles import Role
@@ -47,7 +49,7 @@ NOW = datetime(2025, 6, 18, 15, 0, tzinfo=ZoneInfo(settings.TIME_ZONE))
 TODAY = NOW.date()
 MODELS = (
     Product, Plan, PlanVersion, Agreement, Signature, Delegation, ChangeRequest, ClassChange,
-    Customer, Notification, Plan.history.model, Agreement.history.model,
+    Customer, Notification, Plan.history.model, Agreement.history.model, CollectionPlan, Receipt,
 )  # fmt: skip
 Outcome = PlanVersion.Outcome
 
@@ -68,6 +70,7 @@ def seeded(django_db_setup, django_db_blocker):
             started = time.perf_counter()
             counts = seed_contracts(now=NOW)
             done = time.perf_counter()
+            counts |= seed_receivables(now=NOW)  # the step after, so seed_demo adds nothing
         print(f"\nseeding contracts: {done - started:.1f} s")
         for name, count in counts.items():
             print(f"  {name}: {count}")

@@ -9,7 +9,7 @@ from salescrm.models import Team, User
 from salescrm.roles import Role
 
 DEMO_USERNAMES = {
-    "director", "manager1", "manager2", "frontdesk", "admin",
+    "director", "manager1", "manager2", "frontdesk", "admin", "finance1",
     "sales1", "sales2", "sales3", "sales4", "sales5", "sales6",
 }  # fmt: skip
 

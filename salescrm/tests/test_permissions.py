@@ -49,6 +49,7 @@ def test_capability_required_sends_anonymous_visitors_to_login(rf: RequestFactor
         (Role.DIRECTOR, {"read_sales", "sign", "see_company", "oversee"}),
         (Role.FRONT_DESK, {"run_desk"}),
         (Role.ADMIN, {"administer"}),
+        (Role.FINANCE, {"collect"}),
     ],
 )
 def test_each_role_holds_its_capabilities(db, role, expected):

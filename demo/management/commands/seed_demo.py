@@ -5,6 +5,7 @@ from demo.contracts import seed_contracts
 from demo.customers import seed_customers
 from demo.management.commands.logins import print_logins
 from demo.people import seed_people
+from demo.receivables import seed_receivables
 from demo.reports import seed_report_data
 from demo.visits import seed_visits
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             ("visits", seed_visits),
             ("plans and agreements", seed_contracts),
             ("report data: channel costs and targets", seed_report_data),
+            ("collection plans and receipts", seed_receivables),
         ):
             if verbosity:
                 self.stdout.write(f"  demo data: {label}…")

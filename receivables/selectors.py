@@ -1,0 +1,42 @@
+"""Reads of collections, with their joins declared (constant queries per page)."""
+
+from decimal import Decimal
+
+from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from contracts.models import Agreement
+from receivables.models import Invoice, InvoiceState, Receipt, ReceiptState
+
+ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def _sum_of(receipts) -> Coalesce:
+    return Coalesce(
+        Subquery(
+            receipts.filter(agreement=OuterRef("pk"))
+            .order_by()
+            .values("agreement")
+            .annotate(s=Sum("amount"))
+            .values("s")
+        ),
+        ZERO,
+    )
+
+
+def with_money(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
+    """Each agreement with `received` (confirmed receipts), `pending` (not confirmed) and
+    `invoiced` (issued invoices)."""
+    return agreements.annotate(
+        received=_sum_of(Receipt.objects.filter(state=ReceiptState.CONFIRMED)),
+        pending=_sum_of(Receipt.objects.filter(state=ReceiptState.RECORDED)),
+        invoiced=_sum_of(Invoice.objects.filter(state=InvoiceState.ISSUED)),
+    )
+
+
+def money_list(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
+    return (
+        with_money(agreements)
+        .select_related("customer", "salesperson", "collection_plan")
+        .order_by("-signed_on", "-pk")
+    )
