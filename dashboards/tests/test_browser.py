@@ -78,3 +78,23 @@ def test_the_manager_approves_a_visit_from_the_worklist_and_the_badge_drops(sign
     assert (int(after.inner_text()) if after.count() else 0) == before - 1
     slip.refresh_from_db()
     assert slip.state == SlipState.APPROVED
+
+
+def test_the_search_in_the_menu_finds_a_customer_by_a_phone_typed_differently(sign_in, people):
+    make_customer(people["sales1"], name="上海远航贸易有限公司", phone="+86 138-1234-5678")
+    make_customer(people["sales4"], name="广州南风广告有限公司", phone="020 8888 6666")
+
+    page = sign_in("sales1", phone=True)
+    for typed in ("138 1234 5678", "02088886666"):
+        page.get_by_role("button", name="Toggle navigation").click()
+        search = page.get_by_role("searchbox", name="Search customers and agreements")
+        search.fill(typed)
+        search.press("Enter")
+        page.wait_for_url("**/search/?q=*")
+        if typed.startswith("138"):
+            results = page.get_by_test_id("search-results")
+            assert "上海远航贸易有限公司" in results.inner_text()
+        else:
+            # Another team's customer is not found by a salesperson, however it is typed.
+            page.get_by_test_id("no-results").wait_for()
+            assert "广州南风广告有限公司" not in page.content()
