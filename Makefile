@@ -7,6 +7,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 EMBEDDED := $(PY) -m salescrm.embedded run --
+# Development commands: DEBUG on unless the environment says otherwise (the settings
+# default to off and then require a real SECRET_KEY).
+export DEBUG ?= true
 
 .DEFAULT_GOAL := help
 .PHONY: help install run serve test check-and-test lint messages chromium gettext pdf-font

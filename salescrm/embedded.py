@@ -88,6 +88,9 @@ def broker_transport_options() -> dict:
 
 def run(command: list[str]) -> int:
     """Run a command with the embedded PostgreSQL up; stop it afterwards if we started it."""
+    # A development runner: the command gets the development settings (DEBUG on) unless
+    # the environment says otherwise; the settings themselves fail closed.
+    os.environ.setdefault("DEBUG", "true")
     started_here = not os.environ.get("DATABASE_URL") and not postgres_is_running()
     if not os.environ.get("DATABASE_URL"):
         ensure_postgres()

@@ -1,13 +1,17 @@
 """SalesCRM settings: one module, every deploy-time value from the environment.
 
-Each variable read here is documented in `.env.example`. With nothing set the
-app runs for development: DEBUG on, an embedded PostgreSQL and a file-system
-Celery broker under `var/`, e-mail written to files under `var/mail/`.
+Each variable read here is documented in `.env.example`. It fails closed: DEBUG is
+off unless DEBUG=true is set (`make run`, `make test` and `python -m
+salescrm.embedded run` set it, as does the test run), and with DEBUG off the app
+refuses to start without a real SECRET_KEY. With nothing else set it runs an
+embedded PostgreSQL and a file-system Celery broker under `var/`, and writes e-mail
+to files under `var/mail/`.
 """
 
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from salescrm import embedded
@@ -18,11 +22,15 @@ VAR_DIR = embedded.VAR_DIR
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env(
-    "SECRET_KEY",
-    default="django-insecure-development-only-key-set-SECRET_KEY-in-production",
-)
+DEBUG = env.bool("DEBUG", default=False)
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key-set-SECRET_KEY-in-production"
+SECRET_KEY = env("SECRET_KEY", default="") or (DEVELOPMENT_SECRET_KEY if DEBUG else "")
+if not DEBUG and (not SECRET_KEY or SECRET_KEY.startswith("django-insecure")):
+    # Sessions, password-reset tokens and claim links are signed with it: never a public key.
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a long random value when DEBUG is off "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(64))')."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
