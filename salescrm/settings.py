@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "salescrm.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "salescrm.middleware.SessionLifetimeMiddleware",
+    "salescrm.middleware.PrivateResponsesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -191,6 +193,16 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 315
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 X_FRAME_OPTIONS = "DENY"
+# Over HTTPS the cookies carry the __Host- prefix: the browser accepts them only from this
+# host, on a secure connection, for the whole site (no subdomain can plant one).
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
+
+# Sessions: a signed-in session ends after SESSION_IDLE_TIMEOUT seconds without a request
+# and SESSION_MAX_AGE seconds after the login (salescrm.middleware.SessionLifetimeMiddleware).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=2 * 3600)
+SESSION_MAX_AGE = env.int("SESSION_MAX_AGE", default=12 * 3600)
+SESSION_COOKIE_AGE = SESSION_MAX_AGE
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="salescrm-demo")
 

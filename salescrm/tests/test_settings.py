@@ -109,6 +109,23 @@ def test_make_turns_debug_on_for_its_development_commands():
     assert re.search(r"^export DEBUG \?= true$", makefile, re.M)
 
 
+def test_production_cookies_carry_the_host_prefix():
+    names = settings_in(
+        PRODUCTION_ENV, "SESSION_COOKIE_NAME", "CSRF_COOKIE_NAME", "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE", "SESSION_COOKIE_PATH", "CSRF_COOKIE_PATH", "SESSION_COOKIE_DOMAIN",
+        "CSRF_COOKIE_DOMAIN",
+    )  # fmt: skip
+
+    # __Host-: the browser takes the cookie only if Secure, Path=/ and no Domain.
+    assert names == ["__Host-sessionid", "__Host-csrftoken", True, True, "/", "/", None, None]
+
+
+def test_development_over_plain_http_keeps_the_plain_cookie_names():
+    names = settings_in({"DEBUG": "true"}, "SESSION_COOKIE_NAME", "CSRF_COOKIE_NAME")
+
+    assert names == ["sessionid", "csrftoken"]
+
+
 def test_development_defaults_fail_the_deploy_check():
     result = run_manage(
         "check", "--deploy", "--fail-level", "WARNING", env_overrides={"DEBUG": "true"}

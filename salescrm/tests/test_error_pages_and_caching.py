@@ -1,0 +1,82 @@
+"""Error pages of our own, and nothing private kept by a browser or proxy cache."""
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import translation
+from django.views.defaults import server_error
+
+from contracts.tests.factories import accepted_agreement, approved_plan
+from customers.tests.factories import make_customer
+from salescrm.testing.http import html
+
+
+def test_a_missing_page_gets_the_sites_404_page(client_for, salesperson):
+    response = client_for(salesperson).get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert "404.html" in [template.name for template in response.templates]
+    assert "Page not found" in html(response)
+    assert reverse("home") in html(response)
+
+
+def test_an_outsider_gets_the_same_404_page_for_a_customer_of_another_team(
+    client_for, salesperson, other_salesperson
+):
+    customer = make_customer(other_salesperson)
+
+    response = client_for(salesperson).get(reverse("customers:detail", args=[customer.pk]))
+
+    assert response.status_code == 404
+    assert "Page not found" in html(response)
+    assert customer.name not in html(response)
+
+
+def test_the_500_page_renders_without_any_context():
+    page = render_to_string("500.html")
+
+    assert "Something went wrong" in page
+    assert "/static/css/salescrm.css" in page
+
+
+def test_the_500_page_is_the_sites_own_in_the_readers_language():
+    with translation.override("zh-hans"):
+        response = server_error(RequestFactory().get("/"))
+
+    assert response.status_code == 500
+    assert 'lang="zh-hans"' in response.content.decode()
+    assert "Something went wrong" not in response.content.decode()
+
+
+@pytest.fixture
+def pages(salesperson, manager):
+    customer = make_customer(salesperson)
+    plan = approved_plan(salesperson, manager, customer=customer)
+    agreement = accepted_agreement(salesperson, manager)
+    return [
+        reverse("home"),
+        reverse("customers:list"),
+        reverse("customers:detail", args=[customer.pk]),
+        reverse("customers:edit", args=[customer.pk]),
+        reverse("customers:timeline", args=[customer.pk]) + "?before=2100-01-01T00:00:00%2B08:00",
+        reverse("customers:export") + "?format=csv",
+        reverse("customers:export") + "?format=xlsx",
+        reverse("customers:import_template", args=["csv"]),
+        reverse("customers:import_template", args=["xlsx"]),
+        reverse("contracts:plan", args=[plan.pk]),
+        reverse("contracts:plan_print", args=[plan.pk]),
+        reverse("contracts:plan_pdf", args=[plan.pk]),
+        reverse("contracts:agreement", args=[agreement.pk]),
+        reverse("contracts:agreement_pdf", args=[agreement.pk]),
+    ]
+
+
+def test_customer_pages_exports_and_downloads_are_never_stored(client_for, salesperson, pages):
+    client = client_for(salesperson)
+
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"], url
+        assert "private" in response["Cache-Control"], url
