@@ -145,6 +145,9 @@ MEDIA_URL = "media/"
 # A cell such as "=HYPERLINK(...)" must not become a live formula in someone's Excel.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
+# History is read, never written back: no revert in the admin (salescrm.admin.HistoryAdmin).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # TrueType font embedded in plan and agreement PDFs (it must cover Chinese): Debian's
 # fonts-wqy-zenhei. Missing file: ReportLab's built-in CID font STSong-Light instead.
 PDF_FONT_PATH = env("PDF_FONT_PATH", default="/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
