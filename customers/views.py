@@ -3,7 +3,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +30,7 @@ from customers.forms import (
 )
 from customers.models import ContactPerson, Customer
 from customers.resources import CustomerExportResource
-from salescrm import panels, people, saved_views, timeline
+from salescrm import exports, panels, people, saved_views, timeline, web
 from salescrm.errors import DomainError
 from salescrm.permissions import Capability as C
 from salescrm.permissions import can, capability_required
@@ -56,28 +56,17 @@ def filtered_customers(request):
     )
 
 
-EXPORT_FORMATS = {
-    "csv": ("text/csv; charset=utf-8", "csv"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-}
-
-
 @require_GET
 @capability_required(C.READ_SALES)
 def customer_export(request):
     """The visible list, with the same filters, as CSV (UTF-8 with BOM for Excel) or XLSX."""
     file_format = request.GET.get("format", "csv")
-    if file_format not in EXPORT_FORMATS:
+    if file_format not in exports.CONTENT_TYPES:
         raise Http404
     customers = filtered_customers(request).qs
     dataset = CustomerExportResource().export(queryset=customers)
-    content_type, extension = EXPORT_FORMATS[file_format]
-    # The byte-order mark tells Excel the CSV is UTF-8 (Chinese names stay readable).
-    body = "\ufeff" + dataset.csv if file_format == "csv" else dataset.xlsx
-    response = HttpResponse(body, content_type=content_type)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="customers-{stamp}.{extension}"'
-    return response
+    return exports.download(dataset, file_format=file_format, filename=f"customers-{stamp}")
 
 
 @require_GET
@@ -417,11 +406,19 @@ def claim_decide(request, claim_pk):
 
 
 def _week_of(value) -> date:
-    """A day of the week asked for, or today for a missing or impossible date."""
+    """A day of the week asked for, or today for a missing or impossible date; a date out of
+    the app's range (0001-01-01, 9999-12-31) is refused with a clear 400."""
     try:
-        return parse_date(value or "") or timezone.localdate()
+        day = parse_date(value or "")
     except ValueError:  # well formed but no such day, e.g. 2026-02-30
+        day = None
+    if day is None:
         return timezone.localdate()
+    return web.day_in_range(
+        day,
+        _("Choose a week between %(first)d and %(last)d.")
+        % {"first": web.EARLIEST_DAY.year, "last": web.LATEST_DAY.year},
+    )
 
 
 @require_GET

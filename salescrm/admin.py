@@ -55,6 +55,10 @@ class UserAdmin(HistoryAdmin, DjangoUserAdmin):
     )
     actions = ["deactivate"]
 
+    def has_delete_permission(self, request, obj=None):
+        # People are deactivated, never deleted: their history (append-only) names them.
+        return False
+
     def save_model(self, request, obj, form, change):
         # Deactivating someone hands their work on (customers back to the pool): the service.
         deactivating = change and "is_active" in form.changed_data and not obj.is_active

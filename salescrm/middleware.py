@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import BadRequest
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -86,3 +87,16 @@ class PrivateResponsesMiddleware:
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class QueryStringMiddleware:
+    """A query string with a NUL character is refused with a clear 400 in one place: no
+    text column can hold one, so every search or filter would fail on it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in key or "\x00" in value for key, value in request.GET.items()):
+            raise BadRequest(_("The address contains a character that cannot be used."))
+        return self.get_response(request)
