@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from contracts.tests.factories import accepted_agreement, approved_plan
 from customers.tests.factories import make_customer
-from salescrm.testing.http import html
+from salescrm.testing.http import html, inline_code
 
 
 def test_an_outsider_gets_the_same_404_page_for_a_customer_of_another_team(
@@ -52,3 +52,12 @@ def test_customer_pages_exports_and_downloads_are_never_stored(client_for, sales
         assert response.status_code == 200, url
         assert "no-store" in response["Cache-Control"], url
         assert "private" in response["Cache-Control"], url
+
+
+def test_customer_and_contract_pages_have_no_inline_code(client_for, salesperson, pages):
+    client = client_for(salesperson)
+    for url in pages:
+        response = client.get(url)
+        if response["Content-Type"].startswith("text/html"):
+            assert "script-src 'self'" in response["Content-Security-Policy"], url
+            assert inline_code(response.content.decode()) == [], url
