@@ -126,6 +126,41 @@ def test_development_over_plain_http_keeps_the_plain_cookie_names():
     assert names == ["sessionid", "csrftoken"]
 
 
+def readme_production_settings() -> dict[str, str]:
+    """The README's "Settings: at least" block, with a real key for the placeholder."""
+    readme = (BASE_DIR / "README.md").read_text()
+    block = re.search(r"\*\*Settings\*\*: at least\s*```sh\n(.*?)```", readme, re.S)
+    assert block, "the README's production settings block is missing"
+    values = dict(
+        line.strip().split("=", 1) for line in block.group(1).splitlines() if "=" in line
+    )
+    assert values["SECRET_KEY"].startswith("<")
+    values["SECRET_KEY"] = PRODUCTION_ENV["SECRET_KEY"]
+    return values
+
+
+def test_the_readmes_production_settings_pass_the_deploy_check_without_warnings():
+    values = readme_production_settings()
+
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", env_overrides=values, unset=["DEBUG"]
+    )
+
+    assert values["DEBUG"] == "false"
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_the_readmes_production_settings_send_the_strict_headers():
+    names = settings_in(
+        readme_production_settings(), "DEBUG", "SESSION_COOKIE_NAME", "SECURE_SSL_REDIRECT",
+        "CONTENT_SECURITY_POLICY",
+    )  # fmt: skip
+
+    assert names[:3] == [False, "__Host-sessionid", True]
+    assert names[3]["DIRECTIVES"]["script-src"] == ["'self'"]
+
+
 def test_development_defaults_fail_the_deploy_check():
     result = run_manage(
         "check", "--deploy", "--fail-level", "WARNING", env_overrides={"DEBUG": "true"}
