@@ -64,3 +64,13 @@ def test_no_history_version_can_be_posted_back_through_the_admin(
     salesperson.refresh_from_db()
     assert salesperson.username == "salesperson"
     assert salesperson.language == "zh-hans"
+
+
+def test_people_are_deactivated_never_deleted_in_the_admin(client_for, admin_user, salesperson):
+    """Their history (append-only) names them; deleting would have to rewrite it."""
+    response = client_for(admin_user).post(
+        reverse("admin:salescrm_user_delete", args=[salesperson.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 403
+    assert User.objects.filter(pk=salesperson.pk).exists()
