@@ -9,7 +9,20 @@ class SalesCRMConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from salescrm import idempotency, notifications
+        from salescrm.jobs import register_job
         from salescrm.middleware import SessionLifetimeMiddleware
+
+        # E-mails whose worker died (or whose task was lost) are queued again.
+        register_job(
+            "notification_email_sweep",
+            notifications.email_sweep,
+            crontab={"minute": "*/5"},
+            sends_mail=True,
+        )
+        register_job(
+            "form_submission_purge", idempotency.purge, crontab={"minute": "40", "hour": "3"}
+        )
 
         # A session's absolute lifetime counts from the login (sessions, not business).
         user_logged_in.connect(

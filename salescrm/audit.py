@@ -7,7 +7,7 @@ a shell), as the signatures' own trigger does (contracts 0002). TRUNCATE fires n
 trigger, so the test database is still emptied between tests.
 
 Each app's migration calls `append_only(*tables)` for its tables; the function they call
-is created once by salescrm 0012. A new history table needs its own migration line: a
+is created once by salescrm 0014. A new history table needs its own migration line: a
 test lists every history table and fails when one lacks the trigger.
 """
 

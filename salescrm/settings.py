@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "customers",
     "visits",
     "contracts",
+    "reports",
     "dashboards",
     "demo",
 ]
@@ -129,6 +130,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
+# Unambiguous dates in both languages ("2 Dec 2026 14:50", "2026年12月2日 14:50").
+FORMAT_MODULE_PATH = ["salescrm.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = env("STATIC_ROOT", default=str(VAR_DIR / "static"))
@@ -159,14 +162,17 @@ PDF_FONT_PATH = env("PDF_FONT_PATH", default="/usr/share/fonts/truetype/wqy/wqy-
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# E-mail: EMAIL_URL (smtp://user:password@host:587 with ?tls=True), else files under var/mail.
+# E-mail: EMAIL_URL (smtp://user:password@host:587 with ?tls=True),
+# else one .eml file per message under var/mail.
 if "EMAIL_URL" in env.ENVIRON:
     globals().update(env.email_url("EMAIL_URL"))
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_BACKEND = "salescrm.mail.EmlFileBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
-# The address people reach the app at, for links in e-mails.
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The address people reach the app at, for links in e-mails; `make run` serves
+# on PORT, so the default follows it.
+SITE_URL = env("SITE_URL", default="") or f"http://127.0.0.1:{env('PORT', default='8000')}"
+SITE_URL = SITE_URL.rstrip("/")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="SalesCRM <salescrm@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
@@ -185,11 +191,31 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+# Redis: a message a worker took and never acknowledged (the whole worker died) goes back
+# to the queue after this many seconds; longer than any task may run (the hard limit),
+# or a running task would be delivered a second time. A task's retry countdown stays under
+# it too (salescrm.tasks).
+CELERY_BROKER_VISIBILITY_TIMEOUT = env.int(
+    "CELERY_BROKER_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60
+)
+if not CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
+# Seconds a worker holds a notification it is e-mailing; a lease older than this belongs
+# to a worker that died, and the sweep (the notification_email_sweep job) sends it again.
+# Longer than the hard limit, so a live task never loses its lease.
+NOTIFICATION_EMAIL_LEASE = env.int("NOTIFICATION_EMAIL_LEASE", default=CELERY_TASK_TIME_LIMIT + 60)
+if min(CELERY_BROKER_VISIBILITY_TIMEOUT, NOTIFICATION_EMAIL_LEASE) <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "CELERY_BROKER_VISIBILITY_TIMEOUT and NOTIFICATION_EMAIL_LEASE must be longer than "
+        "CELERY_TASK_TIME_LIMIT."
+    )
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The database schedule, sent by the one beat holding a PostgreSQL advisory lock; a second
+# beat waits as a standby (salescrm.beat).
+CELERY_BEAT_SCHEDULER = "salescrm.beat:LockedDatabaseScheduler"
 
 # Security: production (DEBUG off) gets the secure defaults that `check --deploy` asks for.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

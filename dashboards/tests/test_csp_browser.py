@@ -52,10 +52,10 @@ def test_the_pages_work_with_nothing_refused(sign_in, people):
     manager = sign_in("manager1")
     reports = watched(manager)
     manager.goto("/customers/pool/")
-    manager.get_by_label("Tick all").check()
-    assert manager.locator("input[name=customers]:checked").count() == 3
-    manager.get_by_label("Tick all").uncheck()
-    assert manager.locator("input[name=customers]:checked").count() == 0
+    manager.get_by_label("Tick all on this page").check()
+    assert manager.locator("input[data-pool-tick]:checked").count() == 3
+    manager.get_by_label("Tick all on this page").uncheck()
+    assert manager.locator("input[data-pool-tick]:checked").count() == 0
     manager.select_option("#nav-language", "zh-hans")
     manager.locator("html[lang='zh-hans']").wait_for()
     assert violations(manager, reports) == []

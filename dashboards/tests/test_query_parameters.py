@@ -45,11 +45,21 @@ JUNK = [
     {"contact": "9" * 30},
     {"contact": "١٢"},  # Arabic-Indic digits: isdigit() but not ASCII
     {"next": "//evil.example/"},
+    {"period": "custom", "start": "0001-01-01", "end": "9999-12-31"},
+    {"period": "custom", "start": "garbage", "end": "2026-02-30"},
+    {"period": "unknown"},
+    {"month": "0001-01"},
+    {"month": "9999-12"},
+    {"month": "garbage"},
+    {"team": "abc"},
+    {"team": "9" * 30},
+    {"person": "abc"},
+    {"person": "9" * 30},
 ]
 
 
 @pytest.fixture
-def urls(salesperson, manager):
+def urls(salesperson, manager, director):
     agreement = accepted_agreement(salesperson, manager)
     customer = agreement.customer
     make_customer(salesperson)
@@ -79,11 +89,20 @@ def urls(salesperson, manager):
             reverse("customers:board"),
             reverse("visits:list"),
         ],
+        "director": [
+            reverse("reports:people"),
+            reverse("reports:export"),
+            reverse("reports:compliance"),
+            reverse("reports:dashboard"),
+            reverse("reports:channels"),
+            reverse("reports:targets"),
+            reverse("customers:checks"),
+        ],
     }
 
 
-def test_no_junk_query_parameter_breaks_a_page(urls, salesperson, manager):
-    people = {"salesperson": salesperson, "manager": manager}
+def test_no_junk_query_parameter_breaks_a_page(urls, salesperson, manager, director):
+    people = {"salesperson": salesperson, "manager": manager, "director": director}
     broken = []
     for persona, pages in urls.items():
         client = Client(raise_request_exception=False)
@@ -95,22 +114,6 @@ def test_no_junk_query_parameter_breaks_a_page(urls, salesperson, manager):
                     broken.append((persona, url, junk, response.status_code))
 
     assert broken == []
-
-
-@pytest.mark.parametrize("week", ["0001-01-01", "1999-12-31", "3000-01-01", "9999-12-31"])
-def test_a_week_out_of_range_gets_a_clear_400(client_for, manager, week):
-    response = client_for(manager).get(reverse("customers:checks"), {"week": week})
-
-    assert response.status_code == 400
-    assert "Choose a week between 2000 and 2999." in response.content.decode()
-    assert "400.html" in [template.name for template in response.templates]
-
-
-@pytest.mark.parametrize("week", ["2000-01-01", "2999-12-31"])
-def test_the_first_and_last_weeks_in_range_are_shown(client_for, manager, week):
-    response = client_for(manager).get(reverse("customers:checks"), {"week": week})
-
-    assert response.status_code == 200
 
 
 @pytest.mark.parametrize("url", ["search", "visits:list", "contracts:plans", "customers:list"])

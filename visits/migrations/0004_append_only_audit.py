@@ -8,7 +8,7 @@ from salescrm.audit import append_only
 class Migration(migrations.Migration):
     dependencies = [
         ("visits", "0003_backfill_last_contact"),
-        ("salescrm", "0012_append_only_audit"),
+        ("salescrm", "0014_append_only_audit"),
     ]
 
     operations = [

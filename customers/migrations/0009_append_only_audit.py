@@ -7,8 +7,8 @@ from salescrm.audit import append_only
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers", "0005_last_contact_and_list_orderings"),
-        ("salescrm", "0012_append_only_audit"),
+        ("customers", "0008_pool_team_and_import_batch"),
+        ("salescrm", "0014_append_only_audit"),
     ]
 
     operations = [

@@ -12,7 +12,7 @@ from salescrm.audit import (
 
 
 class Migration(migrations.Migration):
-    dependencies = [("salescrm", "0011_saved_views")]
+    dependencies = [("salescrm", "0013_form_submission")]
 
     operations = [
         migrations.RunSQL(CREATE_FUNCTION, DROP_FUNCTION),
