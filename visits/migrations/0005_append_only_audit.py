@@ -7,7 +7,7 @@ from salescrm.audit import append_only
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("visits", "0003_backfill_last_contact"),
+        ("visits", "0004_visit_log_person_met"),
         ("salescrm", "0014_append_only_audit"),
     ]
 
