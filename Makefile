@@ -9,6 +9,9 @@ PORT ?= 8000
 # The settings build the default SITE_URL (links in e-mails) from PORT.
 export PORT
 EMBEDDED := $(PY) -m salescrm.embedded run --
+# Development commands: DEBUG on unless the environment says otherwise (the settings
+# default to off and then require a real SECRET_KEY).
+export DEBUG ?= true
 
 .DEFAULT_GOAL := help
 .PHONY: help install run serve logins test check-and-test lint messages chromium gettext pdf-font

@@ -6,16 +6,16 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from contracts import services
 from contracts.models import Agreement, ChangeRequest, Delegation, Plan, Product, Signature
 from customers.admin import ReadOnlyAdmin
+from salescrm.admin import HistoryAdmin
 from salescrm.errors import DomainError
 
 
 @admin.register(Product)
-class ProductAdmin(SimpleHistoryAdmin):
+class ProductAdmin(HistoryAdmin):
     list_display = ["code", "name", "medium", "unit", "list_price", "active"]
     list_filter = ["medium", "unit", "active"]
     search_fields = ["code", "name"]
@@ -49,7 +49,7 @@ class DelegationForm(forms.ModelForm):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(SimpleHistoryAdmin):
+class DelegationAdmin(HistoryAdmin):
     """Delegations are recorded through the service (its checks apply); then only revoked."""
 
     form = DelegationForm
@@ -103,7 +103,7 @@ class DelegationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Plan)
-class PlanAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class PlanAdmin(ReadOnlyAdmin, HistoryAdmin):
     list_display = ["title", "customer", "salesperson", "state", "version", "created_at"]
     list_filter = ["state"]
     list_select_related = ["customer", "salesperson"]
@@ -111,7 +111,7 @@ class PlanAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class AgreementAdmin(ReadOnlyAdmin, HistoryAdmin):
     list_display = ["number", "customer", "salesperson", "state", "total", "signed_on"]
     list_filter = ["state"]
     list_select_related = ["customer", "salesperson"]

@@ -1,9 +1,9 @@
 """Customers in the admin are for looking up; every change goes through the app's services."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from customers.models import Customer, CustomerImport, OwnershipClaim
+from salescrm.admin import HistoryAdmin
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -18,7 +18,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Customer)
-class CustomerAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class CustomerAdmin(ReadOnlyAdmin, HistoryAdmin):
     list_display = ["name", "owner", "pipeline_class", "source", "entered_at", "completed_at"]
     list_filter = ["pipeline_class", "source", "check_state"]
     list_select_related = ["owner"]

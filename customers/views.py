@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,7 +32,7 @@ from customers.forms import (
 )
 from customers.models import ContactPerson, Customer
 from customers.resources import CustomerExportResource
-from salescrm import idempotency, panels, people, saved_views, timeline
+from salescrm import exports, idempotency, panels, people, saved_views, timeline
 from salescrm import selectors as salescrm_selectors
 from salescrm.errors import DomainError
 from salescrm.permissions import Capability as C
@@ -59,28 +59,17 @@ def filtered_customers(request):
     )
 
 
-EXPORT_FORMATS = {
-    "csv": ("text/csv; charset=utf-8", "csv"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-}
-
-
 @require_GET
 @capability_required(C.READ_SALES)
 def customer_export(request):
     """The visible list, with the same filters, as CSV (UTF-8 with BOM for Excel) or XLSX."""
     file_format = request.GET.get("format", "csv")
-    if file_format not in EXPORT_FORMATS:
+    if file_format not in exports.CONTENT_TYPES:
         raise Http404
     customers = filtered_customers(request).qs
     dataset = CustomerExportResource().export(queryset=customers)
-    content_type, extension = EXPORT_FORMATS[file_format]
-    # The byte-order mark tells Excel the CSV is UTF-8 (Chinese names stay readable).
-    body = "\ufeff" + dataset.csv if file_format == "csv" else dataset.xlsx
-    response = HttpResponse(body, content_type=content_type)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="customers-{stamp}.{extension}"'
-    return response
+    return exports.download(dataset, file_format=file_format, filename=f"customers-{stamp}")
 
 
 @require_GET

@@ -1,18 +1,18 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from reports.models import ChannelCost, RevenueTarget
+from salescrm.admin import HistoryAdmin
 
 
 @admin.register(ChannelCost)
-class ChannelCostAdmin(SimpleHistoryAdmin):
+class ChannelCostAdmin(HistoryAdmin):
     list_display = ["month", "channel", "amount", "note"]
     list_filter = ["channel"]
     date_hierarchy = "month"
 
 
 @admin.register(RevenueTarget)
-class RevenueTargetAdmin(SimpleHistoryAdmin):
+class RevenueTargetAdmin(HistoryAdmin):
     list_display = ["month", "person", "team", "amount", "set_by", "set_at"]
     list_filter = ["team"]
     date_hierarchy = "month"

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -90,11 +90,8 @@ def report_export(request):
     data = exports.dataset(
         [*rows, *teams, *([company] if company else [])], first_heading=_("Name")
     )
-    content_type, extension = exports.FORMATS[file_format]
-    response = HttpResponse(exports.render(data, file_format), content_type=content_type)
-    name = f"report-{period.start:%Y%m%d}-{period.last_day:%Y%m%d}.{extension}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    name = f"report-{period.start:%Y%m%d}-{period.last_day:%Y%m%d}"
+    return exports.download(data, file_format=file_format, filename=name)
 
 
 @require_GET

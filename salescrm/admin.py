@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -10,8 +11,26 @@ admin.site.site_header = _("SalesCRM administration")
 admin.site.site_title = _("SalesCRM")
 
 
+class HistoryAdmin(SimpleHistoryAdmin):
+    """The record's history, to read. Every admin with history uses this one.
+
+    simple-history's revert (a POST to .../history/<id>/) writes an old version back with
+    the model form: past the services, their checks, locks and audit rows, even on a model
+    whose admin is read-only. So there is no revert: the old versions are shown, never
+    saved (SIMPLE_HISTORY_REVERT_DISABLED hides the button; this refuses the POST).
+    """
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+class UserAdmin(HistoryAdmin, DjangoUserAdmin):
     list_display = [
         "username",
         "get_full_name",
@@ -36,6 +55,10 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     )
     actions = ["deactivate"]
 
+    def has_delete_permission(self, request, obj=None):
+        # People are deactivated, never deleted: their history (append-only) names them.
+        return False
+
     def save_model(self, request, obj, form, change):
         # Deactivating someone hands their work on (customers back to the pool): the service.
         deactivating = change and "is_active" in form.changed_data and not obj.is_active
@@ -56,7 +79,7 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(SimpleHistoryAdmin):
+class TeamAdmin(HistoryAdmin):
     """A team's manager is its one active member with the manager role: set on the user."""
 
     list_display = ["name", "manager"]
@@ -71,7 +94,7 @@ class TeamAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(SimpleHistoryAdmin):
+class CalendarDayAdmin(HistoryAdmin):
     list_display = ["date", "is_working_day", "note"]
     list_filter = ["is_working_day"]
     date_hierarchy = "date"
@@ -96,7 +119,7 @@ class JobRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(Policy)
-class PolicyAdmin(SimpleHistoryAdmin):
+class PolicyAdmin(HistoryAdmin):
     """The one policy row: targets and deadlines (created with defaults on first use)."""
 
     def has_add_permission(self, request):

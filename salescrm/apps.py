@@ -7,8 +7,11 @@ class SalesCRMConfig(AppConfig):
     verbose_name = _("SalesCRM")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from salescrm import idempotency, notifications
         from salescrm.jobs import register_job
+        from salescrm.middleware import SessionLifetimeMiddleware
 
         # E-mails whose worker died (or whose task was lost) are queued again.
         register_job(
@@ -19,4 +22,9 @@ class SalesCRMConfig(AppConfig):
         )
         register_job(
             "form_submission_purge", idempotency.purge, crontab={"minute": "40", "hour": "3"}
+        )
+
+        # A session's absolute lifetime counts from the login (sessions, not business).
+        user_logged_in.connect(
+            SessionLifetimeMiddleware.logged_in, dispatch_uid="salescrm.session_started"
         )

@@ -99,6 +99,9 @@ def run(command: list[str]) -> int:
     ended (or after a grace period, killed) the database we started is stopped,
     so no PostgreSQL is left behind however the run ends.
     """
+    # A development runner: the command gets the development settings (DEBUG on) unless
+    # the environment says otherwise; the settings themselves fail closed.
+    os.environ.setdefault("DEBUG", "true")
     started_here = not os.environ.get("DATABASE_URL") and not postgres_is_running()
     received: list[int] = []
     process: subprocess.Popen | None = None

@@ -1,13 +1,17 @@
 """SalesCRM settings: one module, every deploy-time value from the environment.
 
-Each variable read here is documented in `.env.example`. With nothing set the
-app runs for development: DEBUG on, an embedded PostgreSQL and a file-system
-Celery broker under `var/`, e-mail written to files under `var/mail/`.
+Each variable read here is documented in `.env.example`. It fails closed: DEBUG is
+off unless DEBUG=true is set (`make run`, `make test` and `python -m
+salescrm.embedded run` set it, as does the test run), and with DEBUG off the app
+refuses to start without a real SECRET_KEY. With nothing else set it runs an
+embedded PostgreSQL and a file-system Celery broker under `var/`, and writes e-mail
+to files under `var/mail/`.
 """
 
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -19,11 +23,15 @@ VAR_DIR = embedded.VAR_DIR
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env(
-    "SECRET_KEY",
-    default="django-insecure-development-only-key-set-SECRET_KEY-in-production",
-)
+DEBUG = env.bool("DEBUG", default=False)
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key-set-SECRET_KEY-in-production"
+SECRET_KEY = env("SECRET_KEY", default="") or (DEVELOPMENT_SECRET_KEY if DEBUG else "")
+if not DEBUG and (not SECRET_KEY or SECRET_KEY.startswith("django-insecure")):
+    # Sessions, password-reset tokens and claim links are signed with it: never a public key.
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a long random value when DEBUG is off "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(64))')."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -42,6 +50,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "import_export",
+    "csp",
     "salescrm",
     "customers",
     "visits",
@@ -54,14 +63,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "salescrm.middleware.QueryStringMiddleware",
     "salescrm.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "salescrm.middleware.SessionLifetimeMiddleware",
+    "salescrm.middleware.PrivateResponsesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -140,6 +153,9 @@ MEDIA_URL = "media/"
 # A cell such as "=HYPERLINK(...)" must not become a live formula in someone's Excel.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
+# History is read, never written back: no revert in the admin (salescrm.admin.HistoryAdmin).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # TrueType font embedded in plan and agreement PDFs (it must cover Chinese): Debian's
 # fonts-wqy-zenhei. Missing file: ReportLab's built-in CID font STSong-Light instead.
 PDF_FONT_PATH = env("PDF_FONT_PATH", default="/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
@@ -211,6 +227,33 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 315
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files
+# -- no inline <script>, on*="" handler or style="" -- so injected markup cannot run.
+# Bootstrap's CSS draws a few icons as data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+# Over HTTPS the cookies carry the __Host- prefix: the browser accepts them only from this
+# host, on a secure connection, for the whole site (no subdomain can plant one).
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
+
+# Sessions: a signed-in session ends after SESSION_IDLE_TIMEOUT seconds without a request
+# and SESSION_MAX_AGE seconds after the login (salescrm.middleware.SessionLifetimeMiddleware).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=2 * 3600)
+SESSION_MAX_AGE = env.int("SESSION_MAX_AGE", default=12 * 3600)
+SESSION_COOKIE_AGE = SESSION_MAX_AGE
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="salescrm-demo")
 

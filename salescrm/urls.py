@@ -27,3 +27,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Error pages: templates/404.html and 500.html (which needs no context); a refused query
+# says why (salescrm.views.bad_request).
+handler400 = "salescrm.views.bad_request"

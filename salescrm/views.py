@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -19,6 +20,14 @@ from salescrm.models import SavedView
 from salescrm.web import attempt
 
 INBOX_PAGE_SIZE = 50
+
+
+def bad_request(request, exception):
+    """handler400: a request the app refused (BadRequest) says why, on the site's page;
+    any other suspicious request gets a plain answer (it may not even have a valid host)."""
+    if isinstance(exception, BadRequest) and str(exception):
+        return render(request, "400.html", {"message": str(exception)}, status=400)
+    return HttpResponseBadRequest(_("Bad request"), content_type="text/plain; charset=utf-8")
 
 
 @require_POST

@@ -5,10 +5,13 @@ page; an approved one carries none and shows who signed, for whom and when.
 """
 
 import io
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -375,7 +378,10 @@ def test_print_page_of_an_unapproved_agreement_carries_the_fixed_watermark(
     )
 
     assert f'<div class="watermark" data-testid="watermark" aria-hidden="true">{WATERMARK}' in html
-    assert "position: fixed" in html  # repeated on every printed page
+    # Repeated on every printed page: fixed, by the sheet's stylesheet (no inline style).
+    assert "/static/css/print.css" in html
+    stylesheet = (Path(settings.BASE_DIR) / "static" / "css" / "print.css").read_text()
+    assert re.search(r"\.watermark \{[^}]*position: fixed", stylesheet)
     assert PRODUCT_ZH in html
     assert "Missing signatures: Sales manager&#x27;s approval" in html
 

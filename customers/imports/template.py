@@ -6,8 +6,8 @@ import tablib
 from django.utils.translation import gettext_lazy as _
 
 from customers.imports.columns import COLUMNS, SOURCE_CHANNEL_CHINESE, column_label
-from customers.imports.reading import FORMATS
 from customers.models import SourceChannel
+from salescrm import exports
 
 
 def template_file(extension: str) -> bytes:
@@ -15,8 +15,7 @@ def template_file(extension: str) -> bytes:
     headers = [column_label(column) for column in COLUMNS]
     sheet = tablib.Dataset(headers=headers, title=str(_("Customers")))
     if extension == "csv":
-        # The byte-order mark tells Excel the file is UTF-8 (Chinese stays readable).
-        return ("\ufeff" + FORMATS["csv"]().export_data(sheet)).encode("utf-8")
+        return exports.render(sheet, "csv")
     if extension != "xlsx":
         raise ValueError(extension)
     channels = tablib.Dataset(
@@ -27,4 +26,4 @@ def template_file(extension: str) -> bytes:
         channels.append(
             [str(channel.label), ", ".join([channel.value, *SOURCE_CHANNEL_CHINESE[channel]])]
         )
-    return tablib.Databook([sheet, channels]).export("xlsx")
+    return exports.render([sheet, channels], "xlsx")

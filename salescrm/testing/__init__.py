@@ -4,7 +4,7 @@ This package sits in the core layer and imports no app, so the tests of every ap
 (customers, visits, contracts, dashboards, demo, and the core's own) can import it
 without crossing a layer. It is the one home of a helper more than one app's tests need:
 
-- ``http``: checks on a test client's responses (``assert_sent_to_login``,
+- ``http``: checks on a test client's responses (``assert_sent_to_login``, ``inline_code``,
   ``messages_of``, ``html``, ``shown``, ``queries_for``, ``text_of``);
 - ``time``: moments in Shanghai (``SHANGHAI``, ``at``, ``end_of``, ``ONE_MICROSECOND``)
   and in the current time zone (``local``);

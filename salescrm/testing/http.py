@@ -1,5 +1,6 @@
 """Checks on the responses of Django's test client."""
 
+import re
 from html.parser import HTMLParser
 
 from django.contrib.messages import get_messages
@@ -71,3 +72,17 @@ def text_of(response, testid) -> str | None:
     if not parser.text and not parser.done:
         return None
     return " ".join(" ".join(parser.text).split())
+
+
+# What a strict Content-Security-Policy refuses to run or apply in a page.
+INLINE = {
+    "inline script": re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>", re.I),
+    "event handler attribute": re.compile(r"\son[a-z]+\s*=", re.I),
+    "style block": re.compile(r"<style\b", re.I),
+    "style attribute": re.compile(r"\sstyle\s*=", re.I),
+    "javascript: URL": re.compile(r"javascript:", re.I),
+}
+
+
+def inline_code(text: str) -> list[str]:
+    return [f"{what}: {m.group(0)!r}" for what, rx in INLINE.items() for m in rx.finditer(text)]

@@ -167,3 +167,41 @@ def test_the_export_runs_the_same_queries_for_5_and_60_customers(
     many = queries_for(client, url)
 
     assert few == many
+
+
+DANGEROUS = {
+    "name": '=HYPERLINK("http://evil.example/","Click")',
+    "city": "+1+cmd|' /C calc'!A0",
+    "address": "-2+3",
+    "industry": "@SUM(A1:A9)",
+    "source_detail": "\t=1+1",
+}
+
+
+@pytest.fixture
+def dangerous(salesperson):
+    return make_customer(salesperson, **DANGEROUS)
+
+
+def test_the_csv_writes_formula_like_cells_as_plain_text(client_for, salesperson, dangerous):
+    response = client_for(salesperson).get(EXPORT, {"format": "csv"})
+
+    header, row = csv_rows(response)
+    cells = dict(zip(header, row, strict=True))
+    assert cells["Company name"] == "'" + DANGEROUS["name"]
+    assert cells["City"] == "'" + DANGEROUS["city"]
+    assert cells["Address"] == "'-2+3"
+    assert cells["Industry"] == "'@SUM(A1:A9)"
+    assert cells["Source detail"] == "'\t=1+1"
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t")) for cell in row)
+
+
+def test_the_xlsx_holds_no_formula(client_for, salesperson, dangerous):
+    response = client_for(salesperson).get(EXPORT, {"format": "xlsx"})
+
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
+    values = [cell.value for cell in cells]
+    assert "'" + DANGEROUS["name"] in values
+    assert "'@SUM(A1:A9)" in values
