@@ -22,3 +22,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo logins, password {settings.DEMO_PASSWORD!r}:"))
         for username, _first, _last, role, *_ in PEOPLE:
             self.stdout.write(f"  {username:<10} {role.label}")
+        self.stdout.write(
+            "director, manager1, manager2 and admin also give a code (two-factor sign-in):\n"
+            f"  add the secret {settings.DEMO_TOTP_SECRET} to an authenticator app, or run\n"
+            "  .venv/bin/python manage.py demo_code"
+        )
