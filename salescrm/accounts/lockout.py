@@ -8,6 +8,8 @@ count. The administrator unlocks early by deleting the rows in admin → Access 
 """
 
 from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.admin import site as admin_site
 from django.contrib.auth.forms import AuthenticationForm
@@ -37,6 +39,16 @@ class LockoutHandler(AxesDatabaseHandler):
         if by_address >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
             return max(by_account, settings.AXES_FAILURE_LIMIT)
         return by_account
+
+    def reset_user_attempts(self, request: HttpRequest, credentials: dict | None = None) -> int:
+        """After a successful sign-in, forget only that person's own typos from their own
+        address: what others tried against the account, or the address tried against other
+        accounts, keeps counting."""
+        count, _ = AccessAttempt.objects.filter(
+            username=get_client_username(request, credentials),
+            ip_address=request.axes_ip_address,
+        ).delete()
+        return count
 
 
 def lockout_message() -> str:
