@@ -43,8 +43,7 @@ def record(
 
 
 def _logged_in(sender, request, user, **kwargs) -> None:
-    if request is not None:  # force_login in tests has none; a real sign-in always has one
-        record(Kind.LOGIN, request=request, user=user)
+    record(Kind.LOGIN, request=request, user=user)
 
 
 def _login_failed(sender, credentials, request=None, **kwargs) -> None:

@@ -76,9 +76,7 @@ def test_the_lock_lifts_after_the_15_minute_cool_off(salesperson):
 def test_failures_spread_over_eleven_accounts_from_one_address_lock_that_address(db):
     users = [UserFactory(username=f"spread{n}") for n in range(11)]
     attacker = Client(REMOTE_ADDR="198.51.100.7")
-    statuses = [
-        sign_in(attacker, users[n % 11].username, "wrong").status_code for n in range(30)
-    ]
+    statuses = [sign_in(attacker, users[n % 11].username, "wrong").status_code for n in range(30)]
 
     # No account reached 5 failures (at most 2 each by the 20th try), the address did.
     assert statuses[:19] == [200] * 19

@@ -50,7 +50,14 @@ def test_an_approver_without_an_authenticator_can_do_nothing_but_enrol(request, 
     client = password_login(user)
     setup = reverse("mfa_setup")
 
-    for url in ["/", "/customers/", "/contracts/", "/inbox/", "/admin/", "/accounts/password_change/"]:
+    for url in [
+        "/",
+        "/customers/",
+        "/contracts/",
+        "/inbox/",
+        "/admin/",
+        "/accounts/password_change/",
+    ]:
         response = client.get(url)
         assert response.status_code == 302, url
         assert response.url == f"{setup}?next={url.replace('/', '%2F')}", url
@@ -174,9 +181,12 @@ def test_a_recovery_code_works_once(manager):
     assert again.status_code == 200
     assert second.get("/").status_code == 302
     assert StaticToken.objects.filter(device__user=manager).count() == 9
-    assert AuthEvent.objects.filter(
-        user=manager, kind=Kind.MFA_VERIFIED, detail="recovery code"
-    ).count() == 1
+    assert (
+        AuthEvent.objects.filter(
+            user=manager, kind=Kind.MFA_VERIFIED, detail="recovery code"
+        ).count()
+        == 1
+    )
 
 
 def test_the_admin_login_asks_for_the_code_too(admin_user):
