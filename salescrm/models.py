@@ -292,7 +292,6 @@ class AuthEvent(models.Model):
         MFA_VERIFIED = "mfa_verified", _("second factor accepted")
         MFA_FAILED = "mfa_failed", _("second factor refused")
         MFA_ENROLLED = "mfa_enrolled", _("authenticator app set up")
-        MFA_REMOVED = "mfa_removed", _("authenticator app removed")
         PASSWORD_CHANGED = "password_changed", _("password changed")
         PASSWORD_RESET_REQUESTED = "password_reset_requested", _("password reset requested")
         PASSWORD_RESET_REFUSED = "password_reset_refused", _("password reset refused (too many)")
