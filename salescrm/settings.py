@@ -124,7 +124,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # admin's login page, per account and per client address (TRUSTED_PROXIES below), and
 # refuses more for a cool-off; the administrator unlocks in the admin (Access attempts).
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "salescrm.accounts.lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)

@@ -7,6 +7,7 @@ address), on the app's login page and the admin's alike. A failure older than th
 count. The administrator unlocks early by deleting the rows in admin → Access attempts.
 """
 
+from axes.backends import AxesStandaloneBackend
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
@@ -85,3 +86,17 @@ def lockout_response(
         context = {"form": form, "next": request.POST.get("next", "")}
         template = "registration/login.html"
     return TemplateResponse(request, template, context, status=LOCKED_STATUS).render()
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """axes' backend, which refuses a locked-out sign-in before the password is checked.
+
+    A sign-in without a request (Django's test client ``login``, a shell) cannot be counted
+    against an address and is not an HTTP attack: it passes on to the password check,
+    where axes' own backend would raise instead.
+    """
+
+    def authenticate(self, request: HttpRequest | None, *args, **kwargs) -> None:
+        if request is None:
+            return None
+        return super().authenticate(request, *args, **kwargs)
