@@ -248,7 +248,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "pgserver": {"level": "WARNING"},
-        # runserver's access log, through the filtered handler.
+        # runserver's access log and Django's request errors, through the filtered handler
+        # (Django's own handlers for them would write the path as it came).
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
