@@ -6,18 +6,23 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# The settings build the default SITE_URL (links in e-mails) from PORT.
+export PORT
 EMBEDDED := $(PY) -m salescrm.embedded run --
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test check-and-test lint messages chromium gettext pdf-font
+.PHONY: help install run serve logins code test check-and-test lint messages chromium gettext pdf-font
 
 help:
 	@echo "make run    start web, Celery worker and beat with demo data on http://127.0.0.1:$(PORT)"
 	@echo "make test   run the whole test suite (PostgreSQL, Celery, SMTP, browser)"
 	@echo "make lint   ruff, the template linter and the layers (import-linter)"
+	@echo "make logins print the address and the demo logins again"
+	@echo "make code   print the demo approvers' current two-factor sign-in code"
 	@echo "make messages  refresh locale/*/django.po from the source"
 
 $(VENV)/.installed: requirements.txt
+	@echo "Installing the Python packages into $(VENV) (first run: a few minutes)…"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
@@ -51,17 +56,27 @@ chromium: $(VENV)/.installed
 run: install
 	@$(EMBEDDED) $(MAKE) --no-print-directory serve
 
-# Called by `run` with the database up.
+# Called by `run` with the database up. The address and the logins are printed
+# once the web server answers, after the processes' start-up lines.
 serve:
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py compilemessages --ignore=.venv --verbosity=0
-	$(PY) manage.py collectstatic --noinput --verbosity=0
-	$(PY) manage.py setup_schedule
-	$(PY) manage.py seed_demo
-	@echo ""
-	@echo "SalesCRM is starting on http://127.0.0.1:$(PORT)/  (Ctrl-C stops everything)"
-	@echo ""
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" WEB_HOST=127.0.0.1 $(VENV)/bin/honcho start --procfile Procfile --port $(PORT) web worker beat
+	@echo "[1/5] Migrating the database…"
+	@$(PY) manage.py migrate --noinput --verbosity=0
+	@echo "[2/5] Compiling the translations and collecting static files…"
+	@$(PY) manage.py compilemessages --ignore=.venv --verbosity=0
+	@$(PY) manage.py collectstatic --noinput --verbosity=0
+	@echo "[3/5] Writing the beat schedule…"
+	@$(PY) manage.py setup_schedule
+	@echo "[4/5] Loading the demo data (first run: about a minute)…"
+	@$(PY) manage.py seed_demo --no-logins
+	@echo "[5/5] Starting web, Celery worker and beat on http://127.0.0.1:$(PORT)/ …"
+	@($(PY) manage.py logins --wait 180 &) ; \
+	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" WEB_HOST=127.0.0.1 exec $(VENV)/bin/honcho start --procfile Procfile --port $(PORT) web worker beat
+
+logins: install
+	@$(EMBEDDED) $(PY) manage.py logins
+
+code: install
+	@$(EMBEDDED) $(PY) manage.py demo_code
 
 test: install chromium
 	@$(EMBEDDED) $(MAKE) --no-print-directory check-and-test

@@ -58,23 +58,34 @@ class AgreementForm(forms.ModelForm):
         return data
 
 
-class ProductField(forms.ChoiceField):
-    """A product of the price list; the formset gives every line the same list (one query)."""
+class ProductField(forms.CharField):
+    """A product of the price list, typed or picked by its code (or its exact name) from
+    the page's searchable list of products (a datalist, id "price-list"); the formset
+    gives every line the same products (one query)."""
 
     default_error_messages = {"invalid_choice": _("That product is no longer on the price list.")}
+    widget = forms.TextInput(attrs={"list": "price-list", "autocomplete": "off"})
 
     def set_products(self, products) -> None:
-        self.products = {str(p.pk): p for p in products}
-        self.choices = [("", "---------")] + [
-            (str(p.pk), f"{p.code} {p.name} · {p.list_price} {p.get_unit_display()}")
-            for p in products
-        ]
+        self.by_code = {p.code.casefold(): p for p in products}
+        self.by_name = {p.name.casefold(): p for p in products}
+        self.by_pk = {str(p.pk): p for p in products}
+
+    def prepare_value(self, value):
+        return value.code if isinstance(value, Product) else value
 
     def clean(self, value):
-        return self.products[super().clean(value)]
+        text = super().clean(value)
+        key = text.casefold()
+        product = self.by_code.get(key) or self.by_name.get(key) or self.by_pk.get(text)
+        if product is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return product
 
     def has_changed(self, initial, data):
-        return str(initial or "") != str(data or "")
+        return str(self.prepare_value(initial) or "") != str(data or "")
 
 
 class LineForm(forms.Form):
@@ -104,14 +115,18 @@ class BaseLineFormSet(forms.BaseFormSet):
         super().add_fields(form, index)
         form.fields["product"].set_products(self.products)
 
-    def _kept(self) -> list:
-        """The lines to save: those already there (changed or not) and those filled in."""
-        return [
+    def is_removed(self, form) -> bool:
+        """A line ticked for removal (it goes when the agreement is saved)."""
+        return self._should_delete_form(form)
+
+    def is_kept(self, index: int, form) -> bool:
+        """A line to save: one already there (changed or not), or one filled in; not removed."""
+        return (index < self.initial_form_count() or form.has_changed()) and not self.is_removed(
             form
-            for index, form in enumerate(self.forms)
-            if (index < self.initial_form_count() or form.has_changed())
-            and not self._should_delete_form(form)
-        ]
+        )
+
+    def _kept(self) -> list:
+        return [form for index, form in enumerate(self.forms) if self.is_kept(index, form)]
 
     def clean(self):
         if any(self.errors):
@@ -124,7 +139,7 @@ class BaseLineFormSet(forms.BaseFormSet):
 
 
 LineFormSet = forms.formset_factory(
-    LineForm, formset=BaseLineFormSet, extra=2, can_delete=True, max_num=50, validate_max=True
+    LineForm, formset=BaseLineFormSet, extra=1, can_delete=True, max_num=50, validate_max=True
 )
 
 

@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from contracts import rules
+
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
@@ -288,9 +290,7 @@ class Agreement(models.Model):
 
     @property
     def discount_percent(self) -> Decimal:
-        if not self.list_total:
-            return Decimal("0")
-        return (self.discount * 100 / self.list_total).quantize(Decimal("0.01"))
+        return rules.discount_percent(self.list_total, self.total)
 
 
 class AgreementLine(models.Model):
@@ -336,15 +336,11 @@ class AgreementLine(models.Model):
 
     @property
     def amount(self) -> Decimal:
-        return self.agreed_price * self.quantity
+        return rules.amounts(self)[1]
 
     @property
     def discount_percent(self) -> Decimal:
-        if not self.list_price:
-            return Decimal("0")
-        return ((self.list_price - self.agreed_price) * 100 / self.list_price).quantize(
-            Decimal("0.01")
-        )
+        return rules.discount_percent(self.list_price, self.agreed_price)
 
 
 class Step(models.TextChoices):

@@ -25,10 +25,23 @@ def lowest_price(list_price: Decimal, authority_percent: Decimal) -> Decimal:
     return list_price * (Decimal(100) - authority_percent) / Decimal(100)
 
 
+def discount_percent(list_price: Decimal, agreed_price: Decimal) -> Decimal:
+    """How far `agreed_price` is below `list_price`, in per cent to two places."""
+    if not list_price:
+        return Decimal("0")
+    return ((list_price - agreed_price) * 100 / list_price).quantize(Decimal("0.01"))
+
+
+def amounts(line) -> tuple[Decimal, Decimal]:
+    """(amount at list price, agreed amount) of one line."""
+    return line.list_price * line.quantity, line.agreed_price * line.quantity
+
+
 def totals(lines) -> tuple[Decimal, Decimal]:
     """(total at list price, agreed total) of the lines."""
-    list_total = sum((line.list_price * line.quantity for line in lines), Decimal("0.00"))
-    total = sum((line.agreed_price * line.quantity for line in lines), Decimal("0.00"))
+    figures = [amounts(line) for line in lines]
+    list_total = sum((list_amount for list_amount, _ in figures), Decimal("0.00"))
+    total = sum((amount for _, amount in figures), Decimal("0.00"))
     return list_total, total
 
 
@@ -50,11 +63,7 @@ def major_reasons(lines, *, authority_percent: Decimal, threshold: Decimal) -> l
                     "product": line.product,
                     "list_price": str(line.list_price),
                     "agreed_price": str(line.agreed_price),
-                    "discount": str(
-                        ((line.list_price - line.agreed_price) * 100 / line.list_price).quantize(
-                            Decimal("0.01")
-                        )
-                    ),
+                    "discount": str(discount_percent(line.list_price, line.agreed_price)),
                     "authority": str(authority_percent),
                 }
             )

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from salescrm import stored_text
+
 
 class SourceChannel(models.TextChoices):
     TRADE_SHOW = "trade_show", _("Trade show / exhibition")
@@ -240,8 +242,22 @@ class ContactPerson(models.Model):
         return self.name
 
 
+# Why the system (not a person) changed a class: kept as a code and raw values and
+# shown in the reader's language (salescrm.stored_text).
+CLASS_CHANGE_REASONS = {
+    "visit_log": _("Suggested by the visit log of %(day)s"),
+    "letter_of_intent": _("Letter of intent for %(number)s signed on %(day)s"),
+    "agreement_signed": _("Agreement %(number)s signed on %(day)s"),
+}
+
+
 class ClassChange(models.Model):
-    """Every change of pipeline class: who, when, why."""
+    """Every change of pipeline class: who, when, why.
+
+    A person's reason is their text (`reason`); a reason the system gives is a code
+    of CLASS_CHANGE_REASONS with its parameters, shown in the reader's language
+    (`reason` then keeps it in the site's language, for the admin and exports).
+    """
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="class_changes")
     from_class = models.CharField(_("from"), max_length=20, choices=PipelineClass.choices)
@@ -254,12 +270,21 @@ class ClassChange(models.Model):
     )
     changed_at = models.DateTimeField(_("changed at"))
     reason = models.TextField(_("reason"))
+    reason_code = models.CharField(_("system reason"), max_length=30, blank=True)
+    reason_params = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
 
     def __str__(self):
         return f"{self.customer}: {self.from_class} → {self.to_class}"
+
+    @property
+    def reason_text(self) -> str:
+        """Why, in the active language."""
+        if self.reason_code in CLASS_CHANGE_REASONS:
+            return stored_text.render(CLASS_CHANGE_REASONS[self.reason_code], self.reason_params)
+        return self.reason
 
 
 class Assignment(models.Model):

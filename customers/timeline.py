@@ -35,7 +35,7 @@ def events(user: User, customer: Customer, before: datetime | None, limit: int) 
                 at=change.changed_at,
                 what=_("Class changed"),
                 text=f"{change.get_from_class_display()} → {change.get_to_class_display()}: "
-                f"{change.reason}",
+                f"{change.reason_text}",
                 who=str(change.changed_by),
                 key=f"class-{change.pk}",
             )

@@ -13,6 +13,7 @@ Run as a module to manage the embedded PostgreSQL::
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -86,20 +87,46 @@ def broker_transport_options() -> dict:
     }
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+GRACE_SECONDS = 20
+
+
 def run(command: list[str]) -> int:
-    """Run a command with the embedded PostgreSQL up; stop it afterwards if we started it."""
+    """Run a command with the embedded PostgreSQL up; stop it afterwards if we started it.
+
+    The command runs in its own process group. Ctrl-C, ``kill`` (SIGTERM) and a
+    closed terminal (SIGHUP) are passed on to that whole group; once it has
+    ended (or after a grace period, killed) the database we started is stopped,
+    so no PostgreSQL is left behind however the run ends.
+    """
     started_here = not os.environ.get("DATABASE_URL") and not postgres_is_running()
-    if not os.environ.get("DATABASE_URL"):
-        ensure_postgres()
-    # Ctrl-C reaches the whole process group: let the command shut down first,
-    # then stop the database it was using. An ignored signal is inherited by
-    # children, so the command starts before we ignore it.
-    process = subprocess.Popen(command)
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    received: list[int] = []
+    process: subprocess.Popen | None = None
+
+    def pass_on(signum: int, frame: object) -> None:
+        received.append(signum)
+        if process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signum)
+
+    previous = {signum: signal.signal(signum, pass_on) for signum in STOP_SIGNALS}
     try:
-        return process.wait()
+        if not os.environ.get("DATABASE_URL"):
+            ensure_postgres()
+        if received:  # stopped while the database was starting
+            return 128 + received[0]
+        process = subprocess.Popen(command, start_new_session=True)
+        code = process.wait()
+        return 128 - code if code < 0 else code  # killed by signal N: 128 + N, as shells say
     finally:
-        signal.signal(signal.SIGINT, previous)
+        if process is not None:
+            try:
+                process.wait(timeout=GRACE_SECONDS)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
         if started_here:
             stop_postgres()
 

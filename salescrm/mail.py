@@ -4,10 +4,14 @@ Templates live at `templates/email/<name>_subject.txt`, `<name>.txt` and
 `<name>.html`, rendered in the recipient's language.
 """
 
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 
 def render_mail(name: str, context: dict, *, language: str | None = None) -> tuple[str, str, str]:
@@ -38,3 +42,23 @@ def send_mail(
     )
     message.attach_alternative(html, "text/html")
     return message.send()
+
+
+class EmlFileBackend(BaseEmailBackend):
+    """Development mail: each message is one ``.eml`` file under ``EMAIL_FILE_PATH``.
+
+    Any mail program opens such a file with its subject, both parts and the
+    recipients as sent; the file name starts with the time, so ``ls`` sorts them.
+    """
+
+    def __init__(self, *, file_path: str | Path | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.folder = Path(file_path or settings.EMAIL_FILE_PATH)
+
+    def send_messages(self, email_messages) -> int:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+        for message in email_messages:
+            path = self.folder / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
+            path.write_bytes(message.message().as_bytes(linesep="\r\n"))
+        return len(email_messages)

@@ -15,10 +15,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from salescrm import mail
+from salescrm import mail, stored_text
 from salescrm.models import Notification, User
 
 # kind -> message; params are filled in when the notification is shown.
@@ -107,17 +106,18 @@ ACTIONS = {
 }
 
 
-def when(moment: datetime) -> str:
-    """A moment as a notification parameter, in the company's time zone."""
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+def when(moment: datetime) -> dict:
+    """A moment as a notification parameter: shown in the reader's language and formats."""
+    return stored_text.moment(moment)
 
 
 def message(notification: Notification) -> str:
+    """The notification's text in the active language (dates and amounts formatted for it)."""
     template = MESSAGES.get(notification.kind)
     if template is None:
         return notification.kind
     params = {"actor": str(notification.actor or ""), **notification.params}
-    return str(template) % params
+    return stored_text.render(template, params)
 
 
 def _about(kind: str, subject: Model | None) -> dict:

@@ -158,6 +158,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
+# Unambiguous dates in both languages ("2 Dec 2026 14:50", "2026年12月2日 14:50").
+FORMAT_MODULE_PATH = ["salescrm.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = env("STATIC_ROOT", default=str(VAR_DIR / "static"))
@@ -185,14 +187,17 @@ PDF_FONT_PATH = env("PDF_FONT_PATH", default="/usr/share/fonts/truetype/wqy/wqy-
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# E-mail: EMAIL_URL (smtp://user:password@host:587 with ?tls=True), else files under var/mail.
+# E-mail: EMAIL_URL (smtp://user:password@host:587 with ?tls=True),
+# else one .eml file per message under var/mail.
 if "EMAIL_URL" in env.ENVIRON:
     globals().update(env.email_url("EMAIL_URL"))
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_BACKEND = "salescrm.mail.EmlFileBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
-# The address people reach the app at, for links in e-mails.
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The address people reach the app at, for links in e-mails; `make run` serves
+# on PORT, so the default follows it.
+SITE_URL = env("SITE_URL", default="") or f"http://127.0.0.1:{env('PORT', default='8000')}"
+SITE_URL = SITE_URL.rstrip("/")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="SalesCRM <salescrm@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers import services as customer_services
 from customers.models import Customer
-from salescrm import notifications, people
+from salescrm import notifications, people, stored_text
 from salescrm import selectors as salescrm_selectors
 from salescrm.errors import DomainError
 from salescrm.models import User
@@ -357,7 +357,7 @@ def slip_late_notice(
         actor=actor,
         params={
             "customer": locked.customer.name,
-            "time": timezone.localtime(new_return).strftime("%Y-%m-%d %H:%M"),
+            "time": notifications.when(new_return),
         },
         url=_url(locked),
         body=text.strip(),
@@ -436,8 +436,8 @@ def apply_suggested_class(*, log: VisitLog, actor: User, now: datetime | None = 
         customer=log.customer,
         actor=actor,
         to_class=log.suggested_class,
-        reason=str(_("Suggested by the visit log of %(day)s"))
-        % {"day": timezone.localdate(log.slip.returned_at).isoformat()},
+        reason_code="visit_log",
+        reason_params={"day": stored_text.day(timezone.localdate(log.slip.returned_at))},
         now=now,
     )
 

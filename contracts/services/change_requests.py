@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from contracts.models import Agreement, AgreementState, ChangeRequest
 from contracts.services.agreements import _lock_agreement, agreement_url
 from contracts.services.signing import _capacities, _tell
-from salescrm import people
+from salescrm import people, stored_text
 from salescrm.errors import DomainError
 from salescrm.models import User
 
@@ -72,7 +72,7 @@ def change_request_add(
             url=agreement_url(locked),
             number=locked.number,
             change=number,
-            fee=str(change.fee),
+            fee=stored_text.amount(change.fee),
         )
     return change
 

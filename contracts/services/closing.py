@@ -27,7 +27,7 @@ from contracts.services.signing import (
 )
 from customers import services as customer_services
 from customers.models import Customer, PipelineClass
-from salescrm import people
+from salescrm import people, stored_text
 from salescrm.errors import DomainError
 from salescrm.models import User
 
@@ -55,7 +55,7 @@ def agreement_sign(
             PipelineClass.SIGNED,
             actor,
             now,
-            reason=_("Agreement %(number)s signed on %(day)s"),
+            reason_code="agreement_signed",
             day=signed_on,
         )
     recipients = [people.manager_of(locked.salesperson), locked.salesperson]
@@ -68,7 +68,7 @@ def agreement_sign(
         document=locked,
         url=agreement_url(locked),
         number=locked.number,
-        total=str(locked.total),
+        total=stored_text.amount(locked.total),
     )
     return locked
 
@@ -82,7 +82,7 @@ def _move_customer(
     actor: User,
     now: datetime,
     *,
-    reason: str,
+    reason_code: str,
     day: date,
 ) -> None:
     """Move the customer forward to `to_class` (never backwards), kept in its class history."""
@@ -95,7 +95,8 @@ def _move_customer(
         customer=customer,
         actor=actor,
         to_class=to_class,
-        reason=str(reason) % {"number": agreement.number, "day": day.isoformat()},
+        reason_code=reason_code,
+        reason_params={"number": agreement.number, "day": stored_text.day(day)},
         system=True,
         now=now,
     )
@@ -125,7 +126,7 @@ def agreement_record_loi(
             PipelineClass.LETTER_OF_INTENT,
             actor,
             now,
-            reason=_("Letter of intent for %(number)s signed on %(day)s"),
+            reason_code="letter_of_intent",
             day=signed_on,
         )
     return locked

@@ -18,7 +18,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contracts.access import active_delegations
-from contracts.models import Agreement, Delegation, Plan, Signature, Step
+from contracts.models import (
+    Agreement,
+    AgreementState,
+    Delegation,
+    Plan,
+    PlanState,
+    Signature,
+    Step,
+)
 from salescrm import notifications, people
 from salescrm.errors import DomainError
 from salescrm.models import User
@@ -65,6 +73,28 @@ def signing_authority(
     if delegation is None:
         return None
     return delegation.delegator, delegation
+
+
+# The step a document waits for in each state that waits for a signature.
+WAITING_STEP = {
+    (Plan, PlanState.IN_REVIEW): Step.PLAN_REVIEW,
+    (Agreement, AgreementState.MANAGER_REVIEW): Step.MANAGER,
+    (Agreement, AgreementState.DIRECTOR_REVIEW): Step.DIRECTOR,
+}
+
+
+def delegation_in_use(actor: User, document: Plan | Agreement, *, on: date) -> Delegation | None:
+    """The delegation under which `actor` would sign the step `document` waits for on `on`.
+
+    None when it waits for no signature, when `actor` may not sign it, or signs it in
+    their own right. Decided by signing_authority, as the signature itself will be
+    (_sign), so the notice before signing names the delegation the signature records.
+    """
+    step = WAITING_STEP.get((type(document), document.state))
+    if step is None:
+        return None
+    authority = signing_authority(actor, step, document.salesperson, on=on)
+    return authority[1] if authority else None
 
 
 def _capacities(actor: User, salesperson: User) -> set[Capacity]:

@@ -101,7 +101,7 @@ def test_plan_and_major_agreement_from_draft_to_signed(sign_in, people):
     # Figure 2 — sales1 prices a line 20 % off list, beyond their 15 % authority.
     sales.get_by_role("link", name="Edit the agreement").click()
     line = sales.get_by_test_id("line").first
-    line.get_by_label("Product").select_option(value=str(product.pk))
+    line.get_by_label("Product").fill(product.code)  # the searchable price list
     line.get_by_label("From").fill(start.isoformat())
     line.get_by_label("To").fill((start + timedelta(days=13)).isoformat())
     line.get_by_label("Quantity").fill("14")
@@ -113,7 +113,7 @@ def test_plan_and_major_agreement_from_draft_to_signed(sign_in, people):
     assert (
         "beyond the salesperson's authority of 15.00%" in sales.get_by_test_id("major").inner_text()
     )
-    assert sales.get_by_test_id("total").inner_text() == "11200.00"
+    assert sales.get_by_test_id("total").inner_text() == "¥11,200.00"
     sales.get_by_role("button", name="Submit for approval").click()
     assert sales.get_by_test_id("state").inner_text() == "Waiting for the manager"
     assert sales.get_by_role("button", name="Mark as sent to the customer").count() == 0

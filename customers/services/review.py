@@ -5,20 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from customers import access
 from customers.models import (
+    CLASS_CHANGE_REASONS,
     CheckState,
     ClassChange,
     Customer,
     PipelineClass,
 )
 from customers.services.files import customer_url
-from salescrm import notifications, people
+from salescrm import notifications, people, stored_text
 from salescrm.errors import DomainError
 from salescrm.models import User
 from salescrm.transitions import Capacity, Transitions
@@ -34,12 +36,23 @@ def customer_change_class(
     customer: Customer,
     actor: User,
     to_class: str,
-    reason: str,
+    reason: str = "",
+    reason_code: str = "",
+    reason_params: dict | None = None,
     system: bool = False,
     now: datetime | None = None,
 ) -> ClassChange:
-    """Move the customer to another class, keeping who, when and why."""
+    """Move the customer to another class, keeping who, when and why.
+
+    Why: a person's `reason`, or a system reason — `reason_code` of
+    CLASS_CHANGE_REASONS with its `reason_params` — shown in each reader's language.
+    """
     now = now or timezone.now()
+    if reason_code:
+        if reason_code not in CLASS_CHANGE_REASONS:
+            raise ValueError(f"unknown class change reason {reason_code!r}")
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = stored_text.render(CLASS_CHANGE_REASONS[reason_code], reason_params or {})
     if to_class not in PipelineClass.values:
         raise DomainError(_("Unknown class."))
     if to_class in SYSTEM_ONLY_CLASSES and not system:
@@ -63,6 +76,8 @@ def customer_change_class(
             changed_by=actor,
             changed_at=now,
             reason=reason.strip(),
+            reason_code=reason_code,
+            reason_params=reason_params or {},
         )
         locked.pipeline_class = to_class
         locked._change_reason = f"class: {reason.strip()}"[:100]

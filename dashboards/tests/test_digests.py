@@ -91,7 +91,7 @@ def test_each_person_gets_one_weekly_digest_with_their_numbers(
     assert "New customers last week: 4" in chief.body
     assert "Unclassified: 4" in chief.body
     assert "Trade show / exhibition: 4" in chief.body
-    assert "Agreements signed last week: 0, value 0" in chief.body
+    assert "Agreements signed last week: 0, value ¥0.00" in chief.body
     assert "Major agreements waiting for your approval: 0" in chief.body
 
 
@@ -125,8 +125,8 @@ def test_the_director_digest_has_major_agreements_and_signed_value(salesperson, 
     digests.weekly_digests(now=MONDAY)
 
     (chief,) = mails_to(director)
-    assert "Agreements signed last week: 1, value 3400.00" in chief.body
-    assert "Signed this year: 2, value 8400.00" in chief.body
+    assert "Agreements signed last week: 1, value ¥3,400.00" in chief.body
+    assert "Signed this year: 2, value ¥8,400.00" in chief.body
     assert "Major agreements signed last week: 1" in chief.body
     assert "Major agreements waiting for your approval: 1" in chief.body
     assert f"{waiting.number} {waiting.customer.name}" in chief.body

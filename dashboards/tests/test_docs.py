@@ -40,3 +40,25 @@ def test_every_dotted_name_a_doc_cites_exists(page):
             missing.append(f"{name}: {error}")
     assert names, page
     assert missing == []
+
+
+CITED_RULE = re.compile(r"\b(?:[Rr]ule|Figure) (\d+(?:\.\d+)*)")
+HEADING_NUMBER = re.compile(r"^#+ (?:Figure |Rule )?(\d+(?:\.\d+)*)", re.MULTILINE)
+SOURCES = ("salescrm", "customers", "visits", "contracts", "dashboards", "demo", "templates")
+
+
+def test_every_rule_the_code_cites_is_in_the_rules_page():
+    headings = set(HEADING_NUMBER.findall((DOCS / "sales-rules.md").read_text()))
+    cited = {}
+    for package in SOURCES:
+        for path in (Path(settings.BASE_DIR) / package).rglob("*"):
+            if path.suffix in {".py", ".html"} and "migrations" not in path.parts:
+                for number in CITED_RULE.findall(path.read_text()):
+                    cited.setdefault(number, str(path))
+    unknown = {
+        number: where
+        for number, where in cited.items()
+        if not any(h == number or h.startswith(number + ".") for h in headings)
+    }
+    assert len(cited) > 10
+    assert unknown == {}

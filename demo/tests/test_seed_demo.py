@@ -1,6 +1,7 @@
 import io
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 
 from demo.people import seed_people
 from salescrm import people
@@ -47,3 +48,21 @@ def test_only_the_administrator_may_use_the_admin_site(db, settings):
     seed_people(password=settings.DEMO_PASSWORD)
 
     assert set(User.objects.filter(is_staff=True).values_list("username", flat=True)) == {"admin"}
+
+
+def test_logins_waits_for_the_web_server_then_prints_its_address(live_server, settings):
+    settings.SITE_URL = live_server.url
+    out = io.StringIO()
+
+    call_command("logins", wait=10, stdout=out)
+
+    assert f"SalesCRM is up at {live_server.url}/" in out.getvalue()
+    assert "manager1" in out.getvalue()
+
+
+def test_logins_gives_up_when_nothing_answers(settings):
+    settings.SITE_URL = "http://127.0.0.1:9"  # the discard port: nothing listens
+
+    with pytest.raises(CommandError, match="did not answer"):
+        call_command("logins", wait=1, stdout=io.StringIO())
+

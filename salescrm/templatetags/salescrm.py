@@ -1,6 +1,6 @@
 from django import template
 
-from salescrm import notifications
+from salescrm import notifications, stored_text
 
 register = template.Library()
 
@@ -24,3 +24,9 @@ def phone_href(number: str) -> str:
     digits = "".join(ch for ch in number if ch.isdigit())
     return f"+{digits}" if number.startswith("+") else digits
 
+
+
+@register.filter
+def money(value) -> str:
+    """An amount in yuan, as both languages write it: ¥155,720.00."""
+    return stored_text.money(value)

@@ -164,3 +164,24 @@ def test_plain_text_mail_is_not_html_escaped(db):
 
     assert "Hello Sean O'Brien," in text
     assert "O&#x27;Brien" in html
+
+
+def test_development_mail_is_one_eml_file_per_message(tmp_path, settings):
+    settings.EMAIL_BACKEND = "salescrm.mail.EmlFileBackend"
+    settings.EMAIL_FILE_PATH = tmp_path
+    from django.core.mail import get_connection
+
+    with get_connection() as connection:
+        for name in ("Ada", "张伟"):
+            message = django_mail.EmailMultiAlternatives(
+                subject=f"客户档案逾期提醒 {name}", body=f"{name}，您好", to=[f"{name}@example.com"]
+            )
+            message.attach_alternative(f"<p>{name}</p>", "text/html")
+            connection.send_messages([message])
+
+    files = sorted(tmp_path.glob("*.eml"))
+    assert len(files) == 2
+    read = [email.message_from_bytes(f.read_bytes(), policy=email.policy.default) for f in files]
+    assert sorted(m["Subject"] for m in read) == ["客户档案逾期提醒 Ada", "客户档案逾期提醒 张伟"]
+    bodies = {m.get_body(("plain",)).get_content().strip() for m in read}
+    assert bodies == {"Ada，您好", "张伟，您好"}

@@ -47,6 +47,18 @@ def test_development_defaults_fail_the_deploy_check():
     assert "security.W018" in result.stderr  # DEBUG on
 
 
+def test_links_in_e_mail_follow_the_port_make_run_serves_on():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SITE_URL)",
+        env_overrides={**PRODUCTION_ENV, "PORT": "8103", "SITE_URL": ""},
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8103"
+
+
 def test_time_zone_and_languages_are_the_company_ones():
     assert settings.USE_TZ is True
     assert settings.TIME_ZONE == "Asia/Shanghai"

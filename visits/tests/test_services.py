@@ -1,9 +1,11 @@
 from datetime import date, time, timedelta
 
 import pytest
+from django.utils import translation
 
 from customers.models import ClassChange, ContactPerson, PipelineClass
 from customers.tests.factories import a_contact_person, make_customer
+from salescrm import notifications
 from salescrm.errors import DomainError
 from salescrm.models import Notification, Policy
 from salescrm.selectors import work_calendar
@@ -530,7 +532,7 @@ def test_a_late_notice_moves_the_return_and_the_overdue_moment_and_tells_the_man
     assert out_slip.late_notice_text == "Meeting runs long."
     told = Notification.objects.get(kind="slip_late")
     assert (told.recipient, told.actor) == (manager, salesperson)
-    assert told.params["time"] == "2026-03-02 19:00"
+    assert "new return 2 Mar 2026 19:00." in notifications.message(told)
     assert told.body == "Meeting runs long."
 
 
@@ -927,8 +929,10 @@ def test_the_suggested_class_is_applied_through_the_customers_class_history(sale
     change = ClassChange.objects.get()
     assert (change.customer, change.changed_by) == (log.customer, salesperson)
     assert (change.from_class, change.to_class) == (PipelineClass.UNCLASSIFIED, "potential")
-    assert "visit log" in change.reason
-    assert "2026-03-02" in change.reason
+    assert change.reason == "Suggested by the visit log of 2 Mar 2026"
+    with translation.override("zh-hans"):
+        assert "2026年3月2日" in change.reason_text
+        assert "visit log" not in change.reason_text
 
 
 def test_applying_a_class_when_none_is_suggested_is_refused(salesperson, log):

@@ -3,12 +3,14 @@
 from datetime import timedelta
 
 import pytest
+from django.utils import translation
 
 from contracts import services
 from contracts.tests.factories import agreement_terms, lines_for, make_plan
 from contracts.tests.services.helpers import NOW, TODAY, A, recipients_of
 from customers.models import ClassChange, PipelineClass
 from customers.services import customer_change_class
+from salescrm import notifications
 from salescrm.errors import DomainError
 from salescrm.models import Notification
 
@@ -37,11 +39,15 @@ def test_signing_moves_the_customer_to_signed_with_who_and_why(agreement_in, sal
         manager,
         NOW,
     )
-    assert change.reason == f"Agreement {agreement.number} signed on 2026-03-02"
+    assert change.reason == f"Agreement {agreement.number} signed on 2 Mar 2026"
+    with translation.override("zh-hans"):
+        assert "2026年3月2日" in change.reason_text
     # Nobody is told of their own action: the manager recorded it, the salesperson is told.
     assert recipients_of("agreement_signed") == {"salesperson"}
     told = Notification.objects.filter(kind="agreement_signed").first()
-    assert told.params["total"] == "10000.00"
+    assert told.params["total"] == {"amount": "10000.00"}
+    with translation.override("zh-hans"):
+        assert "¥10,000.00" in notifications.message(told)
 
 
 def test_signing_a_major_agreement_also_tells_the_director(agreement_in, salesperson):
@@ -117,7 +123,8 @@ def test_a_letter_of_intent_moves_the_customer_to_loi_then_signing_to_signed(
         PipelineClass.LETTER_OF_INTENT,
         salesperson,
     )
-    assert change.reason == f"Letter of intent for {agreement.number} signed on 2026-03-02"
+    assert change.reason == f"Letter of intent for {agreement.number} signed on 2 Mar 2026"
+    assert change.reason_code == "letter_of_intent"
 
     services.agreement_send(agreement=agreement, actor=salesperson)
     services.agreement_sign(agreement=agreement, actor=salesperson, signed_on=TODAY)

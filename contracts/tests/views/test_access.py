@@ -45,6 +45,7 @@ def gets(plan, agreement) -> list[str]:
         plan_url("plan_edit", plan),
         *agreement_reads(agreement),
         agreement_url("agreement_edit", agreement),
+        agreement_url("agreement_line", agreement),
     ]
 
 
@@ -57,6 +58,7 @@ def posts(plan, agreement) -> list[str]:
         *(agreement_act(agreement, action) for action in AGREEMENT_ACTIONS),
         agreement_url("change_add", agreement),
         agreement_url("agreement_edit", agreement),
+        agreement_url("agreement_preview", agreement),
     ]
 
 

@@ -285,7 +285,7 @@ def test_the_customers_signature_is_recorded(client_for, salesperson, manager):
     assert customer_class(agreement) == PipelineClass.SIGNED
     assert told(manager, "agreement_signed") == 1
     page = client_for(manager).get(agreement_url("agreement", agreement))
-    assert text_of(page, "signed-on") == "March 11, 2026"
+    assert text_of(page, "signed-on") == "11 Mar 2026"
 
 
 @pytest.mark.parametrize(
@@ -430,7 +430,7 @@ def test_changes_are_free_until_the_allowance_is_used_then_charged(
     assert said == [
         ["Change recorded: within the free allowance."],
         ["Change recorded: within the free allowance."],
-        ["Change recorded: beyond the free allowance, fee 800.00."],
+        ["Change recorded: beyond the free allowance, fee ¥800.00."],
     ]
     changes = ChangeRequest.objects.filter(agreement=agreement).order_by("number")
     assert [(c.number, c.free, str(c.fee)) for c in changes] == [
@@ -441,7 +441,7 @@ def test_changes_are_free_until_the_allowance_is_used_then_charged(
     assert told(manager, "change_charged") == 1
     page = client.get(agreement_url("agreement", agreement))
     assert "800.00" in text_of(page, "allowance")
-    assert "fee 800.00" in text_of(page, "changes")
+    assert "fee ¥800.00" in text_of(page, "changes")
 
 
 def test_with_no_free_changes_the_first_is_charged(client_for, salesperson):
@@ -453,7 +453,7 @@ def test_with_no_free_changes_the_first_is_charged(client_for, salesperson):
         change(agreement), {"kind": "revision", "description": "New copy"}
     )
 
-    assert messages_of(response) == ["Change recorded: beyond the free allowance, fee 1500.00."]
+    assert messages_of(response) == ["Change recorded: beyond the free allowance, fee ¥1,500.00."]
 
 
 @pytest.mark.parametrize(

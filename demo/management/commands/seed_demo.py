@@ -3,27 +3,36 @@ from django.core.management.base import BaseCommand
 
 from demo.contracts import seed_contracts
 from demo.customers import seed_customers
-from demo.people import PEOPLE, seed_people
+from demo.management.commands.logins import print_logins
+from demo.people import seed_people
 from demo.visits import seed_visits
 
 
 class Command(BaseCommand):
     help = "Load the demo data once (idempotent) and print the demo logins."
 
-    def handle(self, *args, verbosity=1, **options):
-        counts = seed_people(password=settings.DEMO_PASSWORD)
-        counts |= seed_customers()
-        counts |= seed_visits()
-        counts |= seed_contracts()
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-logins",
+            action="store_true",
+            help="do not print the logins (make run prints them once the web server answers)",
+        )
+
+    def handle(self, *args, verbosity=1, no_logins=False, **options):
+        counts = {}
+        for label, step in (
+            ("people and teams", lambda: seed_people(password=settings.DEMO_PASSWORD)),
+            ("customers", seed_customers),
+            ("visits", seed_visits),
+            ("plans and agreements", seed_contracts),
+        ):
+            if verbosity:
+                self.stdout.write(f"  demo data: {label}…")
+                self.stdout.flush()
+            counts |= step()
         if verbosity == 0:
             return
         for name, count in counts.items():
-            self.stdout.write(f"{name}: {count}")
-        self.stdout.write(self.style.SUCCESS(f"Demo logins, password {settings.DEMO_PASSWORD!r}:"))
-        for username, _first, _last, role, *_ in PEOPLE:
-            self.stdout.write(f"  {username:<10} {role.label}")
-        self.stdout.write(
-            "director, manager1, manager2 and admin also give a code (two-factor sign-in):\n"
-            f"  add the secret {settings.DEMO_TOTP_SECRET} to an authenticator app, or run\n"
-            "  .venv/bin/python manage.py demo_code"
-        )
+            self.stdout.write(f"  {name}: {count}")
+        if not no_logins:
+            print_logins(self.stdout, self.style)

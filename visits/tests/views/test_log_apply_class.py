@@ -42,7 +42,7 @@ def test_the_salesperson_applies_the_suggested_class(client_for, salesperson, cu
     assert messages_of(response) == ["Class changed as the log suggests."]
     assert class_of(customer) == "potential"
     change = Customer.objects.get(pk=customer.pk).class_changes.get()
-    assert change.reason == "Suggested by the visit log of 2026-03-11"
+    assert change.reason == "Suggested by the visit log of 11 Mar 2026"
 
 
 def test_applying_twice_says_the_customer_is_already_there(
