@@ -3,8 +3,9 @@
 Failures are counted per account (AXES_FAILURE_LIMIT, env LOGIN_FAILURE_LIMIT) and per
 client address (LOGIN_ADDRESS_FAILURE_LIMIT, higher: a whole office may sign in from one
 address), on the app's login page and the admin's alike. A failure older than the cool-off
-(LOGIN_COOLOFF_MINUTES) no longer counts; a successful sign-in clears its own account's
-count. The administrator unlocks early by deleting the rows in admin → Access attempts.
+(LOGIN_COOLOFF_MINUTES) no longer counts; a successful sign-in forgets only that person's
+own failures from the same address. The administrator unlocks early by deleting the rows
+in admin → Access attempts.
 """
 
 from axes.backends import AxesStandaloneBackend
