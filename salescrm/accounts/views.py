@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_static.models import StaticDevice
 
@@ -27,6 +28,7 @@ def _next_url(request: HttpRequest) -> str:
     return reverse("home")
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
 def mfa_verify(request: HttpRequest) -> HttpResponse:
@@ -65,6 +67,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
 def mfa_setup(request: HttpRequest) -> HttpResponse:
@@ -101,6 +104,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @require_http_methods(["GET"])
 @login_required
 def mfa_recovery_codes(request: HttpRequest) -> HttpResponse:
@@ -111,6 +115,7 @@ def mfa_recovery_codes(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/mfa_recovery_codes.html", {"codes": codes})
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
 def mfa_manage(request: HttpRequest) -> HttpResponse:

@@ -88,7 +88,9 @@ def test_the_director_enrols_and_sees_the_recovery_codes_once(director):
     client = password_login(director)
     client.get(reverse("mfa_setup"))
     device = TOTPDevice.objects.get(user=director, confirmed=False)
-    secret_shown = client.get(reverse("mfa_setup")).context["secret"].replace(" ", "")
+    setup_page = client.get(reverse("mfa_setup"))
+    assert "no-store" in setup_page["Cache-Control"]
+    secret_shown = setup_page.context["secret"].replace(" ", "")
     assert TOTPDevice.objects.filter(user=director).count() == 1  # the same one, reloaded
 
     response = client.post(reverse("mfa_setup"), {"code": code_now(device)})
@@ -101,6 +103,7 @@ def test_the_director_enrols_and_sees_the_recovery_codes_once(director):
 
     assert base64.b32encode(device.bin_key).decode() == secret_shown
     page = client.get(reverse("mfa_recovery_codes"))
+    assert "no-store" in page["Cache-Control"]  # secrets stay out of caches
     codes = page.context["codes"]
     assert len(codes) == 10
     assert all(code in html(page) for code in codes)
