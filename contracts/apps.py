@@ -11,12 +11,13 @@ class ContractsConfig(AppConfig):
         from contracts import services, views
         from contracts import timeline as document_timeline
         from contracts import worklist as work
-        from customers.signals import owner_changed
+        from customers.signals import owner_changed, owners_changed
         from salescrm import navigation, panels, saved_views, search, timeline, worklist
         from salescrm.permissions import Capability as C
 
         # A customer's open plans and agreements follow it to its new owner.
         owner_changed.connect(services.follow_customer, dispatch_uid="contracts.follow_customer")
+        owners_changed.connect(services.follow_customers, dispatch_uid="contracts.follow_customers")
         navigation.register(
             "contracts:list", _("Plans & agreements"), needs=[C.READ_SALES], order=40
         )

@@ -1,15 +1,18 @@
 from datetime import timedelta
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from customers import identity, selectors
-from customers.models import Customer, PipelineClass, SourceChannel, file_overdue
+from customers.models import Customer, CustomerImport, PipelineClass, SourceChannel, file_overdue
 from salescrm import people
 from salescrm.models import User
 from salescrm.permissions import Capability, can
+from salescrm.workdays import day_range
 
 # Quick filters: one click for the lists people work from.
 QUIET_DAYS = 30
@@ -113,3 +116,76 @@ class CustomerFilter(django_filters.FilterSet):
             return queryset
         overdue = file_overdue(timezone.now())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+POOLS = [("company", _("The company's pool")), ("team", _("My team's pool"))]
+
+
+class PoolFilter(django_filters.FilterSet):
+    """Filters of the unowned pool: what a manager narrows a lead list by before assigning."""
+
+    q = django_filters.CharFilter(label=_("Company"), method="search")
+    source = django_filters.ChoiceFilter(label=_("Source channel"), choices=SourceChannel.choices)
+    batch = django_filters.ModelChoiceFilter(
+        label=_("Import batch"),
+        field_name="source_import",
+        queryset=CustomerImport.objects.none(),
+        empty_label=_("Any batch"),
+    )
+    city = django_filters.CharFilter(label=_("City"), field_name="city", lookup_expr="icontains")
+    entered_from = django_filters.DateFilter(
+        label=_("Entered from"),
+        method="by_entered_from",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    entered_to = django_filters.DateFilter(
+        label=_("Entered until"),
+        method="by_entered_to",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    pool = django_filters.ChoiceFilter(label=_("Pool"), choices=POOLS, method="by_pool")
+
+    class Meta:
+        model = Customer
+        fields = ["q", "source", "batch", "city", "entered_from", "entered_to", "pool"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["batch"].queryset = selectors.pool_batches(user)
+        self.filters["batch"].field.label_from_instance = batch_label
+        if people.managed_team_id(user) is None:
+            del self.filters["pool"]
+
+    def search(self, queryset, name, value):
+        return selectors.search(queryset, value)
+
+    def by_entered_from(self, queryset, name, value):
+        start, _end = day_range(value, tz=timezone.get_current_timezone())
+        return queryset.filter(entered_at__gte=start)
+
+    def by_entered_to(self, queryset, name, value):
+        _start, end = day_range(value, tz=timezone.get_current_timezone())
+        return queryset.filter(entered_at__lt=end)
+
+    def by_pool(self, queryset, name, value):
+        if value == "company":
+            return queryset.filter(pool_team__isnull=True)
+        if value == "team":
+            return queryset.filter(pool_team__isnull=False)
+        return queryset
+
+    @property
+    def params(self) -> list[tuple[str, str]]:
+        """The filters in use, as (name, value), to carry them through a form."""
+        if not self.is_bound:
+            return []
+        return [
+            (name, self.data.get(name))
+            for name in self.filters
+            if self.data.get(name) not in (None, "")
+        ]
+
+
+def batch_label(customer_import: CustomerImport) -> str:
+    uploaded = date_format(timezone.localtime(customer_import.created_at), "SHORT_DATE_FORMAT")
+    return f"{customer_import.file_name} · {uploaded}"

@@ -4,11 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.imports import MAX_UPLOAD_BYTES
 from customers.models import ContactPerson, Customer, CustomerNote, PipelineClass, SourceChannel
+from salescrm.idempotency import SubmissionTokenMixin
 from salescrm.models import User
 from salescrm.permissions import Capability, can
 
 
-class QuickCaptureForm(forms.ModelForm):
+class QuickCaptureForm(SubmissionTokenMixin, forms.ModelForm):
     """The few fields to capture a lead on a phone at a trade show."""
 
     class Meta:
@@ -44,7 +45,7 @@ class CustomerFileForm(forms.ModelForm):
         }
 
 
-class ContactPersonForm(forms.ModelForm):
+class ContactPersonForm(SubmissionTokenMixin, forms.ModelForm):
     class Meta:
         model = ContactPerson
         fields = ["name", "title", "phone", "email", "decision_power"]
@@ -65,7 +66,7 @@ class ClassChangeForm(forms.Form):
     reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ClaimForm(forms.Form):
+class ClaimForm(SubmissionTokenMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why should this customer be yours?"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -106,7 +107,7 @@ class ReturnForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(SubmissionTokenMixin, forms.Form):
     kind = forms.ChoiceField(choices=CustomerNote.Kind.choices, widget=forms.HiddenInput)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -114,7 +115,6 @@ class NoteForm(forms.Form):
 class AssignForm(forms.Form):
     """Assign pool customers: to one person, or balanced across the team."""
 
-    customers = forms.ModelMultipleChoiceField(queryset=Customer.objects.none())
     assignee = forms.ModelChoiceField(
         label=_("Assign to"),
         queryset=User.objects.none(),
@@ -122,11 +122,8 @@ class AssignForm(forms.Form):
         empty_label=_("Balanced across the team (proposed)"),
     )
 
-    def __init__(self, *args, customers=None, team_members=None, **kwargs):
+    def __init__(self, *args, team_members=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["customers"].queryset = (
-            customers if customers is not None else Customer.objects.none()
-        )
         self.fields["assignee"].queryset = (
             team_members if team_members is not None else User.objects.none()
         )
@@ -150,7 +147,7 @@ class ExtensionForm(forms.Form):
     )
 
 
-class ImportForm(forms.Form):
+class ImportForm(SubmissionTokenMixin, forms.Form):
     """Upload a lead list; managers may send it to the unowned pool."""
 
     file = forms.FileField(
@@ -160,6 +157,11 @@ class ImportForm(forms.Form):
     )
     to_pool = forms.BooleanField(
         label=_("Put them in the unowned pool (to assign later)"), required=False
+    )
+    team_pool = forms.BooleanField(
+        label=_("Only in my team's pool"),
+        required=False,
+        help_text=_("Other teams' managers do not see them. Unticked: the company's pool."),
     )
     default_source = forms.ChoiceField(
         label=_("Source channel of rows without one"),
@@ -172,6 +174,7 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not can(user, Capability.MANAGE_TEAM):
             del self.fields["to_pool"]
+            del self.fields["team_pool"]
             self.fields["default_source"].help_text = ""
 
     def clean_file(self):

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from customers import access, imports, selectors
 from customers.forms import ImportForm
 from customers.models import CustomerImport
+from salescrm import idempotency
 from salescrm.errors import DomainError
 from salescrm.permissions import Capability, capability_required
 
@@ -17,22 +19,33 @@ from salescrm.permissions import Capability, capability_required
 @require_http_methods(["GET", "POST"])
 @capability_required(Capability.RECORD_CUSTOMERS)
 def import_upload(request):
-    """Upload a file: it is kept with its per-row preview; no customer is written yet."""
+    """Upload a file: it is kept, and a worker reads and checks it for the preview; no
+    customer is written yet."""
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            customer_import = imports.import_upload(
+
+        def create():
+            customer_import = imports.import_receive(
                 actor=request.user,
                 file_name=upload.name,
                 content=upload.read(),
                 to_pool=form.cleaned_data.get("to_pool", False),
+                team_pool=form.cleaned_data.get("team_pool", False),
                 default_source=form.cleaned_data["default_source"],
+            )
+            return customer_import, reverse(
+                "customers:import_preview", kwargs={"pk": customer_import.pk}
+            )
+
+        try:
+            outcome = idempotency.once(
+                user=request.user, token=form.cleaned_data[idempotency.FIELD], create=create
             )
         except DomainError as error:
             form.add_error("file", str(error))
         else:
-            return redirect("customers:import_preview", pk=customer_import.pk)
+            return redirect(outcome.url)
     return render(
         request,
         "customers/import_form.html",
@@ -59,6 +72,9 @@ def import_preview(request, pk):
             "can_confirm": can_confirm and customer_import.new_count > 0,
             "importing": customer_import.status == CustomerImport.Status.IMPORTING
             and not can_confirm,
+            "checking": imports.is_checking(customer_import),
+            "check_lost": customer_import.status == CustomerImport.Status.CHECKING
+            and not imports.is_checking(customer_import),
             "default_source": imports.default_source_label(customer_import),
         },
     )

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from salescrm import stored_text
@@ -90,6 +91,25 @@ class Customer(models.Model):
         blank=True,
         help_text=_("Empty: the customer is in the unowned pool."),
     )
+    # In the pool: the team whose manager assigns it (empty: the company's, any manager).
+    pool_team = models.ForeignKey(
+        "salescrm.Team",
+        verbose_name=_("pool of team"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("Empty: the company's pool, which every sales manager sees."),
+    )
+    # The lead list it came from, if it was imported.
+    source_import = models.ForeignKey(
+        "CustomerImport",
+        verbose_name=_("import batch"),
+        on_delete=models.SET_NULL,
+        related_name="customers",
+        null=True,
+        blank=True,
+    )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("entered by"),
@@ -152,9 +172,7 @@ class Customer(models.Model):
 
     # The last time someone worked the customer: a contact record or a completed visit
     # (customers.services.customer_touch, called by visits). Shown on lists, filtered on.
-    last_activity_at = models.DateTimeField(
-        _("last contact"), null=True, blank=True, db_index=True
-    )
+    last_activity_at = models.DateTimeField(_("last contact"), null=True, blank=True, db_index=True)
 
     # Escalated to the manager as hard or large (rule 2.3.2), until the manager closes it.
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
@@ -175,6 +193,12 @@ class Customer(models.Model):
             models.Index(fields=["owner", "name"]),
             models.Index(fields=["owner", "last_activity_at"]),
             models.Index(fields=["owner", "completion_due_at"]),
+            # The pool, oldest first, per team.
+            models.Index(
+                fields=["pool_team", "entered_at"],
+                condition=Q(owner__isnull=True),
+                name="customer_pool_by_team",
+            ),
         ]
 
     def __str__(self):
@@ -220,7 +244,7 @@ class IdentityKey(models.Model):
 
 class ContactPerson(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contact_people")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("a person's", "name"), max_length=100)
     title = models.CharField(_("job title"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -405,6 +429,8 @@ class CustomerImport(models.Model):
     """
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking the file")
+        REFUSED = "refused", _("Refused: the file cannot be read")
         PREVIEWED = "previewed", _("Previewed, waiting for confirmation")
         IMPORTING = "importing", _("Importing")
         IMPORTED = "imported", _("Imported")
@@ -422,6 +448,15 @@ class CustomerImport(models.Model):
     to_pool = models.BooleanField(_("into the unowned pool"), default=False)
     default_source = models.CharField(
         _("default source channel"), max_length=30, choices=SourceChannel.choices, blank=True
+    )
+    # Into the pool of this team only (empty: the company's pool).
+    pool_team = models.ForeignKey(
+        "salescrm.Team",
+        verbose_name=_("pool of team"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
@@ -19,7 +20,8 @@ from customers.models import (
 )
 from salescrm import people
 from salescrm.models import User
-from salescrm.workdays import day_range, monday_of, week_range
+from salescrm.permissions import Capability, roles_with
+from salescrm.workdays import day_range, monday_of
 
 # Assignments in this many days count as "recent" when breaking ties.
 RECENT_ASSIGNMENT_DAYS = 30
@@ -71,9 +73,26 @@ def customer_detail(customer: Customer) -> dict:
     }
 
 
-def pool() -> QuerySet[Customer]:
-    """The unowned pool, oldest first."""
-    return Customer.objects.filter(owner__isnull=True).order_by("entered_at", "pk")
+def pool(user: User) -> QuerySet[Customer]:
+    """The pool customers `user` sees (access.pool_for), oldest first, with their team and
+    import batch (without the batch's file)."""
+    return (
+        access.pool_for(user)
+        .select_related("pool_team", "source_import")
+        .defer("source_import__content", "source_import__report")
+        .order_by("entered_at", "pk")
+    )
+
+
+def pool_batches(user: User) -> QuerySet[CustomerImport]:
+    """The import batches that still have customers in the pools `user` sees, newest first
+    (to filter by; a batch drops out once all of it is assigned)."""
+    in_pool = access.pool_for(user).filter(source_import__isnull=False).values("source_import")
+    return (
+        CustomerImport.objects.filter(pk__in=in_pool)
+        .defer("content", "report")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def assignment_loads(members: list[User], *, now: datetime) -> list[rules.Load]:
@@ -122,21 +141,36 @@ def week_bounds(day: date) -> tuple[date, date]:
     return monday, monday + timedelta(days=6)
 
 
-def check_queue(manager: User, *, week_of: date) -> list[tuple[User, list[Customer]]]:
-    """Files the team entered in the week of `week_of`, per salesperson (rule 1.2)."""
-    team_id = people.managed_team_id(manager)
-    if team_id is None:
-        return []
-    start, end = week_range(week_of, tz=timezone.get_current_timezone())
-    files = (
-        Customer.objects.filter(owner__team_id=team_id, entered_at__gte=start, entered_at__lt=end)
-        .select_related("owner", "checked_by")
-        .order_by("owner__username", "entered_at")
-    )
-    grouped: dict[int, tuple[User, list[Customer]]] = {}
+@dataclass
+class CheckWeek:
+    """One week's files waiting for the manager's check, per salesperson."""
+
+    monday: date
+    sunday: date
+    groups: list[tuple[User, list[Customer]]]
+
+    @property
+    def count(self) -> int:
+        return sum(len(files) for _person, files in self.groups)
+
+
+def check_queue(manager: User) -> list[CheckWeek]:
+    """Every file waiting for the manager's check (rule 1.2), oldest week first, per week and
+    salesperson: exactly pending_checks(manager), the files the home page counts."""
+    files = pending_checks(manager).select_related("owner").order_by("entered_at", "pk")
+    weeks: dict[date, dict[int, tuple[User, list[Customer]]]] = {}
     for customer in files:
-        grouped.setdefault(customer.owner_id, (customer.owner, []))[1].append(customer)
-    return list(grouped.values())
+        monday = monday_of(timezone.localdate(customer.entered_at))
+        people_of_week = weeks.setdefault(monday, {})
+        people_of_week.setdefault(customer.owner_id, (customer.owner, []))[1].append(customer)
+    return [
+        CheckWeek(
+            monday=monday,
+            sunday=monday + timedelta(days=6),
+            groups=sorted(groups.values(), key=lambda group: (group[0].username, group[0].pk)),
+        )
+        for monday, groups in sorted(weeks.items())
+    ]
 
 
 def returned_files(user: User) -> QuerySet[Customer]:
@@ -146,12 +180,16 @@ def returned_files(user: User) -> QuerySet[Customer]:
 
 
 def _team_claims(manager: User) -> Q:
-    """Claims on the manager's team's customers, or on pool customers the team claims."""
+    """Claims on the manager's team's customers or its pool's, or on customers of the
+    company's pool the team claims (as services.claim_can_decide decides)."""
     team_id = people.managed_team_id(manager)
     if team_id is None:
         return Q(pk__in=[])
-    return Q(customer__owner__team_id=team_id) | Q(
-        customer__owner__isnull=True, claimant__team_id=team_id
+    in_pool = Q(customer__owner__isnull=True)
+    return (
+        Q(customer__owner__team_id=team_id)
+        | (in_pool & Q(customer__pool_team_id=team_id))
+        | (in_pool & Q(customer__pool_team__isnull=True, claimant__team_id=team_id))
     )
 
 
@@ -259,11 +297,20 @@ def team_today(manager: User, *, today: date) -> list[dict]:
 
 
 def pending_checks(manager: User) -> QuerySet[Customer]:
-    """The team's files waiting for the manager's check, any week."""
+    """The team's files waiting for the manager's check, any week: the one definition, for
+    the check page, the home page's counter, the worklist and the digest.
+
+    The files salespeople entered (rule 1.2): leads a manager put in the pool or imported
+    are not a salesperson's filing to check, even once assigned.
+    """
     team_id = people.managed_team_id(manager)
     if team_id is None:
         return Customer.objects.none()
-    return Customer.objects.filter(owner__team_id=team_id, check_state=CheckState.PENDING)
+    return Customer.objects.filter(
+        owner__team_id=team_id,
+        check_state=CheckState.PENDING,
+        entered_by__role__in=roles_with(Capability.SELL),
+    )
 
 
 def reassignment_queue(manager: User) -> QuerySet[Customer]:

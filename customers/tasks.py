@@ -8,6 +8,13 @@ from salescrm.errors import DomainError
 
 
 @shared_task
+def import_check(import_id: int) -> dict:
+    """Read and check an uploaded file (queued by imports.import_receive)."""
+    checked = imports.import_check(import_id=import_id)
+    return {"status": checked.status if checked else "missing"}
+
+
+@shared_task
 def import_confirm(import_id: int) -> dict:
     """Run a confirmed import (queued by imports.import_request); a second delivery does nothing."""
     customer_import = (

@@ -36,10 +36,12 @@ urlpatterns = [
     path("claims/<int:claim_pk>/decide/", views.claim_decide, name="claim_decide"),
     path("checks/", views.check_queue, name="checks"),
     path("checks/mark/", views.check_mark, name="check_mark"),
+    path("checks/return/", views.check_return, name="check_return"),
     path("reassignment/", views.reassignment_queue, name="reassignment_queue"),
     path("reassignment/<int:pk>/reassign/", views.queue_reassign, name="queue_reassign"),
     path("reassignment/<int:pk>/extend/", views.queue_extend, name="queue_extend"),
     path("pool/", views.pool, name="pool"),
     path("pool/assign/", views.pool_assign, name="pool_assign"),
+    path("pool/team/", views.pool_team, name="pool_team"),
     path("board/", views.board, name="board"),
 ]

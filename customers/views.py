@@ -1,4 +1,5 @@
-from datetime import date, timedelta
+from collections import Counter
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core import signing
@@ -7,13 +8,14 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from customers import access, selectors, services
-from customers.filters import QUICK, CustomerFilter
+from customers.filters import QUICK, CustomerFilter, PoolFilter
 from customers.forms import (
     AssignForm,
     CheckForm,
@@ -30,7 +32,7 @@ from customers.forms import (
 )
 from customers.models import ContactPerson, Customer
 from customers.resources import CustomerExportResource
-from salescrm import panels, people, saved_views, timeline
+from salescrm import idempotency, panels, people, saved_views, timeline
 from salescrm.errors import DomainError
 from salescrm.permissions import Capability as C
 from salescrm.permissions import can, capability_required
@@ -127,6 +129,10 @@ def _team_salespeople(manager):
     return people.salespeople(team=people.managed_team_id(manager))
 
 
+# The same create form arrived twice (a double click): the first made the record.
+SENT_TWICE = gettext_lazy("This form was sent twice; it was saved once.")
+
+
 def claim_token(customer, user) -> str:
     return signing.dumps({"c": customer.pk, "u": user.pk}, salt=CLAIM_SALT)
 
@@ -137,11 +143,22 @@ def customer_create(request):
     form = QuickCaptureForm(request.POST or None)
     duplicate = None
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def create():
             customer = services.customer_create(
                 actor=request.user,
                 data=form.cleaned_data,
                 to_pool=can(request.user, C.MANAGE_TEAM) and "to_pool" in request.POST,
+            )
+            if customer.owner_id is None and not (
+                access.customers_for(request.user).filter(pk=customer.pk).exists()
+            ):
+                return customer, reverse("customers:pool")
+            return customer, reverse("customers:detail", kwargs={"pk": customer.pk})
+
+        try:
+            outcome = idempotency.once(
+                user=request.user, token=form.cleaned_data[idempotency.FIELD], create=create
             )
         except services.DuplicateCustomer as error:
             duplicate = error
@@ -149,7 +166,10 @@ def customer_create(request):
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            if customer.owner_id is None:
+            customer = outcome.value
+            if not outcome.created:
+                messages.info(request, SENT_TWICE)
+            elif customer.owner_id is None:
                 messages.success(
                     request,
                     _(
@@ -158,14 +178,12 @@ def customer_create(request):
                     )
                     % {"name": customer},
                 )
-                if not access.customers_for(request.user).filter(pk=customer.pk).exists():
-                    return redirect("customers:pool")
             else:
                 messages.success(
                     request,
                     _("%(name)s is on file. Complete it within the deadline.") % {"name": customer},
                 )
-            return redirect("customers:detail", pk=customer.pk)
+            return redirect(outcome.url)
     claim_url = None
     if (
         duplicate is not None
@@ -195,6 +213,7 @@ def customer_detail(request, pk):
         "now": timezone.now(),
         "class_form": ClassChangeForm(),
         "return_form": ReturnForm(),
+        "note_form": NoteForm(),
         **selectors.customer_detail(customer),
         # Contacts, visits, plans and agreements: drawn by the apps that own them.
         "panels": panels.for_slot("customer_detail", request, customer),
@@ -255,18 +274,28 @@ def contact_person_edit(request, pk, contact_pk=None):
     )
     form = ContactPersonForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_person_save(
+        data = dict(form.cleaned_data)
+        token = data.pop(idempotency.FIELD)
+
+        def save():
+            saved = services.contact_person_save(
                 customer=customer,
                 actor=request.user,
                 contact=contact,
-                data=services.ContactPersonData(**form.cleaned_data),
+                data=services.ContactPersonData(**data),
+            )
+            return saved, reverse("customers:detail", kwargs={"pk": customer.pk})
+
+        try:
+            # Adding one is done once per form sent; changing one is the same twice.
+            outcome = idempotency.once(
+                user=request.user, token=token if contact is None else None, create=save
             )
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Contact person saved."))
-            return redirect("customers:detail", pk=customer.pk)
+            messages.success(request, _("Contact person saved.") if outcome.created else SENT_TWICE)
+            return redirect(outcome.url)
     return render(
         request,
         "customers/contact_person_form.html",
@@ -311,15 +340,26 @@ def note_add(request, pk):
     if not form.is_valid():
         messages.error(request, _("Write something first."))
         return redirect("customers:detail", pk=customer.pk)
-    attempt(
-        request,
-        _("Added to the thread."),
-        services.note_add,
-        customer=customer,
-        kind=form.cleaned_data["kind"],
-        body=form.cleaned_data["body"],
-    )
-    return redirect("customers:detail", pk=customer.pk)
+    detail = reverse("customers:detail", kwargs={"pk": customer.pk})
+    try:
+        outcome = idempotency.once(
+            user=request.user,
+            token=form.cleaned_data[idempotency.FIELD],
+            create=lambda: (
+                services.note_add(
+                    customer=customer,
+                    actor=request.user,
+                    kind=form.cleaned_data["kind"],
+                    body=form.cleaned_data["body"],
+                ),
+                detail,
+            ),
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Added to the thread.") if outcome.created else SENT_TWICE)
+    return redirect(detail)
 
 
 @require_POST
@@ -365,14 +405,26 @@ def claim_create(request, token):
     form = ClaimForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.claim_file(
-                customer=customer, claimant=request.user, reason=form.cleaned_data["reason"]
+            outcome = idempotency.once(
+                user=request.user,
+                token=form.cleaned_data[idempotency.FIELD],
+                create=lambda: (
+                    services.claim_file(
+                        customer=customer,
+                        claimant=request.user,
+                        reason=form.cleaned_data["reason"],
+                    ),
+                    reverse("customers:my_claims"),
+                ),
             )
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Claim filed. Your manager will decide."))
-            return redirect("customers:my_claims")
+            messages.success(
+                request,
+                _("Claim filed. Your manager will decide.") if outcome.created else SENT_TWICE,
+            )
+            return redirect(outcome.url)
     return render(request, "customers/claim_form.html", {"form": form, "customer": customer})
 
 
@@ -416,52 +468,77 @@ def claim_decide(request, claim_pk):
 # --- weekly check -------------------------------------------------------------------------
 
 
-def _week_of(value) -> date:
-    """A day of the week asked for, or today for a missing or impossible date."""
-    try:
-        return parse_date(value or "") or timezone.localdate()
-    except ValueError:  # well formed but no such day, e.g. 2026-02-30
-        return timezone.localdate()
+CHECKS_URL = "customers:checks"
 
 
 @require_GET
 @capability_required(C.MANAGE_TEAM)
 def check_queue(request):
-    week_of = _week_of(request.GET.get("week"))
-    monday, sunday = selectors.week_bounds(week_of)
+    """Every week with files waiting for the check: what the home page counts, no more."""
+    weeks = selectors.check_queue(request.user)
     return render(
         request,
         "customers/check_queue.html",
-        {
-            "groups": selectors.check_queue(request.user, week_of=week_of),
-            "monday": monday,
-            "sunday": sunday,
-            "previous_week": monday - timedelta(days=7),
-            "next_week": monday + timedelta(days=7),
-            "return_form": ReturnForm(),
-        },
+        {"weeks": weeks, "total": sum(week.count for week in weeks)},
     )
+
+
+def _team_files(request):
+    team_id = people.managed_team_id(request.user)
+    if team_id is None:
+        raise Http404
+    return access.customers_for(request.user).filter(owner__team_id=team_id)
+
+
+def _row_notes(request, pks) -> dict[int, str]:
+    """The comment typed on each file's row of the check page."""
+    return {pk: request.POST.get(f"note-{pk}", "").strip() for pk in pks}
 
 
 @require_POST
 @capability_required(C.MANAGE_TEAM)
 def check_mark(request):
-    team_id = people.managed_team_id(request.user)
-    if team_id is None:
-        raise Http404
-    team_files = access.customers_for(request.user).filter(owner__team_id=team_id)
-    form = CheckForm(request.POST, queryset=team_files)
-    week = _week_of(request.POST.get("week"))
+    form = CheckForm(request.POST, queryset=_team_files(request))
     if not form.is_valid():
         messages.error(request, _("Choose the files you checked."))
     else:
+        chosen = list(form.cleaned_data["customers"])
         count = services.files_mark_checked(
-            customers=form.cleaned_data["customers"],
+            customers=chosen,
             actor=request.user,
             comment=form.cleaned_data["comment"],
+            comments=_row_notes(request, [c.pk for c in chosen]),
         )
         messages.success(request, _("%(count)d files marked checked.") % {"count": count})
-    return redirect(f"{reverse('customers:checks')}?week={week:%Y-%m-%d}")
+    return redirect(CHECKS_URL)
+
+
+@require_POST
+@capability_required(C.MANAGE_TEAM)
+def check_return(request):
+    """Return one file from its row of the check page, with the comment typed on the row."""
+    try:
+        pk = int(request.POST.get("return", ""))
+    except ValueError:
+        raise Http404 from None
+    customer = access.customer_for_user(request.user, pk, write=True)
+    reason = _row_notes(request, [pk])[pk]
+    if not reason:
+        messages.error(
+            request,
+            _("Say what needs correcting in %(customer)s: type it on its row.")
+            % {"customer": customer.name},
+        )
+    else:
+        attempt(
+            request,
+            _("%(customer)s returned to %(owner)s for correction.")
+            % {"customer": customer.name, "owner": customer.owner},
+            services.file_return,
+            customer=customer,
+            reason=reason,
+        )
+    return redirect(CHECKS_URL)
 
 
 @require_POST
@@ -559,50 +636,223 @@ def queue_extend(request, pk):
 
 # --- the unowned pool ------------------------------------------------------------------------
 
+POOL_SALT = "customers.pool.selection"
+POOL_SELECTION_MAX_AGE = 3600
+
+
+def _pool_filter(request, data) -> PoolFilter:
+    return PoolFilter(data or None, queryset=selectors.pool(request.user), user=request.user)
+
 
 @require_GET
 @capability_required(C.READ_SALES)
 def pool(request):
-    page = Paginator(selectors.pool(), _page_size(request)).get_page(request.GET.get("page"))
-    context = {"page": page, "can_assign": can(request.user, C.MANAGE_TEAM)}
+    pool_filter = _pool_filter(request, request.GET)
+    page = Paginator(pool_filter.qs, _page_size(request)).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": pool_filter,
+        "page": page,
+        "query": query.urlencode(),
+        "can_assign": can(request.user, C.MANAGE_TEAM),
+        "limit": services.ASSIGN_LIMIT,
+        "page_sizes": PAGE_SIZES,
+    }
     if context["can_assign"]:
         now = timezone.now()
         team_id = people.managed_team_id(request.user)
+        context["has_team"] = team_id is not None
         context["loads"] = selectors.team_loads(team_id, now=now)
         context["proposed"] = selectors.proposed_assignee(team_id, now=now)
         context["form"] = AssignForm(team_members=people.salespeople(team=team_id))
     return render(request, "customers/pool.html", context)
 
 
+class _Refused(Exception):
+    """The selection cannot be used; the message says why."""
+
+
+def _selected_ids(request) -> tuple[list[int], str]:
+    """The pool customers a pool form names, and the filters to go back to: the ticked ones,
+    or (scope "all") every customer the filters match, evaluated here on the server."""
+    pool_filter = _pool_filter(request, request.POST)
+    back = urlencode(pool_filter.params)
+    if request.POST.get("scope") == "all":
+        if pool_filter.is_bound and not pool_filter.is_valid():
+            raise _Refused(_("The filters are not valid: check them and try again."))
+        ids = list(pool_filter.qs.values_list("pk", flat=True)[: services.ASSIGN_LIMIT + 1])
+    else:
+        try:
+            ids = sorted({int(pk) for pk in request.POST.getlist("customers")})
+        except ValueError:
+            raise _Refused(_("Choose the customers to assign.")) from None
+    if not ids:
+        raise _Refused(_("Choose the customers to assign."))
+    if len(ids) > services.ASSIGN_LIMIT:
+        raise _Refused(
+            _("More than %(limit)d customers match: narrow the filters and assign them in parts.")
+            % {"limit": services.ASSIGN_LIMIT}
+        )
+    return ids, back
+
+
+def _pool_url(back: str) -> str:
+    return f"{reverse('customers:pool')}?{back}" if back else reverse("customers:pool")
+
+
+def split_text(split: list[tuple[object, int]]) -> str:
+    """ "刘静 31 · 杨磊 19": who gets how many."""
+    return " · ".join(f"{person} {count}" for person, count in split)
+
+
+def _split(picks) -> list[tuple[object, int]]:
+    counts = Counter(picks)
+    return sorted(counts.items(), key=lambda entry: (-entry[1], str(entry[0])))
+
+
 @require_POST
 @capability_required(C.MANAGE_TEAM)
 def pool_assign(request):
-    form = AssignForm(
-        request.POST,
-        # Any id: the service assigns only those still in the pool and the rest are reported
-        # as no longer there (another manager may have been quicker).
-        customers=Customer.objects.all(),
-        team_members=_team_salespeople(request.user),
-    )
-    if not form.is_valid():
-        messages.error(request, _("Choose the customers to assign."))
-        return redirect("customers:pool")
-    chosen = list(form.cleaned_data["customers"])
+    """Step 1 (preview): who would get how many of the chosen customers. Step 2 (confirm,
+    with the signed selection of step 1): assign exactly those still in the pool."""
+    form = AssignForm(request.POST, team_members=_team_salespeople(request.user))
+    if "selection" in request.POST:
+        return _pool_assign_confirm(request, form)
     try:
-        done = services.customers_assign(
-            customers=chosen, actor=request.user, assignee=form.cleaned_data["assignee"]
+        ids, back = _selected_ids(request)
+    except _Refused as refusal:
+        messages.error(request, str(refusal))
+        return redirect(_pool_url(urlencode(_pool_filter(request, request.POST).params)))
+    if not form.is_valid():
+        messages.error(request, _("Choose a salesperson of your team, or a balanced split."))
+        return redirect(_pool_url(back))
+    in_pool = list(
+        Customer.objects.filter(pk__in=ids, owner__isnull=True)
+        .order_by("entered_at", "pk")
+        .only("pk", "name", "pool_team_id", "owner_id")
+    )
+    team_id = people.managed_team_id(request.user)
+    foreign = [c for c in in_pool if not access.in_pool_of(team_id, c)]
+    if foreign:
+        # Another team's pool: not this manager's to assign (nor to see).
+        messages.error(
+            request,
+            ngettext(
+                "%(count)d of the chosen customers is not in your pools. Nothing was assigned.",
+                "%(count)d of the chosen customers are not in your pools. Nothing was assigned.",
+                len(foreign),
+            )
+            % {"count": len(foreign)},
+        )
+        return redirect(_pool_url(back))
+    chosen = in_pool
+    if not chosen:
+        messages.error(request, _("None of the chosen customers is in the pool any more."))
+        return redirect(_pool_url(back))
+    try:
+        picks = services.assignment_plan(
+            count=len(chosen), actor=request.user, assignee=form.cleaned_data["assignee"]
         )
     except DomainError as error:
         messages.error(request, str(error))
+        return redirect(_pool_url(back))
+    selection = signing.dumps(
+        {"ids": [c.pk for c in chosen], "u": request.user.pk, "back": back},
+        salt=POOL_SALT,
+        compress=True,
+    )
+    return render(
+        request,
+        "customers/pool_preview.html",
+        {
+            "count": len(chosen),
+            "split": _split(picks),
+            "assignee": form.cleaned_data["assignee"],
+            "examples": chosen[:10],
+            "gone": len(ids) - len(chosen),
+            "selection": selection,
+            "back_url": _pool_url(back),
+        },
+    )
+
+
+def _pool_assign_confirm(request, form):
+    try:
+        data = signing.loads(
+            request.POST["selection"], salt=POOL_SALT, max_age=POOL_SELECTION_MAX_AGE
+        )
+    except signing.BadSignature:
+        messages.error(request, _("This preview is too old: preview the assignment again."))
         return redirect("customers:pool")
-    messages.success(request, _("%(count)d customers assigned.") % {"count": len(done)})
-    skipped = len(chosen) - len(done)
+    if data.get("u") != request.user.pk:
+        raise Http404
+    back = data.get("back", "")
+    if not form.is_valid():
+        messages.error(request, _("Choose a salesperson of your team, or a balanced split."))
+        return redirect(_pool_url(back))
+    ids = data["ids"]
+    try:
+        done = services.customers_assign(
+            customers=Customer.objects.filter(pk__in=ids).only("pk"),
+            actor=request.user,
+            assignee=form.cleaned_data["assignee"],
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect(_pool_url(back))
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d customer assigned: %(split)s.",
+            "%(count)d customers assigned: %(split)s.",
+            len(done),
+        )
+        % {"count": len(done), "split": split_text(_split(done.values()))},
+    )
+    skipped = len(ids) - len(done)
     if skipped:
         messages.warning(
             request,
             _("%(count)d were no longer in the pool and were left alone.") % {"count": skipped},
         )
-    return redirect("customers:pool")
+    return redirect(_pool_url(back))
+
+
+@require_POST
+@capability_required(C.MANAGE_TEAM)
+def pool_team(request):
+    """Keep the chosen pool customers in the manager's team's pool, or give them to the
+    company's pool."""
+    try:
+        ids, back = _selected_ids(request)
+    except _Refused as refusal:
+        messages.error(request, str(refusal))
+        return redirect(_pool_url(urlencode(_pool_filter(request, request.POST).params)))
+    team_only = request.POST.get("team_only") == "1"
+    try:
+        count = services.pool_set_team(
+            customers=Customer.objects.filter(pk__in=ids).only("pk"),
+            actor=request.user,
+            team_only=team_only,
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect(_pool_url(back))
+    if team_only:
+        text = ngettext(
+            "%(count)d customer moved to your team's pool.",
+            "%(count)d customers moved to your team's pool.",
+            count,
+        )
+    else:
+        text = ngettext(
+            "%(count)d customer moved to the company's pool.",
+            "%(count)d customers moved to the company's pool.",
+            count,
+        )
+    messages.success(request, text % {"count": count})
+    return redirect(_pool_url(back))
 
 
 @require_GET

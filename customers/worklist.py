@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers import selectors
@@ -56,12 +57,12 @@ def files_to_check(user: User, now: datetime, calendar: WorkCalendar) -> Iterato
         .order_by("entered_at", "pk")[:SOURCE_LIMIT]
     )
     for customer in files:
-        week = selectors.week_bounds(customer.entered_at.date())[0]
+        week = selectors.week_bounds(timezone.localdate(customer.entered_at))[0]
         yield WorkItem(
             source="customers.files_to_check",
             what=_("Check the file"),
             title=f"{customer.name} · {customer.owner}",
-            url=f"{reverse('customers:checks')}?week={week:%Y-%m-%d}",
+            url=f"{reverse('customers:checks')}#week-{week:%Y-%m-%d}",
             action=_("Check"),
             waiting_since=customer.entered_at,
         )
@@ -79,9 +80,7 @@ def claims_to_decide(user: User, now: datetime, calendar: WorkCalendar) -> Itera
         )
 
 
-def missed_first_contacts(
-    user: User, now: datetime, calendar: WorkCalendar
-) -> Iterator[WorkItem]:
+def missed_first_contacts(user: User, now: datetime, calendar: WorkCalendar) -> Iterator[WorkItem]:
     """The reassignment queue: reassign or extend before the automatic reassignment."""
     if people.managed_team_id(user) is None:
         return

@@ -22,6 +22,9 @@ from customers.models import (
     SourceChannel,
 )
 from customers.selectors import claims_to_decide, pending_checks
+from reports import compliance
+from reports.periods import Period
+from reports.scope import Scope
 from salescrm import mail, people
 from salescrm.models import DigestSent, User
 from salescrm.permissions import Capability, can, roles_with
@@ -203,6 +206,15 @@ def _director_context(*, start, end) -> dict:
     }
 
 
+def _rules_kept(monday: date, next_monday: date, *, now: datetime) -> compliance.Compliance:
+    """Last week's on-time counts per rule for every salesperson, team and the company (the
+    figures of the compliance report, one grouped query per rule)."""
+    salespeople = list(people.all_salespeople().select_related("team"))
+    teams = {person.team_id: person.team for person in salespeople if person.team_id}
+    scope = Scope(people=salespeople, teams=list(teams.values()), company=True)
+    return compliance.compliance(scope, Period("week", monday, next_monday), now=now)
+
+
 def weekly_digests(*, now: datetime, dry_run: bool = False) -> dict:
     """Monday's digest for each salesperson, manager and director: last week, and what is open."""
     today = timezone.localdate(now)
@@ -226,6 +238,7 @@ def weekly_digests(*, now: datetime, dry_run: bool = False) -> dict:
         User.objects.filter(Q(pk__in=sellers) | Q(pk__in=people.salespeople_in(team_ids)))
     )
     stats = _person_stats(members, start=start, end=end, now=now)
+    kept = _rules_kept(last_monday, period, now=now)
     coming = _coming_visits(list(sellers.values()), now=now)
     director = None
     base = {
@@ -235,6 +248,15 @@ def weekly_digests(*, now: datetime, dry_run: bool = False) -> dict:
         "now": now,
     }
     for user in recipients:
+        if kinds[user.pk] == Capability.SELL:
+            tallies = kept.people.get(user.pk)
+        elif kinds[user.pk] == Capability.MANAGE_TEAM:
+            tallies = kept.teams.get(people.managed_team_id(user))
+        else:
+            tallies = kept.total
+        base["compliance"] = (
+            [(rule.label, tallies[rule.key]) for rule in compliance.RULES] if tallies else []
+        )
         if kinds[user.pk] == Capability.SELL:
             context = {
                 **base,

@@ -66,7 +66,7 @@ def home(request):
             context["pending_checks"] = customer_selectors.pending_checks(user).count()
             context["claims"] = customer_selectors.claims_to_decide(user).count()
             context["reassignment_queue"] = customer_selectors.reassignment_queue(user).count()
-            context["pool_size"] = customer_selectors.pool().count()
+            context["pool_size"] = customer_selectors.pool(user).count()
             context["slips_to_approve"] = visit_selectors.approval_queue(user).count()
             context["plans_to_review"] = contract_selectors.plans_to_review(user).count()
             context["agreements_to_approve"] = contract_selectors.agreements_to_approve(

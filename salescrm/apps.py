@@ -6,7 +6,21 @@ class SalesCRMConfig(AppConfig):
     name = "salescrm"
     verbose_name = _("SalesCRM")
 
-    def ready(self) -> None:
+    def ready(self):
+        from salescrm import idempotency, notifications
         from salescrm.accounts import events
+        from salescrm.jobs import register_job
 
+        # The authentication log (salescrm.accounts.events).
         events.connect()
+
+        # E-mails whose worker died (or whose task was lost) are queued again.
+        register_job(
+            "notification_email_sweep",
+            notifications.email_sweep,
+            crontab={"minute": "*/5"},
+            sends_mail=True,
+        )
+        register_job(
+            "form_submission_purge", idempotency.purge, crontab={"minute": "40", "hour": "3"}
+        )

@@ -128,6 +128,27 @@ class JobRun(models.Model):
         return f"{self.name} @ {self.started_at:%Y-%m-%d %H:%M:%S}"
 
 
+class FormSubmission(models.Model):
+    """A create form's one-time token (salescrm.idempotency), kept in the transaction that
+    creates the record: the same form sent again finds it and shows what the first made."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    token = models.UUIDField(_("token"))
+    submitted_at = models.DateTimeField(_("submitted at"))
+    result_url = models.CharField(_("result"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="form_submission_once")
+        ]
+        indexes = [models.Index(fields=["submitted_at"])]
+
+    def __str__(self):
+        return str(self.token)
+
+
 class Policy(models.Model):
     """Company-wide targets and deadlines the administrator may change (one row)."""
 
@@ -201,6 +222,11 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("done at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    # The lease of the worker e-mailing it (salescrm.notifications.email_notifications):
+    # taken before sending, given back on a failure; a lease older than
+    # NOTIFICATION_EMAIL_LEASE belongs to a worker that died, and the sweep sends it again.
+    email_claimed_at = models.DateTimeField(_("e-mail claimed at"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
 
     class Meta:
         verbose_name = _("notification")
@@ -218,6 +244,12 @@ class Notification(models.Model):
                 fields=["recipient", "-created_at"],
                 condition=Q(resolved_at__isnull=True),
                 name="notification_waiting",
+            ),
+            # The e-mail sweep: notifications not e-mailed yet, by age.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(emailed_at__isnull=True),
+                name="notification_email_pending",
             ),
         ]
 
@@ -281,7 +313,7 @@ class SavedView(models.Model):
 class AuthEvent(models.Model):
     """One authentication event (salescrm.accounts.events): append-only, read in the admin.
 
-    The database refuses UPDATE and DELETE on this table (migration 0012).
+    The database refuses UPDATE and DELETE on this table (migration 0014).
     """
 
     class Kind(models.TextChoices):

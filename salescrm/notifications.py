@@ -8,12 +8,12 @@ asked to do and have not done, plus what they have not read.
 """
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -191,6 +191,23 @@ def resolve(*, subject: Model, kinds: Iterable[str], now: datetime | None = None
     ).update(resolved_at=now or timezone.now())
 
 
+def resolve_many(
+    *, model: type[Model], ids: Iterable[int], kinds: Iterable[str], now: datetime | None = None
+) -> int:
+    """resolve() for many subjects of one model in one statement (a bulk action)."""
+    kinds = list(kinds)
+    unknown = set(kinds) - set(ACTIONS)
+    if unknown:
+        raise ValueError(f"not kinds that ask for an action: {sorted(unknown)}")
+    return Notification.objects.filter(
+        subject_type=ContentType.objects.get_for_model(model),
+        subject_id__in=list(ids),
+        kind__in=kinds,
+        actionable=True,
+        resolved_at__isnull=True,
+    ).update(resolved_at=now or timezone.now())
+
+
 EMAIL_BATCH = 200
 
 
@@ -198,32 +215,56 @@ def _email_on_commit(created) -> None:
     """Once the notifications are committed, a task e-mails them (in batches)."""
     from salescrm.tasks import send_notification_emails
 
-    ids = [n.pk for n in created]
+    ids = [n if isinstance(n, int) else n.pk for n in created]
     for start in range(0, len(ids), EMAIL_BATCH):
         batch = ids[start : start + EMAIL_BATCH]
         transaction.on_commit(lambda batch=batch: send_notification_emails.delay(batch))
 
 
+# A notification's e-mail is tried at most this often (task retries and sweeps together).
+MAX_EMAIL_ATTEMPTS = 12
+# The sweep gives up on an e-mail this late: the inbox has it, the mail would be stale.
+EMAIL_GIVE_UP_AFTER = timedelta(days=2)
+
+
+def email_lease() -> timedelta:
+    return timedelta(seconds=settings.NOTIFICATION_EMAIL_LEASE)
+
+
 def email_notifications(ids, *, now: datetime | None = None) -> int:
     """E-mail each notification once, in its recipient's language; returns how many were sent.
 
-    Each one is claimed by a conditional UPDATE first, so two workers (or a task
-    delivered twice) never send it twice; a failed send gives the claim back and
-    raises, so the task retries.
+    Each one is leased first: a conditional UPDATE, committed on its own, sets
+    `email_claimed_at` where no live lease is held, so two workers (or a task delivered
+    twice) never send it together. After the mail server accepts the message,
+    `emailed_at` is committed at once; a failed send gives the lease back and raises, so
+    the task retries. A worker killed while it held a lease (rendering, talking to the
+    mail server) leaves it to expire (NOTIFICATION_EMAIL_LEASE, longer than the task's
+    hard time limit): the sweep (email_sweep) queues it again.
+
+    Exactly once, except in one window that no mail protocol closes: the worker dies
+    after the server accepted the message and before `emailed_at` is committed (one
+    UPDATE on an open connection, milliseconds). Then the message is sent again when the
+    lease expires: at most one duplicate, never a loss.
     """
-    now = now or timezone.now()
     sent = 0
+    lease = email_lease()
     pending = (
         Notification.objects.filter(pk__in=ids, emailed_at__isnull=True)
         .exclude(recipient__email="")
         .select_related("recipient", "actor")
     )
     for note in pending:
-        claimed = Notification.objects.filter(pk=note.pk, emailed_at__isnull=True).update(
-            emailed_at=now
+        claimed_at = now or timezone.now()
+        claimed = (
+            Notification.objects.filter(
+                pk=note.pk, emailed_at__isnull=True, email_attempts__lt=MAX_EMAIL_ATTEMPTS
+            )
+            .filter(Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=claimed_at - lease))
+            .update(email_claimed_at=claimed_at, email_attempts=F("email_attempts") + 1)
         )
         if not claimed:
-            continue
+            continue  # sent, or leased by a worker that may still be sending it
         language = note.recipient.language or settings.LANGUAGE_CODE
         try:
             with translation.override(language):
@@ -239,10 +280,34 @@ def email_notifications(ids, *, now: datetime | None = None) -> int:
                 language=language,
             )
         except Exception:
-            Notification.objects.filter(pk=note.pk).update(emailed_at=None)
+            Notification.objects.filter(pk=note.pk, email_claimed_at=claimed_at).update(
+                email_claimed_at=None
+            )
             raise
+        Notification.objects.filter(pk=note.pk).update(emailed_at=now or timezone.now())
         sent += 1
     return sent
+
+
+def email_sweep(*, now: datetime, dry_run: bool = False) -> dict:
+    """Queue again the e-mails no live worker holds: leased by a worker that died (the
+    lease expired), or never taken (the task was lost) after a lease's time. The task
+    leases each one, so a task still on its way sends nothing twice. Returns counts."""
+    stale = now - email_lease()
+    due = (
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            created_at__lt=stale,
+            created_at__gte=now - EMAIL_GIVE_UP_AFTER,
+            email_attempts__lt=MAX_EMAIL_ATTEMPTS,
+        )
+        .filter(Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=stale))
+        .exclude(recipient__email="")
+    )
+    ids = list(due.order_by("pk").values_list("pk", flat=True))
+    if not dry_run:
+        _email_on_commit(ids)
+    return {"e-mails queued again": len(ids)}
 
 
 def waiting_for(user: User) -> QuerySet[Notification]:

@@ -14,6 +14,7 @@ from django_celery_beat.models import CrontabSchedule, IntervalSchedule, Periodi
 from salescrm.jobs import JOBS
 
 DEADLINE_TASK = "salescrm.tasks.run_deadline_job"
+CRONTAB_FIELDS = ("minute", "hour", "day_of_week", "day_of_month", "month_of_year")
 
 # Beat's own: proves a worker and beat are alive.
 HEARTBEAT = {"heartbeat": {"task": "salescrm.tasks.heartbeat", "every_seconds": 60}}
@@ -38,7 +39,12 @@ def _schedule_kwargs(entry: dict, time_zone: str) -> dict:
             every=entry["every_seconds"], period=IntervalSchedule.SECONDS
         )
         return {"interval": interval, "crontab": None}
-    crontab, _ = CrontabSchedule.objects.get_or_create(timezone=time_zone, **entry["crontab"])
+    # Every field, unset ones as "*": {"minute": "10"} is every hour at :10, and must not
+    # match (or be matched by) a crontab that also names an hour.
+    fields = {field: "*" for field in CRONTAB_FIELDS} | entry["crontab"]
+    crontab = CrontabSchedule.objects.filter(timezone=time_zone, **fields).order_by("pk").first()
+    if crontab is None:
+        crontab = CrontabSchedule.objects.create(timezone=time_zone, **fields)
     return {"crontab": crontab, "interval": None}
 
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from salescrm import embedded
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "customers",
     "visits",
     "contracts",
+    "reports",
     "dashboards",
     "demo",
 ]
@@ -216,11 +218,31 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+# Redis: a message a worker took and never acknowledged (the whole worker died) goes back
+# to the queue after this many seconds; longer than any task may run (the hard limit),
+# or a running task would be delivered a second time. A task's retry countdown stays under
+# it too (salescrm.tasks).
+CELERY_BROKER_VISIBILITY_TIMEOUT = env.int(
+    "CELERY_BROKER_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60
+)
+if not CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
+# Seconds a worker holds a notification it is e-mailing; a lease older than this belongs
+# to a worker that died, and the sweep (the notification_email_sweep job) sends it again.
+# Longer than the hard limit, so a live task never loses its lease.
+NOTIFICATION_EMAIL_LEASE = env.int("NOTIFICATION_EMAIL_LEASE", default=CELERY_TASK_TIME_LIMIT + 60)
+if min(CELERY_BROKER_VISIBILITY_TIMEOUT, NOTIFICATION_EMAIL_LEASE) <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "CELERY_BROKER_VISIBILITY_TIMEOUT and NOTIFICATION_EMAIL_LEASE must be longer than "
+        "CELERY_TASK_TIME_LIMIT."
+    )
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The database schedule, sent by the one beat holding a PostgreSQL advisory lock; a second
+# beat waits as a standby (salescrm.beat).
+CELERY_BEAT_SCHEDULER = "salescrm.beat:LockedDatabaseScheduler"
 
 # Security: production (DEBUG off) gets the secure defaults that `check --deploy` asks for.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

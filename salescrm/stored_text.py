@@ -54,5 +54,14 @@ def display(value: object) -> str:
 
 
 def render(message: str, params: dict) -> str:
-    """`message` (translated in the active language) filled with `params` formatted for it."""
-    return str(message) % {name: display(value) for name, value in params.items()}
+    """`message` (translated in the active language) filled with `params` formatted for it.
+
+    A value that ends a sentence with its own full stop ("Acme Co., Ltd.") does not
+    get a second one from the message.
+    """
+    template = str(message)
+    shown = {name: display(value) for name, value in params.items()}
+    for name, value in shown.items():
+        if value.endswith("."):
+            template = template.replace(f"%({name})s.", f"%({name})s")
+    return template % shown

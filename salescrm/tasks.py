@@ -21,7 +21,8 @@ def run_deadline_job(name: str) -> dict:
 @shared_task(
     autoretry_for=(smtplib.SMTPException, OSError),
     retry_backoff=30,
-    retry_backoff_max=1800,
+    # Under the broker's visibility timeout: a countdown past it would deliver the retry twice.
+    retry_backoff_max=240,
     max_retries=8,
 )
 def send_notification_emails(ids: list[int]) -> int:

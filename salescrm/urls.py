@@ -16,6 +16,7 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("visits/", include("visits.urls")),
     path("contracts/", include("contracts.urls")),
+    path("reports/", include("reports.urls")),
     path(
         "accounts/password_reset/",
         account_views.PasswordResetView.as_view(),

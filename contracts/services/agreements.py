@@ -603,14 +603,31 @@ def follow_customer(
     Finished ones (accepted, signed, cancelled) stay with who made them. Back to the pool
     (no new owner), they stay where they are for the old team's manager to settle.
     """
-    if assignee is None:
+    return follow_customers(changes=[(customer, previous, assignee)], now=now)
+
+
+def follow_customers(
+    *,
+    changes: Iterable[tuple[Customer, User | None, User | None]],
+    now: datetime,
+    **kwargs: object,
+) -> int:
+    """follow_customer for many customers at once (a bulk assignment): two queries to find
+    their open documents, whatever their number; each document moved keeps its history."""
+    new_owner = {
+        customer.pk: assignee for customer, _previous, assignee in changes if assignee is not None
+    }
+    if not new_owner:
         return 0
     moved = 0
-    open_plans = Plan.objects.filter(customer=customer).exclude(state__in=[P.ACCEPTED, P.CANCELLED])
-    open_agreements = Agreement.objects.filter(customer=customer).exclude(
+    open_plans = Plan.objects.filter(customer_id__in=new_owner).exclude(
+        state__in=[P.ACCEPTED, P.CANCELLED]
+    )
+    open_agreements = Agreement.objects.filter(customer_id__in=new_owner).exclude(
         state__in=[A.SIGNED, A.CANCELLED]
     )
     for document in [*open_plans.select_for_update(), *open_agreements.select_for_update()]:
+        assignee = new_owner[document.customer_id]
         if document.salesperson_id == assignee.pk:
             continue
         document.salesperson = assignee

@@ -144,6 +144,19 @@ def test_open_documents_go_with_the_customer_to_its_new_owner(salesperson, teamm
     services.plan_submit(plan=draft, actor=teammate)
 
 
+def test_open_documents_of_pool_customers_follow_a_bulk_assignment(salesperson, teammate, manager):
+    customers = [make_customer(salesperson, name=f"Leaving Co {n}") for n in range(2)]
+    draft = make_plan(salesperson, customer=customers[0])
+    customer_services.customers_return_to_pool(owner=salesperson, actor=manager)
+
+    done = customer_services.customers_assign(customers=customers, actor=manager, assignee=teammate)
+
+    assert set(done) == {c.pk for c in customers}
+    draft.refresh_from_db()
+    assert draft.salesperson == teammate
+    assert draft.history.first().history_change_reason == "customer reassigned"
+
+
 # --- today's price list ------------------------------------------------------------------------
 
 

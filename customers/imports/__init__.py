@@ -59,9 +59,12 @@ from customers.imports.services import (
     can_confirm,
     failure_message,
     import_abandon,
+    import_check,
     import_confirm,
+    import_receive,
     import_request,
     import_upload,
+    is_checking,
 )
 from customers.imports.template import template_file
 
@@ -92,9 +95,12 @@ __all__ = [
     "failure_message",
     "header_aliases",
     "import_abandon",
+    "import_check",
     "import_confirm",
+    "import_receive",
     "import_request",
     "import_upload",
+    "is_checking",
     "parse_date",
     "parse_source",
     "preview",

@@ -11,10 +11,12 @@ import csv
 import io
 import re
 import unicodedata
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePath
+from xml.etree import ElementTree
 
 import openpyxl
 from django.utils.dateparse import parse_datetime
@@ -26,6 +28,20 @@ from customers.imports.columns import _fold, column_label, header_aliases
 from salescrm.errors import DomainError
 
 HEADER_SEARCH_ROWS = 10  # a title line or two above the headers is common in lead lists
+
+# An XLSX is a zip of XML: a few hundred KB can unpack to gigabytes (one huge cell, or
+# millions of empty rows), which would take a web worker's memory and time. Before
+# openpyxl sees a workbook, its directory is checked: the sizes each member declares
+# (Python's zipfile stops at the declared size and fails the CRC beyond it, so a lie is
+# an unreadable file, not a bigger one) and how much each one is compressed; then the
+# first sheet's declared dimension. Rows (empty ones included) are also counted as read.
+MAX_UNZIPPED_BYTES = 50 * 1024 * 1024  # the whole workbook, unpacked
+MAX_MEMBER_BYTES = 30 * 1024 * 1024  # any one part of it (a sheet, the shared strings)
+MAX_RATIO = 100  # unpacked / packed, for a part over RATIO_FLOOR (XML packs about 10:1)
+RATIO_FLOOR = 1024 * 1024
+MAX_LINES = 20_000  # rows or lines of a file from the web, empty ones included
+MAX_COLUMNS = 200  # columns of the first sheet
+DIMENSION_PREFIX = 64 * 1024  # a sheet declares its dimension at its top
 
 # The file formats, by extension (django-import-export's own format classes).
 FORMATS = {fmt().get_extension(): fmt for fmt in (base_formats.CSV, base_formats.XLSX)}
@@ -50,10 +66,18 @@ class Table:
     rows: Iterator[SourceRow]  # lazily: a large file is never held as rows
 
 
-def read_table(content: bytes, file_name: str, *, max_rows: int | None = None) -> Table:
+def read_table(
+    content: bytes,
+    file_name: str,
+    *,
+    max_rows: int | None = None,
+    max_lines: int | None = None,
+) -> Table:
     """The lead list in `content`; raises ImportFileError with a clear message if unreadable.
 
-    The rows are read as they are iterated; the row limit and "no rows" errors come
+    `max_rows`: data rows (not empty); `max_lines`: rows or lines of the file, empty ones
+    included. An XLSX is checked against the unpacked-size limits before it is parsed.
+    The rows are read as they are iterated; the row limits and "no rows" errors come
     from that iteration.
     """
     extension = PurePath(file_name).suffix.lower().lstrip(".")
@@ -63,6 +87,8 @@ def read_table(content: bytes, file_name: str, *, max_rows: int | None = None) -
         )
     if not content:
         raise ImportFileError(_("The file is empty."))
+    if extension == "xlsx":
+        check_workbook(content, max_lines=max_lines)
     raw = _csv_rows(content) if extension == "csv" else _xlsx_rows(content)
     number = 0
     columns: dict[int, str] = {}
@@ -84,7 +110,9 @@ def read_table(content: bytes, file_name: str, *, max_rows: int | None = None) -
     return Table(
         columns=[(headers[index], column) for index, column in sorted(columns.items())],
         ignored=[h for index, h in enumerate(headers) if h and index not in columns],
-        rows=_data_rows(raw, columns, first_number=number + 1, max_rows=max_rows),
+        rows=_data_rows(
+            raw, columns, first_number=number + 1, max_rows=max_rows, max_lines=max_lines
+        ),
     )
 
 
@@ -107,9 +135,11 @@ def _map_headers(headers: list[str]) -> dict[int, str]:
     return columns
 
 
-def _data_rows(raw, columns, *, first_number, max_rows) -> Iterator[SourceRow]:
+def _data_rows(raw, columns, *, first_number, max_rows, max_lines) -> Iterator[SourceRow]:
     count = 0
     for number, cells in enumerate(raw, start=first_number):
+        if max_lines is not None and number > max_lines:
+            raise _too_many_lines(max_lines)
         if all(_text(cell) == "" for cell in cells):
             continue  # blank lines and formatted-but-empty spreadsheet rows
         count += 1
@@ -125,6 +155,101 @@ def _data_rows(raw, columns, *, first_number, max_rows) -> Iterator[SourceRow]:
         yield SourceRow(number=number, values=values)
     if count == 0:
         raise ImportFileError(_("The file has no rows under its headers."))
+
+
+def _too_many_lines(max_lines: int) -> ImportFileError:
+    return ImportFileError(
+        _(
+            "The file has more than %(max)d rows, empty ones included. Delete the empty rows "
+            "under the list, or split it into smaller files."
+        ),
+        max=max_lines,
+    )
+
+
+def _too_big() -> ImportFileError:
+    return ImportFileError(
+        _(
+            "The workbook unpacks to more than %(size)d MB, far more than a lead list needs. "
+            "Copy the list into a new workbook, or save it as CSV."
+        ),
+        size=MAX_UNZIPPED_BYTES // (1024 * 1024),
+    )
+
+
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]*)(\d*)(?::([A-Z]+)(\d+))?\"")
+
+
+def check_workbook(content: bytes, *, max_lines: int | None = None) -> None:
+    """Refuse a workbook that would unpack too big, or whose first sheet declares more rows
+    than `max_lines` or more than MAX_COLUMNS columns; reads only its directory, its small
+    workbook parts and the top of the first sheet. A damaged zip is left to openpyxl."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, ValueError):
+        return
+    with archive:
+        members = archive.infolist()
+        if sum(member.file_size for member in members) > MAX_UNZIPPED_BYTES:
+            raise _too_big()
+        for member in members:
+            if member.file_size > MAX_MEMBER_BYTES:
+                raise _too_big()
+            if member.file_size > RATIO_FLOOR and member.file_size > MAX_RATIO * max(
+                member.compress_size, 1
+            ):
+                raise _too_big()
+        sheet = _first_sheet(archive)
+        if sheet is None:
+            return
+        try:
+            with archive.open(sheet) as stream:
+                top = stream.read(DIMENSION_PREFIX)
+        except (zipfile.BadZipFile, OSError, NotImplementedError):
+            return  # openpyxl says it cannot be read
+    match = _DIMENSION.search(top)
+    if match is None:
+        return  # the rows are counted as they are read
+    last_column = (match.group(3) or match.group(1)).decode()
+    last_row = (match.group(4) or match.group(2)).decode()
+    if last_column and _column_number(last_column) > MAX_COLUMNS:
+        raise ImportFileError(
+            _(
+                "The first sheet spans more than %(max)d columns. Delete the empty columns "
+                "right of the list, or copy the list into a new workbook."
+            ),
+            max=MAX_COLUMNS,
+        )
+    if max_lines is not None and last_row and int(last_row) > max_lines:
+        raise _too_many_lines(max_lines)
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def _first_sheet(archive: zipfile.ZipFile) -> str | None:
+    """The zip path of the workbook's first sheet (the one openpyxl reads), if found."""
+    try:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError):
+        return None
+    sheet = book.find(f"{_MAIN_NS}sheets/{_MAIN_NS}sheet")
+    if sheet is None:
+        return None
+    rel_id = sheet.get(f"{_REL_NS}id")
+    for rel in rels.iter(f"{_PKG_REL_NS}Relationship"):
+        if rel.get("Id") == rel_id:
+            target = rel.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return None
 
 
 def decode_csv(content: bytes) -> str:

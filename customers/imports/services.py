@@ -13,9 +13,11 @@ from datetime import datetime, timedelta
 from functools import partial
 from pathlib import PurePath
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from customers import services as customer_services
@@ -27,8 +29,16 @@ from customers.imports.checking import (
     default_source_for,
     totals,
 )
-from customers.imports.reading import ImportFileError, Table, read_table
+from customers.imports.reading import (
+    FORMATS,
+    MAX_LINES,
+    ImportFileError,
+    Table,
+    check_workbook,
+    read_table,
+)
 from customers.models import CustomerImport
+from salescrm import people
 from salescrm.errors import DomainError
 from salescrm.history import acting_as
 from salescrm.models import User
@@ -43,6 +53,7 @@ def import_upload(
     file_name: str,
     content: bytes,
     to_pool: bool = False,
+    team_pool: bool = False,
     default_source: str = "",
     max_bytes: int | None = MAX_UPLOAD_BYTES,
     max_rows: int | None = MAX_WEB_ROWS,
@@ -51,17 +62,24 @@ def import_upload(
 ) -> CustomerImport:
     """Keep the file with its preview; no customer is written. Bad files raise ImportFileError.
 
-    `on_row` sees each row's result as it is checked (the command prints them).
+    `on_row` sees each row's result as it is checked (the command prints them). With
+    `team_pool`, the customers go to the pool of the manager's own team, not the company's.
     """
     now = now or timezone.now()
     check_importer(actor, to_pool=to_pool)
+    pool_team_id = people.managed_team_id(actor) if to_pool and team_pool else None
+    if to_pool and team_pool and pool_team_id is None:
+        raise DomainError(_("Only the manager of a team keeps customers in the team's pool."))
     default_source_for(to_pool=to_pool, default_source=default_source)
     if max_bytes is not None and len(content) > max_bytes:
         raise ImportFileError(
             _("The file is larger than %(size)d MB."), size=max_bytes // (1024 * 1024)
         )
     file_name = _short_name(file_name)
-    table = read_table(content, file_name, max_rows=max_rows)
+    # With a row limit (the web), the file's lines are limited too, empty ones included.
+    table = read_table(
+        content, file_name, max_rows=max_rows, max_lines=MAX_LINES if max_rows else None
+    )
     # With a row limit, read every row first: a file over it is refused before any check.
     rows = list(table.rows) if max_rows is not None else table.rows
     results = []
@@ -78,12 +96,148 @@ def import_upload(
         file_name=file_name,
         content=content,
         to_pool=to_pool,
+        pool_team_id=pool_team_id,
         default_source=default_source,
         report=_report(table, results),
         new_count=counts[RowStatus.NEW],
         duplicate_count=counts[RowStatus.DUPLICATE],
         invalid_count=counts[RowStatus.INVALID],
     )
+
+
+def import_receive(
+    *,
+    actor: User,
+    file_name: str,
+    content: bytes,
+    to_pool: bool = False,
+    default_source: str = "",
+    now: datetime | None = None,
+) -> CustomerImport:
+    """Keep an uploaded file to be checked by a worker (import_check); from the web.
+
+    Only what is cheap and bounded happens here: who may import, the size, the format,
+    and an XLSX's unpacked sizes and declared dimension (reading.check_workbook). Reading
+    and checking the rows runs in the worker, under the task time limits; the preview
+    page waits for it. Bad files raise ImportFileError and nothing is kept.
+    """
+    now = now or timezone.now()
+    check_importer(actor, to_pool=to_pool)
+    default_source_for(to_pool=to_pool, default_source=default_source)
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ImportFileError(
+            _("The file is larger than %(size)d MB."), size=MAX_UPLOAD_BYTES // (1024 * 1024)
+        )
+    file_name = _short_name(file_name)
+    extension = PurePath(file_name).suffix.lower().lstrip(".")
+    if extension not in FORMATS:
+        raise ImportFileError(
+            _("Only CSV and Excel (.xlsx) files can be imported. Save the list as one of those.")
+        )
+    if not content:
+        raise ImportFileError(_("The file is empty."))
+    if extension == "xlsx":
+        check_workbook(content, max_lines=MAX_LINES)
+    customer_import = CustomerImport.objects.create(
+        uploaded_by=actor,
+        created_at=now,
+        file_name=file_name,
+        content=content,
+        to_pool=to_pool,
+        default_source=default_source,
+        status=CustomerImport.Status.CHECKING,
+    )
+    transaction.on_commit(partial(_enqueue_check, customer_import.pk))
+    return customer_import
+
+
+def _enqueue_check(import_id: int) -> None:
+    from customers import tasks  # the task module imports this one
+
+    tasks.import_check.delay(import_id)
+
+
+def import_check(*, import_id: int, now: datetime | None = None) -> CustomerImport | None:
+    """Read and check a received file (in the worker): previewed, or refused with why.
+
+    A second delivery of the task finds it checked and does nothing. Each attempt is
+    counted before the file is read, in a transaction of its own: a file that kills the
+    worker (the task is delivered again when a worker is lost) is refused at the next
+    delivery after MAX_CHECK_ATTEMPTS, instead of killing workers for ever.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        counted = CustomerImport.objects.select_for_update().filter(pk=import_id).first()
+        if counted is None or counted.status != CustomerImport.Status.CHECKING:
+            return counted
+        attempts = counted.failure.get("check_attempts", 0)
+        if attempts >= MAX_CHECK_ATTEMPTS:
+            return _refuse(counted, NOT_CHECKED, {})
+        counted.failure = {"check_attempts": attempts + 1}
+        counted.save(update_fields=["failure"])
+    with transaction.atomic():
+        locked = (
+            CustomerImport.objects.select_for_update()
+            .select_related("uploaded_by")
+            .filter(pk=import_id)
+            .first()
+        )
+        if locked is None or locked.status != CustomerImport.Status.CHECKING:
+            return locked
+        actor = locked.uploaded_by
+        try:
+            table = read_table(
+                bytes(locked.content),
+                locked.file_name,
+                max_rows=MAX_WEB_ROWS,
+                max_lines=MAX_LINES,
+            )
+            results = list(
+                check_rows(
+                    list(table.rows),
+                    actor=actor,
+                    to_pool=locked.to_pool,
+                    default_source=locked.default_source,
+                    now=now,
+                )
+            )
+        except DomainError as error:  # unreadable, too many rows, no longer allowed ...
+            return _refuse(locked, error.message, error.params)
+        except SoftTimeLimitExceeded:
+            return _refuse(locked, TOO_SLOW, {})
+        counts = totals(results)
+        locked.status = CustomerImport.Status.PREVIEWED
+        locked.failure = {}
+        locked.report = _report(table, results)
+        locked.new_count = counts[RowStatus.NEW]
+        locked.duplicate_count = counts[RowStatus.DUPLICATE]
+        locked.invalid_count = counts[RowStatus.INVALID]
+        locked.save(
+            update_fields=[
+                "status", "failure", "report", "new_count", "duplicate_count", "invalid_count"
+            ]
+        )  # fmt: skip
+    return locked
+
+
+TOO_SLOW = _("Checking the file took too long. Split it into smaller files.")
+NOT_CHECKED = _(
+    "The file could not be checked: the check stopped twice. Split it into smaller files, "
+    "or save it again as CSV."
+)
+# Deliveries of one check task before the file is refused (see import_check).
+MAX_CHECK_ATTEMPTS = 2
+
+
+def _refuse(locked: CustomerImport, message: object, params: dict) -> CustomerImport:
+    """Keep why the file was refused, as its untranslated text: each reader reads it in
+    their own language (failure_message)."""
+    with translation.override(None):
+        text = str(message)
+    locked.status = CustomerImport.Status.REFUSED
+    locked.failure = {"code": "refused_file", "message": text, "params": params}
+    locked.save(update_fields=["status", "failure"])
+    return locked
 
 
 def _short_name(file_name: str, limit: int = 255) -> str:
@@ -133,6 +287,15 @@ def can_confirm(customer_import: CustomerImport, *, now: datetime | None = None)
         customer_import.status == CustomerImport.Status.IMPORTING
         and customer_import.confirmed_at is not None
         and customer_import.confirmed_at < now - STALE_AFTER
+    )
+
+
+def is_checking(customer_import: CustomerImport, *, now: datetime | None = None) -> bool:
+    """Waiting for the worker's check, and not so long that the check must have been lost."""
+    now = now or timezone.now()
+    return (
+        customer_import.status == CustomerImport.Status.CHECKING
+        and customer_import.created_at >= now - STALE_AFTER
     )
 
 
@@ -258,6 +421,8 @@ def _create_rows(
                     data=result.data,
                     contact_people=result.contact_people,
                     to_pool=customer_import.to_pool,
+                    team_pool=customer_import.pool_team_id is not None,
+                    source_import=customer_import,
                     now=now,
                 )
             except DomainError as error:
@@ -288,6 +453,9 @@ def failure_message(customer_import: CustomerImport) -> str:
                 "tell an administrator if it happens again."
             )
         )
+    if failure.get("code") == "refused_file":
+        text = gettext(failure["message"])
+        return text % failure["params"] if failure.get("params") else text
     if failure.get("code") == "refused":
         return str(_("Row %(row)d was refused: %(message)s Nothing was imported.")) % {
             "row": failure["row"],

@@ -10,9 +10,10 @@ extension, deactivation, claims), `review` (the pipeline class, the weekly check
 `thread` (escalation and guidance). Callers use the names below: `services.X(...)`.
 
 An owner changes only in ownership.owner_assign, which sends signals.owner_changed
-(customer=, previous=, assignee=, actor=, now=) inside the assigning transaction;
-contracts receives it, so that a customer's open plans and agreements follow it to its
-new owner.
+(customer=, previous=, assignee=, actor=, now=) inside the assigning transaction, or in
+ownership.owners_assign (a bulk assignment), which sends signals.owners_changed once
+(changes=[(customer, previous, assignee)], actor=, now=); contracts receives both, so
+that a customer's open plans and agreements follow it to its new owner.
 """
 
 from customers.services.files import (
@@ -33,7 +34,9 @@ from customers.services.files import (
     pick_duplicate,
 )
 from customers.services.ownership import (
+    ASSIGN_LIMIT,
     FIRST_CONTACT_FIELDS,
+    assignment_plan,
     claim_can_decide,
     claim_decide,
     claim_file,
@@ -43,6 +46,8 @@ from customers.services.ownership import (
     first_contact_extend,
     on_user_deactivating,
     owner_assign,
+    owners_assign,
+    pool_set_team,
 )
 from customers.services.review import (
     CHECK_TRANSITIONS,
@@ -55,12 +60,14 @@ from customers.services.review import (
 from customers.services.thread import escalation_close, note_add
 
 __all__ = [
+    "ASSIGN_LIMIT",
     "CHECK_TRANSITIONS",
     "CUSTOMER_FIELDS",
     "FIRST_CONTACT_FIELDS",
     "SYSTEM_ONLY_CLASSES",
     "ContactPersonData",
     "DuplicateCustomer",
+    "assignment_plan",
     "claim_can_decide",
     "claim_decide",
     "claim_file",
@@ -87,5 +94,7 @@ __all__ = [
     "note_add",
     "on_user_deactivating",
     "owner_assign",
+    "owners_assign",
     "pick_duplicate",
+    "pool_set_team",
 ]

@@ -24,10 +24,11 @@ from customers.models import (
     Assignment,
     ContactPerson,
     Customer,
+    CustomerImport,
     IdentityKey,
     SourceChannel,
 )
-from salescrm import notifications
+from salescrm import notifications, people
 from salescrm import selectors as salescrm_selectors
 from salescrm.errors import DomainError
 from salescrm.models import User
@@ -225,22 +226,30 @@ def customer_create(
     data: dict,
     contact_people: list[ContactPersonData] = (),
     to_pool: bool = False,
+    team_pool: bool = False,
+    source_import: CustomerImport | None = None,
     now: datetime | None = None,
 ) -> Customer:
     """Record a new customer file, owned by `actor` (or in the pool); the first record wins.
 
-    Customers from a company marketing event always go to the unowned pool.
+    Customers from a company marketing event always go to the unowned pool: the company's,
+    or with `team_pool` the pool of the manager's own team. `source_import`: the lead list
+    it comes from.
     """
     now = now or timezone.now()
     if not can(actor, Capability.RECORD_CUSTOMERS):
         raise DomainError(_("Only salespeople and managers record customers."))
     if to_pool and not can(actor, Capability.MANAGE_TEAM):
         raise DomainError(_("Only a sales manager puts customers in the unowned pool."))
+    team_id = people.managed_team_id(actor) if team_pool else None
+    if team_pool and team_id is None:
+        raise DomainError(_("Only the manager of a team keeps customers in the team's pool."))
     customer = Customer(**{field: data[field] for field in CUSTOMER_FIELDS if field in data})
     customer.collected_on = customer.collected_on or timezone.localdate(now)
     _validate(customer, today=timezone.localdate(now))
     customer.entered_by = actor
     customer.entered_at = now
+    customer.source_import = source_import
     customer.completion_due_at = completion_due(customer.collected_on)
     # Rule 1.3.2: customers from the company's own marketing events are the manager's to assign.
     owner = None if to_pool or customer.source == SourceChannel.MARKETING_EVENT else actor
@@ -253,6 +262,8 @@ def customer_create(
             customer.owner = owner
             customer.assigned_at = now
             customer.first_contact_due_at = first_contact_due(now)
+        else:
+            customer.pool_team_id = team_id
         customer.save()
         for contact in contact_people:
             ContactPerson.objects.create(customer=customer, **vars(contact))

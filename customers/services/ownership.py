@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.utils import bulk_update_with_history
 
 from customers import access, rules, signals
 from customers import selectors as customer_selectors
@@ -38,19 +39,26 @@ FIRST_CONTACT_FIELDS = [
 ]  # fmt: skip
 
 
-def owner_assign(
-    customer: Customer, *, assignee: User | None, actor: User | None, reason: str, now: datetime
+def _set_owner(
+    customer: Customer,
+    assignee: User | None,
+    *,
+    reason: str,
+    now: datetime,
+    due: datetime | None = None,
 ) -> None:
-    """Give a locked customer a new owner (None: back to the pool) and record it."""
+    """The new owner's fields on `customer` (not saved): a new first-contact week (rule
+    1.3.3); back to the pool, into the pool of the previous owner's team."""
     previous = customer.owner
     customer.owner = assignee
     if assignee is None:
         customer.assigned_at = None
         customer.first_contact_due_at = None
+        customer.pool_team_id = previous.team_id if previous is not None else None
     else:
         customer.assigned_at = now
-        customer.first_contact_due_at = first_contact_due(now)
-    # A new owner starts a new first-contact week (rule 1.3.3).
+        customer.first_contact_due_at = due or first_contact_due(now)
+        customer.pool_team = None
     customer.first_contact_at = None
     customer.first_contact_reminded_at = None
     customer.first_contact_missed_at = None
@@ -58,7 +66,18 @@ def owner_assign(
     customer.extension_granted_at = None
     customer.extension_reason = ""
     customer._change_reason = f"owner: {reason}"
-    customer.save(update_fields=["owner", "assigned_at", *FIRST_CONTACT_FIELDS])
+
+
+OWNER_FIELDS = ["owner", "assigned_at", "pool_team", *FIRST_CONTACT_FIELDS]
+
+
+def owner_assign(
+    customer: Customer, *, assignee: User | None, actor: User | None, reason: str, now: datetime
+) -> None:
+    """Give a locked customer a new owner (None: back to the pool) and record it."""
+    previous = customer.owner
+    _set_owner(customer, assignee, reason=reason, now=now)
+    customer.save(update_fields=OWNER_FIELDS)
     notifications.resolve(subject=customer, kinds=FIRST_CONTACT_KINDS)
     Assignment.objects.create(
         customer=customer,
@@ -72,6 +91,47 @@ def owner_assign(
         sender=Customer, customer=customer, previous=previous, assignee=assignee, actor=actor,
         now=now,
     )  # fmt: skip
+
+
+def owners_assign(
+    pairs: list[tuple[Customer, User]], *, actor: User | None, reason: str, now: datetime
+) -> None:
+    """owner_assign for many locked customers at once, set-based: the customers are updated
+    in batches with their history rows, the Assignment rows are created and the first-contact
+    notifications resolved in bulk, and one signals.owners_changed names every change."""
+    if not pairs:
+        return
+    previous = {customer.pk: customer.owner for customer, _person in pairs}
+    due = first_contact_due(now)  # the same for all: one look at the calendar
+    for customer, person in pairs:
+        _set_owner(customer, person, reason=reason, now=now, due=due)
+    customers = [customer for customer, _person in pairs]
+    bulk_update_with_history(
+        customers, Customer, OWNER_FIELDS, batch_size=BATCH, default_user=actor,
+        default_date=now,
+    )  # fmt: skip
+    notifications.resolve_many(model=Customer, ids=[c.pk for c in customers],
+                               kinds=FIRST_CONTACT_KINDS, now=now)  # fmt: skip
+    Assignment.objects.bulk_create(
+        [
+            Assignment(
+                customer=customer,
+                assignee=person,
+                previous_owner=previous[customer.pk],
+                assigned_by=actor,
+                assigned_at=now,
+                reason=reason,
+            )
+            for customer, person in pairs
+        ],
+        batch_size=BATCH,
+    )
+    signals.owners_changed.send(
+        sender=Customer,
+        changes=[(customer, previous[customer.pk], person) for customer, person in pairs],
+        actor=actor,
+        now=now,
+    )
 
 
 def _managed_team(actor: User) -> int:
@@ -90,6 +150,42 @@ def _check_manager_of(actor: User, assignee: User) -> None:
         raise DomainError(_("%(person)s is no longer active."), person=str(assignee))
 
 
+# At most this many customers in one assignment (a filtered pool larger than this is
+# narrowed first); BATCH rows per UPDATE or INSERT.
+ASSIGN_LIMIT = 1000
+BATCH = 500
+
+
+def assignment_plan(
+    *, count: int, actor: User, assignee: User | None = None, now: datetime | None = None
+) -> list[User]:
+    """Who gets each of `count` customers, in order: all `assignee`, or the team balanced by
+    load and ability (rules.balance). The preview and the assignment use this one plan."""
+    now = now or timezone.now()
+    if assignee is not None:
+        _check_manager_of(actor, assignee)
+        return [assignee] * count
+    members = {p.pk: p for p in people.salespeople(team=_managed_team(actor))}
+    if not members:
+        raise DomainError(_("Your team has no active salespeople."))
+    plan = rules.balance(
+        customer_selectors.assignment_loads(list(members.values()), now=now), count
+    )
+    return [members[pk] for pk in plan]
+
+
+def _check_limit(count: int) -> None:
+    if count > ASSIGN_LIMIT:
+        raise DomainError(
+            _(
+                "%(count)d customers are too many for one assignment: at most %(limit)d. "
+                "Narrow the filters and assign them in parts."
+            ),
+            count=count,
+            limit=ASSIGN_LIMIT,
+        )
+
+
 def customers_assign(
     *,
     customers: Iterable[Customer],
@@ -97,38 +193,67 @@ def customers_assign(
     assignee: User | None = None,
     now: datetime | None = None,
 ) -> dict[int, User]:
-    """Assign customers to `assignee`, or (None) spread them by balanced load.
+    """Assign pool customers to `assignee`, or (None) spread them by balanced load.
 
-    Customers someone else assigned in the meantime are left alone; returns
-    {customer id: assignee} for those this call assigned.
+    Only customers of the company's pool or the manager's team's pool: one of another
+    team's pool refuses the whole assignment. Customers someone else assigned in the
+    meantime are left alone; returns {customer id: assignee} for those this call assigned.
     """
     now = now or timezone.now()
-    ids = [c.pk for c in customers]
+    ids = {c.pk for c in customers}
+    _check_limit(len(ids))
+    team_id = _managed_team(actor)
     with transaction.atomic():
         locked = list(
             Customer.objects.select_for_update(of=("self",))
             .filter(pk__in=ids, owner__isnull=True)
             .order_by("entered_at", "pk")
         )
-        if assignee is not None:
-            _check_manager_of(actor, assignee)
-            picks = [assignee] * len(locked)
-        else:
-            members = {p.pk: p for p in people.salespeople(team=_managed_team(actor))}
-            if not members:
-                raise DomainError(_("Your team has no active salespeople."))
-            plan = rules.balance(
-                customer_selectors.assignment_loads(list(members.values()), now=now), len(locked)
+        foreign = [c for c in locked if not access.in_pool_of(team_id, c)]
+        if foreign:
+            raise DomainError(
+                _("%(customer)s is in another team's pool: only its manager assigns it."),
+                customer=foreign[0].name,
             )
-            picks = [members[pk] for pk in plan]
-        done = {}
-        for customer, person in zip(locked, picks, strict=True):
-            owner_assign(
-                customer, assignee=person, actor=actor, reason=Assignment.Reason.MANAGER, now=now
+        picks = assignment_plan(count=len(locked), actor=actor, assignee=assignee, now=now)
+        pairs = list(zip(locked, picks, strict=True))
+        owners_assign(pairs, actor=actor, reason=Assignment.Reason.MANAGER, now=now)
+        _notify_assigned(pairs)
+    return {customer.pk: person for customer, person in pairs}
+
+
+def pool_set_team(
+    *, customers: Iterable[Customer], actor: User, team_only: bool, now: datetime | None = None
+) -> int:
+    """The manager keeps pool customers for their team's pool (team_only) or hands them to
+    the company's pool; returns how many changed. Customers of another team's pool refuse
+    the whole change; customers no longer in the pool are left alone."""
+    now = now or timezone.now()
+    ids = {c.pk for c in customers}
+    _check_limit(len(ids))
+    team_id = _managed_team(actor)
+    target = team_id if team_only else None
+    with transaction.atomic():
+        locked = list(
+            Customer.objects.select_for_update(of=("self",))
+            .filter(pk__in=ids, owner__isnull=True)
+            .order_by("pk")
+        )
+        foreign = [c for c in locked if not access.in_pool_of(team_id, c)]
+        if foreign:
+            raise DomainError(
+                _("%(customer)s is in another team's pool: only its manager assigns it."),
+                customer=foreign[0].name,
             )
-            done[customer.pk] = person
-        _notify_assigned(list(zip(locked, picks, strict=True)))
-    return done
+        changed = [c for c in locked if c.pool_team_id != target]
+        for customer in changed:
+            customer.pool_team_id = target
+            customer._change_reason = "pool: team" if team_only else "pool: company"
+        bulk_update_with_history(
+            changed, Customer, ["pool_team"], batch_size=BATCH, default_user=actor,
+            default_date=now,
+        )  # fmt: skip
+    return len(changed)
 
 
 def customer_reassign(
@@ -171,6 +296,7 @@ def customer_reassign(
 
 
 def _notify_assigned(assigned: list[tuple[Customer, User]]) -> None:
+    """Each assignee is told of each of their new customers (one statement)."""
     notifications.notify_many(
         (person, "customer_assigned", {"customer": customer.name}, customer_url(customer), customer)
         for customer, person in assigned
@@ -254,9 +380,14 @@ def on_user_deactivating(*, user: User, actor: User, now: datetime, **kwargs: ob
 # --- ownership claims (rule 1.3.1) ---------------------------------------------------------------
 
 
-def _claim_team_member(customer: Customer, claimant: User) -> User:
-    """Whose manager decides a claim: the owner's; for a pool customer, the claimant's."""
-    return customer.owner or claimant
+def _claim_team(customer: Customer, claimant: User) -> int | None:
+    """Whose manager decides a claim: the owner's team; for a customer in a team's pool,
+    that team; for one in the company's pool, the claimant's team."""
+    if customer.owner is not None:
+        return customer.owner.team_id
+    if customer.pool_team_id is not None:
+        return customer.pool_team_id
+    return claimant.team_id
 
 
 def claim_file(
@@ -283,7 +414,7 @@ def claim_file(
     except IntegrityError:
         raise DomainError(_("You already have a claim on this customer waiting.")) from None
     notifications.notify(
-        recipients=[people.manager_of(_claim_team_member(customer, claimant))],
+        recipients=[people.manager_of_team(_claim_team(customer, claimant))],
         kind="claim_filed",
         actor=claimant,
         params={"customer": customer.name, "owner": str(customer.owner or "—")},
@@ -294,7 +425,8 @@ def claim_file(
 
 
 def claim_can_decide(user: User, claim: OwnershipClaim) -> bool:
-    return people.manages(user, _claim_team_member(claim.customer, claim.claimant))
+    team_id = people.managed_team_id(user)
+    return team_id is not None and team_id == _claim_team(claim.customer, claim.claimant)
 
 
 def claim_decide(

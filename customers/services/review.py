@@ -131,16 +131,26 @@ def _locked_for_check(pks: Iterable[int]) -> QuerySet[Customer]:
 
 
 def files_mark_checked(
-    *, customers: Iterable[Customer], actor: User, comment: str = "", now: datetime | None = None
+    *,
+    customers: Iterable[Customer],
+    actor: User,
+    comment: str = "",
+    comments: dict[int, str] | None = None,
+    now: datetime | None = None,
 ) -> int:
-    """The manager marks a week's files checked (those still waiting); returns how many."""
+    """The manager marks files checked (those still waiting); returns how many.
+
+    `comment` is kept on each of them, unless `comments` has one of its own ({id: text}).
+    """
     now = now or timezone.now()
+    comments = comments or {}
     count = 0
     with transaction.atomic():
         for customer in _locked_for_check([c.pk for c in customers]):
             if customer.check_state != CheckState.PENDING:
                 continue  # already checked or returned by a click that came first
-            _check_move(customer, actor, CheckState.CHECKED, now=now, comment=comment)
+            own = comments.get(customer.pk, "").strip()
+            _check_move(customer, actor, CheckState.CHECKED, now=now, comment=own or comment)
             notifications.resolve(subject=customer, kinds=["file_resubmitted"])
             count += 1
     return count

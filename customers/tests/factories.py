@@ -6,13 +6,24 @@ from datetime import date
 from django.utils import timezone
 
 from customers import identity, services
-from customers.models import SourceChannel
+from customers.models import CustomerImport, SourceChannel
 
 _names = itertools.count(1)
 
 
-def make_customer(owner=None, *, actor=None, to_pool=False, contact_people=(), now=None, **fields):
-    """A customer file owned by `owner` (or, with to_pool, in the pool, entered by `actor`)."""
+def make_customer(
+    owner=None,
+    *,
+    actor=None,
+    to_pool=False,
+    team_pool=False,
+    source_import=None,
+    contact_people=(),
+    now=None,
+    **fields,
+):
+    """A customer file owned by `owner` (or, with to_pool, in the pool, entered by `actor`;
+    with team_pool, in the pool of `actor`'s team)."""
     number = next(_names)
     data = {
         "name": f"Test Company {number}",
@@ -25,7 +36,24 @@ def make_customer(owner=None, *, actor=None, to_pool=False, contact_people=(), n
         data=data,
         contact_people=list(contact_people),
         to_pool=to_pool,
+        team_pool=team_pool,
+        source_import=source_import,
         now=now,
+    )
+
+
+def a_pool_batch(manager, file_name="展会线索.xlsx") -> CustomerImport:
+    """The record of an imported lead list, to name as customers' source_import (the import
+    itself is tested in customers/tests/imports)."""
+    now = timezone.now()
+    return CustomerImport.objects.create(
+        uploaded_by=manager,
+        created_at=now,
+        file_name=file_name,
+        content=b"",
+        to_pool=True,
+        status=CustomerImport.Status.IMPORTED,
+        imported_at=now,
     )
 
 

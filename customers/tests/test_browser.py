@@ -1,9 +1,13 @@
 """The customer file as users walk it, in a real Chromium."""
 
+from collections import Counter
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from customers.models import Customer, OwnershipClaim
-from customers.tests.factories import make_customer
+from customers.tests.factories import a_contact_person, complete_fields, make_customer
 
 pytestmark = pytest.mark.browser
 
@@ -84,12 +88,67 @@ def test_the_manager_assigns_pool_customers_in_bulk(sign_in, people):
     page = sign_in("manager1")
     page.get_by_role("button", name="Customers").click()  # the manager's customer pages
     page.get_by_role("link", name="Pool", exact=True).click()
+    page.get_by_text("Your team's load").click()
     assert "proposed" in page.get_by_test_id("loads").inner_text()
-    page.get_by_label("Tick all").check()
-    page.get_by_role("button", name="Assign the ticked customers").click()
+    page.get_by_label("Tick all on this page").check()
+    page.get_by_role("button", name="Preview the assignment").click()
 
-    assert "6 customers assigned" in page.locator(".alert-success").inner_text()
-    owners = list(Customer.objects.values_list("owner__username", flat=True))
+    # The preview names the balanced split; nothing is assigned until it is confirmed.
+    split = page.get_by_test_id("preview-split").inner_text()
+    for username in ("sales1", "sales2", "sales3"):
+        assert str(people[username]) in split
+    assert set(Customer.objects.values_list("owner", flat=True)) == {None}
+    page.get_by_role("button", name="Confirm the assignment").click()
+
+    shown = page.locator(".alert-success").inner_text()
+    owners = Counter(Customer.objects.values_list("owner__username", flat=True))
     assert None not in owners
     assert set(owners) <= {"sales1", "sales2", "sales3"}
-    assert "The pool is empty" in page.get_by_test_id("pool").inner_text()
+    # The confirmation names who got how many, most first, as the preview did.
+    split = sorted(owners.items(), key=lambda entry: (-entry[1], str(people[entry[0]])))
+    named = " · ".join(f"{people[username]} {count}" for username, count in split)
+    assert f"6 customers assigned: {named}." in shown
+    assert "No customer in the pool matches." in page.get_by_test_id("pool").inner_text()
+
+
+def test_the_manager_checks_two_weeks_of_files_and_sends_one_back_from_its_row_on_a_phone(
+    sign_in, people
+):
+    sales1 = people["sales1"]
+    complete = make_customer(
+        sales1,
+        name="完整档案公司",
+        contact_people=[a_contact_person()],
+        now=timezone.now() - timedelta(days=7),
+        **complete_fields(),
+    )
+    incomplete = make_customer(sales1, name="缺资料公司")
+    to_return = make_customer(sales1, name="要退回公司")
+
+    page = sign_in("manager1", phone=True)
+    page.goto("/")
+    assert page.get_by_test_id("pending-checks").inner_text() == "3"
+    page.goto("/customers/checks/")
+    assert page.get_by_test_id("check-week").count() == 2
+    assert page.get_by_test_id("check-total").inner_text() == "3"
+    box = page.get_by_role("checkbox", name="缺资料公司")
+    assert not box.is_checked()  # incomplete: never ticked for the manager
+    assert page.get_by_role("checkbox", name="完整档案公司").is_checked()
+    tap = box.locator("xpath=..").bounding_box()
+    assert tap["width"] >= 44
+    assert tap["height"] >= 44
+
+    row = page.get_by_test_id("check-row").filter(has_text="要退回公司")
+    row.get_by_role("textbox").fill("请补充城市和需求")
+    row.get_by_role("button", name="Send back").click()
+
+    page.get_by_text(f"要退回公司 returned to {sales1} for correction.").wait_for()
+    assert page.get_by_test_id("check-total").inner_text() == "2"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.goto("/")
+    assert page.get_by_test_id("pending-checks").inner_text() == "2"
+    to_return.refresh_from_db()
+    assert (to_return.check_state, to_return.check_comment) == ("returned", "请补充城市和需求")
+    incomplete.refresh_from_db()
+    complete.refresh_from_db()
+    assert incomplete.check_state == complete.check_state == "pending"

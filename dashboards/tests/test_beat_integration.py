@@ -46,7 +46,7 @@ class Beat(Worker):
         return [
             *super().command()[:3],  # celery -A salescrm
             "beat",
-            "--scheduler=django_celery_beat.schedulers:DatabaseScheduler",
+            "--scheduler=salescrm.beat:LockedDatabaseScheduler",
             "--max-interval=1",
             f"--schedule={self.schedule_path}",
             "--loglevel=INFO",

@@ -101,12 +101,13 @@ def test_the_command_runs_every_job_and_prints_one_line_each_with_its_counts(ove
     assert lines[0] == "Deadline jobs at 2026-03-10 09:00 CST"
     jobs = [line.split()[0] for line in lines[1:]]
     assert jobs == list(job_registry.JOBS)
-    assert "file_completion" in lines[1]
-    assert lines[1].endswith("files marked overdue: 1")
-    assert lines[2].endswith("first-contact reminders: 0, first contacts missed: 0")
-    assert lines[3].endswith("customers reassigned: 0, left for the manager: 0")
-    assert lines[4].endswith("visit logs marked overdue: 0")
-    assert lines[5].endswith("late returns flagged: 0")
+    by_job = {line.split()[0]: line for line in lines[1:]}
+    assert by_job["file_completion"].endswith("files marked overdue: 1")
+    assert by_job["first_contact"].endswith("first-contact reminders: 0, first contacts missed: 0")
+    assert by_job["reassignment"].endswith("customers reassigned: 0, left for the manager: 0")
+    assert by_job["visit_log"].endswith("visit logs marked overdue: 0")
+    assert by_job["visit_return"].endswith("late returns flagged: 0")
+    assert by_job["notification_email_sweep"].endswith("e-mails queued again: 0")
     assert JobRun.objects.count() == len(job_registry.JOBS)
     overdue_file.refresh_from_db()
     assert overdue_file.completion_overdue_at == AFTER_DUE
@@ -123,7 +124,8 @@ def test_a_dry_run_of_the_command_prints_the_counts_and_changes_nothing(overdue_
     lines = run_deadlines("--now", "2026-03-10T09:00", "--dry-run")
 
     assert "dry run" in lines[0]
-    assert lines[1].endswith("files marked overdue: 1")
+    by_job = {line.split()[0]: line for line in lines[1:]}
+    assert by_job["file_completion"].endswith("files marked overdue: 1")
     overdue_file.refresh_from_db()
     assert overdue_file.completion_overdue_at is None
     assert not JobRun.objects.exists()

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 
 DOCS = Path(settings.BASE_DIR) / "docs"
-PACKAGES = ("salescrm", "customers", "visits", "contracts", "dashboards", "demo")
+PACKAGES = ("salescrm", "customers", "visits", "contracts", "reports", "dashboards", "demo")
 DOTTED = re.compile(r"`((?:" + "|".join(PACKAGES) + r")(?:\.\w+)+)`")
 
 

@@ -167,3 +167,20 @@ def wait_for(predicate, *, alive, timeout: float = WORKER_DEADLINE) -> bool:
         # Other processes are doing the work: real waiting, bounded by the deadline.
         time.sleep(POLL_INTERVAL)
     return predicate()
+
+
+class Beat(Worker):
+    """A `celery beat` subprocess with the configured scheduler (the database schedule)."""
+
+    def __init__(self, log_path: Path, env: dict, schedule_path: Path):
+        super().__init__(queue="", log_path=log_path, env=env)
+        self.schedule_path = schedule_path
+
+    def command(self) -> list[str]:
+        return [
+            *super().command()[:3],  # celery -A salescrm
+            "beat",
+            "--max-interval=1",
+            f"--schedule={self.schedule_path}",
+            "--loglevel=INFO",
+        ]

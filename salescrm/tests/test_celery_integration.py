@@ -40,7 +40,7 @@ def test_celery_configuration_is_what_the_project_requires():
     assert isinstance(conf.task_time_limit, int)
     assert conf.task_time_limit > 0
     assert 0 < conf.task_soft_time_limit < conf.task_time_limit
-    assert conf.beat_scheduler == "django_celery_beat.schedulers:DatabaseScheduler"
+    assert conf.beat_scheduler == "salescrm.beat:LockedDatabaseScheduler"
     assert conf.broker_url == django_settings.CELERY_BROKER_URL
 
 

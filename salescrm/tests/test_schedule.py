@@ -41,3 +41,24 @@ def test_reset_puts_edited_jobs_back(db):
 
     assert counts["reset"] == len(declared_schedule())
     assert PeriodicTask.objects.get(name="heartbeat").enabled is True
+
+
+def test_a_job_at_a_minute_of_every_hour_and_one_at_that_minute_of_one_hour_both_set_up(
+    db, monkeypatch
+):
+    from salescrm import jobs
+
+    hourly = jobs.Job(name="hourly_probe", run=lambda **kw: {}, crontab={"minute": "10"})
+    nightly = jobs.Job(
+        name="nightly_probe", run=lambda **kw: {}, crontab={"minute": "10", "hour": "2"}
+    )
+    monkeypatch.setitem(jobs.JOBS, "hourly_probe", hourly)
+    monkeypatch.setitem(jobs.JOBS, "nightly_probe", nightly)
+
+    setup_schedule(time_zone="Asia/Shanghai")
+    setup_schedule(time_zone="Asia/Shanghai")
+
+    every_hour = PeriodicTask.objects.get(name="hourly probe").crontab
+    at_two = PeriodicTask.objects.get(name="nightly probe").crontab
+    assert (every_hour.minute, every_hour.hour) == ("10", "*")
+    assert (at_two.minute, at_two.hour) == ("10", "2")

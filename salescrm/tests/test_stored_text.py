@@ -95,3 +95,19 @@ def test_a_notification_written_in_chinese_reads_in_english_for_an_english_reade
     (message,) = django_mail.outbox
     assert "2 Dec 2026 14:50" in message.subject + message.body
     assert "年" not in message.subject + message.body
+
+
+def test_a_name_ending_in_a_full_stop_gets_no_second_one():
+    with translation.override("en"):
+        text = stored_text.render(
+            notifications.MESSAGES["customer_assigned"], {"customer": "Acme Co., Ltd."}
+        )
+    assert text == "Acme Co., Ltd. was assigned to you."
+    with translation.override("en"):
+        text = stored_text.render(
+            notifications.MESSAGES["customer_returned_to_pool"], {"customer": "Acme Co., Ltd."}
+        )
+    assert text == "Acme Co., Ltd. went back to the unowned pool."
+    assert ".." not in stored_text.render(
+        notifications.MESSAGES["comment"], {"actor": "Li", "customer": "Acme Ltd."}
+    )

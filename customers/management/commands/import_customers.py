@@ -1,6 +1,7 @@
 """Import a lead list from the command line (large files too), or write the template.
 
-    manage.py import_customers FILE --as USERNAME [--pool] [--source CHANNEL] [--dry-run]
+    manage.py import_customers FILE --as USERNAME [--pool [--team-pool]] [--source CHANNEL]
+        [--dry-run]
     manage.py import_customers --template OUT.xlsx|OUT.csv
 
 One line per row (row number, status, company, why), then the totals. The same checks
@@ -30,6 +31,11 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--pool", action="store_true", help="into the unowned pool (managers only)"
+        )
+        parser.add_argument(
+            "--team-pool",
+            action="store_true",
+            help="with --pool: into the pool of the manager's own team, not the company's",
         )
         parser.add_argument(
             "--source",
@@ -65,7 +71,9 @@ class Command(BaseCommand):
             if options["dry_run"]:
                 self._dry_run(content, path.name, actor, options["pool"], source)
             else:
-                self._import(content, path.name, actor, options["pool"], source)
+                self._import(
+                    content, path.name, actor, options["pool"], source, options["team_pool"]
+                )
         except DomainError as error:
             raise CommandError(str(error)) from None
 
@@ -81,12 +89,13 @@ class Command(BaseCommand):
         self._totals(imports.totals({"status": status} for status in results))
         self.stdout.write(_("Dry run: nothing was written."))
 
-    def _import(self, content, name, actor, to_pool, source):
+    def _import(self, content, name, actor, to_pool, source, team_pool=False):
         customer_import = imports.import_upload(
             actor=actor,
             file_name=name,
             content=content,
             to_pool=to_pool,
+            team_pool=team_pool,
             default_source=source,
             max_bytes=None,
             max_rows=None,

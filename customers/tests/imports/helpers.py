@@ -64,8 +64,15 @@ LEADS = [
 ]
 
 
-def upload(actor, rows=LEADS, *, name="leads.csv", to_pool=False, default_source="trade_show"):
+def upload(
+    actor, rows=LEADS, *, name="leads.csv", to_pool=False, default_source="trade_show", **kwargs
+):
     content = xlsx_bytes(rows) if name.endswith(".xlsx") else csv_bytes(rows, encoding="gbk")
     return imports.import_upload(
-        actor=actor, file_name=name, content=content, to_pool=to_pool, default_source=default_source
+        actor=actor,
+        file_name=name,
+        content=content,
+        to_pool=to_pool,
+        default_source=default_source,
+        **kwargs,
     )

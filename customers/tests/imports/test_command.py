@@ -57,6 +57,16 @@ def test_the_command_imports_into_the_pool_for_a_manager(manager, leads_file):
     assert Customer.objects.get(name="北京星河广告有限公司").source == SourceChannel.MARKETING_EVENT
 
 
+def test_the_command_imports_into_the_managers_teams_pool(manager, team, leads_file):
+    run(str(leads_file), "--as", "manager", "--pool", "--team-pool")
+
+    imported = Customer.objects.filter(owner=None, entered_by=manager)
+    assert imported.count() == 3
+    assert {(c.pool_team, c.source_import) for c in imported} == {
+        (team, CustomerImport.objects.get())
+    }
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

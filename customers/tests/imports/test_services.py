@@ -13,6 +13,8 @@ from customers.models import Assignment, Customer, CustomerImport, IdentityKey, 
 from customers.tests.factories import make_customer
 from customers.tests.imports.helpers import LEADS, csv_bytes, upload
 from salescrm.errors import DomainError
+from salescrm.roles import Role
+from salescrm.tests.factories import UserFactory
 
 # --- upload and confirm ------------------------------------------------------------------------
 
@@ -105,6 +107,28 @@ def test_a_manager_imports_into_the_pool_as_marketing_event_leads(manager):
     assert all(c.owner is None and c.entered_by == manager for c in created)
     assert {c.source for c in created} == {SourceChannel.MARKETING_EVENT}
     assert all(c.first_contact_due_at is None for c in created)
+
+
+def test_imported_customers_name_their_batch_and_may_stay_in_the_teams_pool(manager, team):
+    customer_import = upload(
+        manager, [["Company name"], ["Acme"], ["Beta"]], to_pool=True, team_pool=True
+    )
+    assert customer_import.pool_team == team
+
+    imports.import_confirm(customer_import=customer_import, actor=manager)
+
+    created = Customer.objects.all()
+    assert {(c.source_import, c.pool_team, c.owner) for c in created} == {
+        (customer_import, team, None)
+    }
+
+
+def test_only_the_manager_of_a_team_imports_into_a_teams_pool(db):
+    teamless = UserFactory(role=Role.MANAGER, team=None)
+
+    with pytest.raises(DomainError):
+        upload(teamless, [["Company name"], ["Acme"]], to_pool=True, team_pool=True)
+    assert not CustomerImport.objects.exists()
 
 
 def test_an_xlsx_import_with_chinese_is_confirmed(salesperson):

@@ -3,10 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from customers import services
-from customers.models import Assignment, OwnershipClaim
+from customers.models import Assignment, Customer, OwnershipClaim
 from customers.tests.factories import make_customer
 from salescrm.errors import DomainError
 from salescrm.models import Notification
@@ -95,6 +97,8 @@ def test_deactivating_a_user_returns_their_customers_to_the_pool(admin_user, sal
         customer.refresh_from_db()
         assert customer.owner is None
         assert customer.assignments.first().reason == Assignment.Reason.TO_POOL
+        # Into the pool of the team they left, whose manager knows them.
+        assert customer.pool_team_id == salesperson.team_id
 
 
 def test_deactivating_an_inactive_user_again_changes_nothing(admin_user, salesperson):
@@ -192,3 +196,35 @@ def test_another_teams_manager_cannot_decide(salesperson, teammate, other_manage
         services.claim_decide(claim=claim, actor=other_manager, transfer=True)
     claim.refresh_from_db()
     assert claim.state == OwnershipClaim.State.PENDING
+
+
+def test_a_bulk_assignment_runs_the_same_queries_for_3_and_30_customers(manager, salesperson):
+    def queries_to_assign(count: int) -> int:
+        customers = [make_customer(actor=manager, to_pool=True) for _ in range(count)]
+        with CaptureQueriesContext(connection) as captured:
+            services.customers_assign(customers=customers, actor=manager, assignee=salesperson)
+        assert {c.owner_id for c in Customer.objects.filter(pk__in=[c.pk for c in customers])} == {
+            salesperson.pk
+        }
+        return len(captured)
+
+    assert queries_to_assign(3) == queries_to_assign(30)
+    assert Assignment.objects.filter(reason=Assignment.Reason.MANAGER).count() == 33
+    assert Customer.history.filter(history_change_reason="owner: manager").count() == 33
+
+
+def test_a_claim_on_a_customer_of_a_teams_pool_is_that_teams_managers_to_decide(
+    manager, salesperson, other_manager, other_salesperson
+):
+    theirs = make_customer(actor=other_manager, to_pool=True, team_pool=True, name="Their Lead")
+
+    claim = services.claim_file(customer=theirs, claimant=salesperson, reason="Met them first")
+
+    assert Notification.objects.filter(recipient=other_manager, kind="claim_filed").exists()
+    assert not Notification.objects.filter(recipient=manager, kind="claim_filed").exists()
+    assert not services.claim_can_decide(manager, claim)
+    with pytest.raises(DomainError):
+        services.claim_decide(claim=claim, actor=manager, transfer=True)
+    theirs.refresh_from_db()
+    assert theirs.owner is None
+    services.claim_decide(claim=claim, actor=other_manager, transfer=False)

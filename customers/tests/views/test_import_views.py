@@ -1,10 +1,12 @@
 import csv
 import io
+from datetime import timedelta
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from customers import imports, tasks
 from customers.models import Customer, CustomerImport, SourceChannel
@@ -54,6 +56,21 @@ def confirm(django_capture_on_commit_callbacks, eager_tasks):
 
 
 @pytest.fixture
+def upload_file(django_capture_on_commit_callbacks, eager_tasks):
+    """upload_file(client, data, **kwargs): POST the upload form; the worker's check of the
+    file (queued once the upload commits) runs inline."""
+
+    def post(client, data, *, follow=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(UPLOAD, data)
+        if follow and response.status_code == 302:  # once the check has run
+            return client.get(response.url)
+        return response
+
+    return post
+
+
+@pytest.fixture
 def existing(teammate):
     return make_customer(teammate, name="Existing Co")
 
@@ -97,12 +114,15 @@ def test_the_customer_list_offers_import_to_salespeople_and_managers_only(
     assert UPLOAD not in html(client_for(director).get(LIST))
 
 
-def test_an_upload_shows_the_preview_and_writes_no_customer(client_for, salesperson, existing):
-    response = client_for(salesperson).post(
-        UPLOAD, {"file": csv_file(), "default_source": SourceChannel.TRADE_SHOW}
+def test_an_upload_shows_the_preview_and_writes_no_customer(
+    client_for, salesperson, existing, upload_file
+):
+    response = upload_file(
+        client_for(salesperson), {"file": csv_file(), "default_source": SourceChannel.TRADE_SHOW}
     )
 
     customer_import = CustomerImport.objects.get()
+    assert customer_import.status == CustomerImport.Status.PREVIEWED
     assert response.status_code == 302
     assert response.url == preview_url(customer_import)
     assert Customer.objects.count() == 1
@@ -132,9 +152,11 @@ def test_the_preview_filters_rows_by_status(client_for, salesperson, uploaded):
     assert [row["row"] for row in response.context["rows"]] == [6]
 
 
-def test_a_preview_without_new_rows_offers_no_confirmation(client_for, salesperson, existing):
+def test_a_preview_without_new_rows_offers_no_confirmation(
+    client_for, salesperson, existing, upload_file
+):
     client = client_for(salesperson)
-    client.post(UPLOAD, {"file": csv_file([["公司名称"], ["Existing Co"]])})
+    upload_file(client, {"file": csv_file([["公司名称"], ["Existing Co"]])})
 
     response = client.get(preview_url(CustomerImport.objects.get()))
 
@@ -142,9 +164,9 @@ def test_a_preview_without_new_rows_offers_no_confirmation(client_for, salespers
     assert "there is nothing to import" in html(response)
 
 
-def test_a_manager_uploads_into_the_pool(client_for, manager, confirm):
+def test_a_manager_uploads_into_the_pool(client_for, manager, confirm, upload_file):
     client = client_for(manager)
-    client.post(UPLOAD, {"file": csv_file(), "to_pool": "on", "default_source": ""})
+    upload_file(client, {"file": csv_file(), "to_pool": "on", "default_source": ""})
     customer_import = CustomerImport.objects.get()
 
     confirm(client, customer_import)
@@ -153,6 +175,26 @@ def test_a_manager_uploads_into_the_pool(client_for, manager, confirm):
     assert Customer.objects.filter(owner=None, entered_by=manager).count() == 3
     pooled = Customer.objects.get(name="北京星河广告有限公司")
     assert pooled.source == SourceChannel.MARKETING_EVENT
+
+
+def test_a_manager_uploads_into_the_teams_pool_and_the_pool_filters_by_the_batch(
+    client_for, manager, team, other_manager, confirm
+):
+    client = client_for(manager)
+    preview = client.post(
+        UPLOAD, {"file": csv_file(), "to_pool": "on", "team_pool": "on", "default_source": ""}
+    )
+    customer_import = CustomerImport.objects.get()
+    assert "New customers go to your team's pool." in html(client.get(preview.url))
+
+    confirm(client, customer_import)
+
+    assert customer_import.pool_team == team
+    pool = client.get(reverse("customers:pool"), {"batch": customer_import.pk})
+    assert len(pool.context["page"].object_list) == 3
+    assert {c.pool_team for c in pool.context["page"].object_list} == {team}
+    others = client_for(other_manager).get(reverse("customers:pool"))
+    assert list(others.context["page"].object_list) == []
 
 
 def test_a_salesperson_posting_to_pool_still_imports_as_themselves(client_for, salesperson):
@@ -168,9 +210,6 @@ def test_a_salesperson_posting_to_pool_still_imports_as_themselves(client_for, s
     [
         (SimpleUploadedFile("leads.csv", b""), "The submitted file is empty."),
         (SimpleUploadedFile("leads.xls", b"\xd0\xcf\x11\xe0 old excel"), "Only CSV and Excel"),
-        (SimpleUploadedFile("leads.xlsx", b"not a workbook"), "could not be read as an Excel"),
-        (SimpleUploadedFile("leads.csv", "电话\n123\n".encode()), "No column for the company"),
-        (SimpleUploadedFile("leads.csv", "公司名称\n".encode()), "no rows under its headers"),
     ],
 )
 def test_a_bad_file_gets_a_clear_message_and_stores_nothing(
@@ -184,6 +223,71 @@ def test_a_bad_file_gets_a_clear_message_and_stores_nothing(
     assert not Customer.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (SimpleUploadedFile("leads.xlsx", b"not a workbook"), "could not be read as an Excel"),
+        (SimpleUploadedFile("leads.csv", "电话\n123\n".encode()), "No column for the company"),
+        (SimpleUploadedFile("leads.csv", "公司名称\n".encode()), "no rows under its headers"),
+    ],
+)
+def test_a_file_the_worker_cannot_read_is_refused_with_a_clear_message_on_its_preview(
+    client_for, salesperson, upload, message, upload_file
+):
+    response = upload_file(client_for(salesperson), {"file": upload}, follow=True)
+
+    assert response.status_code == 200
+    assert message in html(response)
+    assert 'data-testid="confirm-form"' not in html(response)
+    assert CustomerImport.objects.get().status == CustomerImport.Status.REFUSED
+    assert not Customer.objects.exists()
+
+
+def test_the_rows_are_read_in_the_worker_not_in_the_web_request(
+    client_for, salesperson, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr("customers.imports.services.read_table", pytest.fail)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client_for(salesperson).post(UPLOAD, {"file": csv_file()})
+
+    customer_import = CustomerImport.objects.get()
+    assert response.url == preview_url(customer_import)
+    assert customer_import.status == CustomerImport.Status.CHECKING
+    assert len(queued) == 1  # the check, queued for the worker
+    page = html(client_for(salesperson).get(preview_url(customer_import)))
+    assert 'data-testid="import-checking"' in page
+    assert 'hx-trigger="every 2s"' in page
+    assert 'data-testid="confirm-form"' not in page
+
+
+def test_a_check_past_the_soft_time_limit_is_refused_with_a_clear_message(
+    client_for, salesperson, monkeypatch, upload_file
+):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    def too_slow(*args, **kwargs):
+        raise SoftTimeLimitExceeded
+
+    monkeypatch.setattr("customers.imports.services.check_rows", too_slow)
+
+    response = upload_file(client_for(salesperson), {"file": csv_file()}, follow=True)
+
+    assert "Checking the file took too long" in html(response)
+    assert CustomerImport.objects.get().status == CustomerImport.Status.REFUSED
+
+
+def test_a_refusal_is_read_in_the_readers_language(client_for, salesperson, upload_file):
+    upload = SimpleUploadedFile("leads.csv", "公司名称\n".encode())
+    upload_file(client_for(salesperson), {"file": upload})
+    salesperson.language = "zh-hans"
+    salesperson.save(update_fields=["language"])
+
+    page = html(client_for(salesperson).get(preview_url(CustomerImport.objects.get())))
+
+    assert "no rows under its headers" not in page
+    assert "导入" in page or "文件" in page
+
+
 def test_a_file_over_5_mb_is_refused(client_for, salesperson):
     big = SimpleUploadedFile("leads.csv", b"Company name\n" + b"x" * (5 * 1024 * 1024))
 
@@ -193,16 +297,19 @@ def test_a_file_over_5_mb_is_refused(client_for, salesperson):
     assert not CustomerImport.objects.exists()
 
 
-def test_a_file_over_5000_rows_is_refused(client_for, salesperson):
+def test_a_file_over_5000_rows_is_refused(client_for, salesperson, upload_file):
     rows = [["Company name"], *([f"Company {n}"] for n in range(5001))]
 
-    response = client_for(salesperson).post(UPLOAD, {"file": csv_file(rows, encoding="utf-8")})
+    response = upload_file(
+        client_for(salesperson), {"file": csv_file(rows, encoding="utf-8")}, follow=True
+    )
 
     assert "more than 5000 rows" in html(response)
-    assert not CustomerImport.objects.exists()
+    assert CustomerImport.objects.get().status == CustomerImport.Status.REFUSED
+    assert not Customer.objects.exists()
 
 
-def test_an_xlsx_upload_with_chinese_is_previewed(client_for, salesperson):
+def test_an_xlsx_upload_with_chinese_is_previewed(client_for, salesperson, upload_file):
     book = openpyxl.Workbook()
     for row in LEADS:
         book.active.append(row)
@@ -210,7 +317,7 @@ def test_an_xlsx_upload_with_chinese_is_previewed(client_for, salesperson):
     book.save(content)
     upload = SimpleUploadedFile("活动名单.xlsx", content.getvalue())
 
-    client_for(salesperson).post(UPLOAD, {"file": upload, "default_source": "marketing_event"})
+    upload_file(client_for(salesperson), {"file": upload, "default_source": "marketing_event"})
 
     customer_import = CustomerImport.objects.get()
     assert [row["status"] for row in customer_import.report["rows"]] == [
@@ -387,3 +494,44 @@ def test_the_xlsx_template_is_a_workbook_the_import_reads_back(client_for, manag
 
 def test_an_unknown_template_format_is_404(client_for, salesperson):
     assert client_for(salesperson).get(template_url("xls")).status_code == 404
+
+
+def test_a_file_whose_check_kills_the_worker_is_refused_after_two_attempts(
+    client_for, salesperson, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        client_for(salesperson).post(UPLOAD, {"file": csv_file()})
+    customer_import = CustomerImport.objects.get()
+
+    def killed(*args, **kwargs):
+        raise SystemExit  # stands for the worker process dying mid-check
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("customers.imports.services.read_table", killed)
+        for _delivery in range(2):  # the broker delivers the task again after each loss
+            with pytest.raises(SystemExit):
+                tasks.import_check(customer_import.pk)
+    # Third delivery: refused without reading the file again.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("customers.imports.services.read_table", pytest.fail)
+        tasks.import_check(customer_import.pk)
+
+    customer_import.refresh_from_db()
+    assert customer_import.status == CustomerImport.Status.REFUSED
+    page = html(client_for(salesperson).get(preview_url(customer_import)))
+    assert "could not be checked: the check stopped twice" in page
+
+
+def test_a_check_lost_on_the_way_stops_the_waiting_and_says_so(
+    client_for, salesperson, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        client_for(salesperson).post(UPLOAD, {"file": csv_file()})
+    customer_import = CustomerImport.objects.get()
+    CustomerImport.objects.update(created_at=timezone.now() - imports.STALE_AFTER - timedelta(1))
+
+    page = html(client_for(salesperson).get(preview_url(customer_import)))
+
+    assert 'data-testid="import-check-lost"' in page
+    assert 'hx-trigger="every 2s"' not in page
+    assert 'data-testid="confirm-form"' not in page

@@ -5,6 +5,7 @@ from demo.contracts import seed_contracts
 from demo.customers import seed_customers
 from demo.management.commands.logins import print_logins
 from demo.people import seed_people
+from demo.reports import seed_report_data
 from demo.visits import seed_visits
 
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             ("customers", seed_customers),
             ("visits", seed_visits),
             ("plans and agreements", seed_contracts),
+            ("report data: channel costs and targets", seed_report_data),
         ):
             if verbosity:
                 self.stdout.write(f"  demo data: {label}…")

@@ -25,7 +25,7 @@ DROP FUNCTION salescrm_authevent_append_only();
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('salescrm', '0011_saved_views'),
+        ('salescrm', '0013_form_submission'),
     ]
 
     operations = [

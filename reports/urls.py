@@ -1,0 +1,14 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.report, name="people"),
+    path("export/", views.report_export, name="export"),
+    path("compliance/", views.compliance_view, name="compliance"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("channels/", views.channel_report, name="channels"),
+    path("targets/", views.targets, name="targets"),
+]
