@@ -17,7 +17,9 @@ class QuickCaptureForm(SubmissionTokenMixin, forms.ModelForm):
         fields = ["name", "source", "source_detail", "collected_on", "phone"]
         widgets = {
             "collected_on": forms.DateInput(attrs={"type": "date"}),
-            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+            "phone": forms.TextInput(
+                attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}
+            ),
             "name": forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
         }
 
@@ -40,7 +42,9 @@ class CustomerFileForm(forms.ModelForm):
             "collected_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "needs": forms.Textarea(attrs={"rows": 4}),
             "notes": forms.Textarea(attrs={"rows": 3}),
-            "phone": forms.TextInput(attrs={"inputmode": "tel"}),
+            "phone": forms.TextInput(
+                attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}
+            ),
             "website": forms.TextInput(attrs={"inputmode": "url"}),
         }
 
@@ -49,7 +53,12 @@ class ContactPersonForm(SubmissionTokenMixin, forms.ModelForm):
     class Meta:
         model = ContactPerson
         fields = ["name", "title", "phone", "email", "decision_power"]
-        widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel"})}
+        widgets = {
+            "phone": forms.TextInput(
+                attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}
+            ),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
 
     def clean(self):
         data = super().clean()

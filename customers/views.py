@@ -33,6 +33,7 @@ from customers.forms import (
 from customers.models import ContactPerson, Customer
 from customers.resources import CustomerExportResource
 from salescrm import idempotency, panels, people, saved_views, timeline
+from salescrm import selectors as salescrm_selectors
 from salescrm.errors import DomainError
 from salescrm.permissions import Capability as C
 from salescrm.permissions import can, capability_required
@@ -137,10 +138,50 @@ def claim_token(customer, user) -> str:
     return signing.dumps({"c": customer.pk, "u": user.pk}, salt=CLAIM_SALT)
 
 
+# Quick capture at a trade show: what "save and add another" keeps for the next lead.
+KEPT_FOR_THE_NEXT = ("source", "source_detail", "collected_on")
+def duplicate_help(user, duplicate: services.DuplicateCustomer | None) -> dict:
+    """What a refusal for a customer already on file offers: the file when it is the user's
+    (or one they may open), the claim form when a salesperson may claim it, the pool for a
+    manager; never more about the owner than the refusal itself says."""
+    if duplicate is None:
+        return {"duplicate": None, "claim_url": None, "file_url": None, "pool_url": None}
+    existing = duplicate.existing
+    mine = existing.owner_id == user.pk
+    readable = access.customers_for(user).filter(pk=existing.pk).exists()
+    return {
+        "duplicate": duplicate,
+        "mine": mine,
+        "file_url": reverse("customers:detail", kwargs={"pk": existing.pk}) if readable else None,
+        "claim_url": _claim_url(existing, user) if can(user, C.SELL) and not mine else None,
+        "pool_url": reverse("customers:pool")
+        if existing.owner_id is None and can(user, C.MANAGE_TEAM)
+        else None,
+    }
+
+
+def _today_count(user) -> dict:
+    """Files the user entered today against the daily target (rule 1.1.3; none on a day off)."""
+    today = timezone.localdate()
+    working = salescrm_selectors.work_calendar(today=today).is_working_day(today)
+    return {
+        "new_today": selectors.new_files_today(user, today=today),
+        "daily_target": salescrm_selectors.policy().daily_new_customers_target if working else 0,
+    }
+
+
 @require_http_methods(["GET", "POST"])
 @capability_required(C.RECORD_CUSTOMERS)
 def customer_create(request):
-    form = QuickCaptureForm(request.POST or None)
+    """Quick capture; "save and add another" comes back to an empty form keeping the source.
+
+    The form carries a one-time token (salescrm.idempotency): a double tap files the lead
+    once, and the second request is shown where the first went.
+    """
+    initial = {
+        key: request.GET[key] for key in KEPT_FOR_THE_NEXT if request.GET.get(key, "").strip()
+    }
+    form = QuickCaptureForm(request.POST or None, initial=initial)
     duplicate = None
     if request.method == "POST" and form.is_valid():
 
@@ -150,11 +191,7 @@ def customer_create(request):
                 data=form.cleaned_data,
                 to_pool=can(request.user, C.MANAGE_TEAM) and "to_pool" in request.POST,
             )
-            if customer.owner_id is None and not (
-                access.customers_for(request.user).filter(pk=customer.pk).exists()
-            ):
-                return customer, reverse("customers:pool")
-            return customer, reverse("customers:detail", kwargs={"pk": customer.pk})
+            return customer, _next_after_capture(request, customer, form)
 
         try:
             outcome = idempotency.once(
@@ -166,36 +203,49 @@ def customer_create(request):
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            customer = outcome.value
-            if not outcome.created:
-                messages.info(request, SENT_TWICE)
-            elif customer.owner_id is None:
-                messages.success(
-                    request,
-                    _(
-                        "%(name)s is on file in the unowned pool: customers from company "
-                        "events are assigned by the sales manager."
-                    )
-                    % {"name": customer},
-                )
+            if outcome.created:
+                _say_captured(request, outcome.value)
             else:
-                messages.success(
-                    request,
-                    _("%(name)s is on file. Complete it within the deadline.") % {"name": customer},
-                )
+                messages.info(request, SENT_TWICE)
             return redirect(outcome.url)
-    claim_url = None
-    if (
-        duplicate is not None
-        and can(request.user, C.SELL)
-        and duplicate.existing.owner_id != request.user.pk
-    ):
-        claim_url = _claim_url(duplicate.existing, request.user)
     return render(
         request,
         "customers/customer_create.html",
-        {"form": form, "duplicate": duplicate, "claim_url": claim_url},
+        {
+            "form": form,
+            **duplicate_help(request.user, duplicate),
+            **_today_count(request.user),
+        },
     )
+
+
+def _say_captured(request, customer) -> None:
+    if customer.owner_id is None:
+        messages.success(
+            request,
+            _(
+                "%(name)s is on file in the unowned pool: customers from company "
+                "events are assigned by the sales manager."
+            )
+            % {"name": customer},
+        )
+    else:
+        messages.success(
+            request,
+            _("%(name)s is on file. Complete it within the deadline.") % {"name": customer},
+        )
+
+
+def _next_after_capture(request, customer, form) -> str:
+    """The file, or an empty form for the next lead keeping its source ("add another")."""
+    if "add_another" in request.POST:
+        kept = {key: form.data.get(key, "") for key in KEPT_FOR_THE_NEXT}
+        return f"{reverse('customers:create')}?{urlencode(kept)}"
+    if customer.owner_id is None and not (
+        access.customers_for(request.user).filter(pk=customer.pk).exists()
+    ):
+        return reverse("customers:pool")
+    return reverse("customers:detail", kwargs={"pk": customer.pk})
 
 
 def _claim_url(customer, user) -> str:
@@ -252,9 +302,12 @@ def customer_timeline(request, pk):
 def customer_edit(request, pk):
     customer = access.customer_for_user(request.user, pk, write=True)
     form = CustomerFileForm(request.POST or None, instance=customer)
+    duplicate = None
     if request.method == "POST" and form.is_valid():
         try:
             services.customer_update(customer=customer, actor=request.user, data=form.cleaned_data)
+        except services.DuplicateCustomer as error:
+            duplicate = error
         except DomainError as error:
             form.add_error(None, str(error))
         else:
@@ -262,7 +315,11 @@ def customer_edit(request, pk):
             return redirect("customers:detail", pk=customer.pk)
     # A failed form must not leave the instance half-changed for the page.
     customer.refresh_from_db()
-    return render(request, "customers/customer_edit.html", {"form": form, "customer": customer})
+    return render(
+        request,
+        "customers/customer_edit.html",
+        {"form": form, "customer": customer, **duplicate_help(request.user, duplicate)},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -273,6 +330,7 @@ def contact_person_edit(request, pk, contact_pk=None):
         get_object_or_404(ContactPerson, pk=contact_pk, customer=customer) if contact_pk else None
     )
     form = ContactPersonForm(request.POST or None, instance=contact)
+    duplicate = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         token = data.pop(idempotency.FIELD)
@@ -291,6 +349,8 @@ def contact_person_edit(request, pk, contact_pk=None):
             outcome = idempotency.once(
                 user=request.user, token=token if contact is None else None, create=save
             )
+        except services.DuplicateCustomer as error:
+            duplicate = error
         except DomainError as error:
             form.add_error(None, str(error))
         else:
@@ -299,7 +359,12 @@ def contact_person_edit(request, pk, contact_pk=None):
     return render(
         request,
         "customers/contact_person_form.html",
-        {"form": form, "customer": customer, "contact": contact},
+        {
+            "form": form,
+            "customer": customer,
+            "contact": contact,
+            **duplicate_help(request.user, duplicate),
+        },
     )
 
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from customers import identity
 from customers import services as customer_services
-from customers.models import ClassChange, Customer, PipelineClass
+from customers.models import ClassChange, ContactPerson, Customer, DecisionPower, PipelineClass
 from demo.names import EN_FIRST, EN_TITLES, GIVEN, MOBILE_PREFIXES, SURNAMES, ZH_TITLES
 from salescrm import notifications
 from salescrm.models import User
@@ -133,6 +133,11 @@ _NEXT_STEPS = {
 _MORE_NEEDS = {
     "zh": "希望投放有数据可查，最好能按商圈分开统计。",
     "en": "Wants proof of posting and footfall figures by district.",
+}
+# When the log could not say who decides (rule 2.3.1: "met nobody / not known", with why).
+_NOT_KNOWN = {
+    "zh": "对方没有说明谁能拍板，下次走访再确认。",
+    "en": "They would not say who decides; to ask again on the next visit.",
 }
 _APPLIED_REASON = "Suggested by the visit log of %(day)s"  # as visits.services words it
 
@@ -308,6 +313,18 @@ class SlipSteps:
             "decision_power": power,
         }
 
+    @staticmethod
+    def _decider_known(customer: Customer, met: dict) -> bool:
+        """Whether the log knows the person's title and decision power; someone already on
+        the file is picked from the contacts (the log takes their title and power)."""
+        if "decision_power" not in met:
+            person = ContactPerson.objects.filter(customer=customer, name=met["person_met"]).first()
+            if person is None:
+                return False
+            met["contact_person"] = person
+            return bool(person.title) and person.decision_power != DecisionPower.UNKNOWN
+        return bool(met["person_title"]) and met["decision_power"] != DecisionPower.UNKNOWN
+
     def _write_log(self, v: Visit, at: datetime) -> None:
         """The log; now and then the owner takes the class it suggests, there and then."""
         if v.slip is None:
@@ -319,7 +336,10 @@ class SlipSteps:
         suggested = _LADDER[_LADDER.index(current) + 1] if step_up else current
         if rng.random() < 0.15:
             suggested = ""
-        data = self._person_met(v.target) | {
+        met = self._person_met(v.target)
+        if not self._decider_known(customer, met):
+            met |= {"met_nobody": True, "met_nobody_reason": _NOT_KNOWN[lang]}
+        data = met | {
             "needs": customer.needs or _MORE_NEEDS[lang],
             "notes": rng.choice(_NOTES[lang]),
             "outcome": rng.choice(_OUTCOMES[lang]),

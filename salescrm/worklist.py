@@ -46,6 +46,7 @@ class WorkItem:
     # A one-click action done in place (POST), e.g. approving a slip: (url, label).
     inline: tuple[str, Promise | str] | None = None
     detail: str = ""  # e.g. why it was sent back
+    phone: str = ""  # a number to call from the row (a first contact to make)
     key: str = ""  # for the checkbox of a bulk action (e.g. a slip's id)
     when: str = field(default="", init=False)  # the clock, filled in by worklist()
 

@@ -47,6 +47,24 @@ class LateNoticeForm(forms.Form):
     )
 
 
+class ContactPersonSelect(forms.Select):
+    """The customer's contact people, each option carrying what it fills in (static/js)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        person = getattr(value, "instance", None)
+        if person is not None:
+            option["attrs"].update(
+                {
+                    "data-name": person.name,
+                    "data-title": person.title,
+                    "data-phone": person.phone,
+                    "data-power": person.decision_power,
+                }
+            )
+        return option
+
+
 class VisitLogForm(forms.ModelForm):
     suggested_class = forms.ChoiceField(
         label=_("Suggested class"),
@@ -58,13 +76,32 @@ class VisitLogForm(forms.ModelForm):
     class Meta:
         model = VisitLog
         fields = [
-            "person_met", "person_title", "person_phone", "decision_power", "needs", "notes",
-            "outcome", "next_step", "next_step_on", "suggested_class",
+            "contact_person", "person_met", "person_title", "person_phone", "decision_power",
+            "needs", "met_nobody", "met_nobody_reason", "notes", "outcome", "next_step",
+            "next_step_on", "suggested_class",
         ]  # fmt: skip
         widgets = {
+            "contact_person": ContactPersonSelect(attrs={"data-fills-person": ""}),
+            "person_phone": forms.TextInput(
+                attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}
+            ),
             "needs": forms.Textarea(attrs={"rows": 3}),
+            "met_nobody_reason": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 4}),
             "outcome": forms.Textarea(attrs={"rows": 2}),
             "next_step": forms.Textarea(attrs={"rows": 2}),
             "next_step_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+        help_texts = {
+            "contact_person": _("Someone already on the file: picking them fills in the fields."),
+            "met_nobody": _(
+                "Only if you met nobody, or could not learn who decides or what they need: "
+                "your manager sees it."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        customer = self.instance.customer
+        self.fields["contact_person"].queryset = customer.contact_people.order_by("name", "pk")
+        self.fields["contact_person"].empty_label = _("— someone new —")

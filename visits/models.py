@@ -162,6 +162,18 @@ class VisitLog(models.Model):
         default=DecisionPower.UNKNOWN,
     )
     needs = models.TextField(_("the customer's needs and problems"), blank=True)
+    # Rule 2.3.1: the person met, their title and decision power and the needs are required,
+    # unless the salesperson says plainly that they met nobody or could not learn them.
+    contact_person = models.ForeignKey(
+        "customers.ContactPerson",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("contact person met"),
+    )
+    met_nobody = models.BooleanField(_("met nobody / not known"), default=False)
+    met_nobody_reason = models.TextField(_("why nobody was met or it is not known"), blank=True)
     notes = models.TextField(_("meeting notes"), blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
     next_step = models.TextField(_("next step"), blank=True)
@@ -177,6 +189,12 @@ class VisitLog(models.Model):
         verbose_name = _("visit log")
         verbose_name_plural = _("visit logs")
         ordering = ["due_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(met_nobody=False) | ~models.Q(met_nobody_reason=""),
+                name="visitlog_met_nobody_has_reason",
+            )
+        ]
 
     def __str__(self):
         return f"{self.customer} · {self.due_at:%Y-%m-%d}"

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from salescrm import people
@@ -35,9 +35,17 @@ def approval_queue(manager: User) -> QuerySet[VisitSlip]:
     team_id = people.managed_team_id(manager)
     if team_id is None:
         return VisitSlip.objects.none()
+    # The customer's last written log: the manager sees if nobody was met there (rule 2.3.1).
+    last_log = VisitLog.objects.filter(
+        customer=OuterRef("customer"), written_at__isnull=False
+    ).order_by("-written_at", "-pk")
     return (
         VisitSlip.objects.filter(salesperson__team_id=team_id, state=SlipState.SUBMITTED)
         .select_related(*SLIP_JOINS)
+        .annotate(
+            last_log_met_nobody=Subquery(last_log.values("met_nobody")[:1]),
+            last_log_met_nobody_reason=Subquery(last_log.values("met_nobody_reason")[:1]),
+        )
         .order_by("submitted_at", "pk")
     )
 

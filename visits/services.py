@@ -16,13 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers import services as customer_services
-from customers.models import Customer
+from customers.models import Customer, DecisionPower
 from salescrm import notifications, people, stored_text
 from salescrm import selectors as salescrm_selectors
 from salescrm.errors import DomainError
 from salescrm.models import User
 from salescrm.permissions import Capability, can
 from salescrm.transitions import Capacity, Transitions
+from visits import rules
 from visits.models import ContactRecord, SlipState, VisitLog, VisitSlip
 
 OWNER, MANAGER, FRONT_DESK = Capacity.OWNER, Capacity.MANAGER, Capacity.FRONT_DESK
@@ -304,6 +305,76 @@ def slip_return(*, slip: VisitSlip, actor: User, now: datetime | None = None) ->
     return locked
 
 
+# The front desk may take back a registration it just made (a wrong card tapped).
+UNDO_SECONDS = 30
+# Undoing is a move of its own, checked like every other: only the desk goes back.
+UNDO_TRANSITIONS = Transitions(
+    noun=_("slip"),
+    table={
+        (SlipState.DEPARTED, SlipState.APPROVED): frozenset({FRONT_DESK}),
+        (SlipState.RETURNED, SlipState.DEPARTED): frozenset({FRONT_DESK}),
+    },
+)
+
+
+def undo_until(slip: VisitSlip) -> datetime | None:
+    """Until when the desk's last registration on `slip` may be undone (None: nothing to undo)."""
+    at = {SlipState.DEPARTED: slip.departed_at, SlipState.RETURNED: slip.returned_at}.get(
+        slip.state
+    )
+    return at + timedelta(seconds=UNDO_SECONDS) if at else None
+
+
+def slip_undo(*, slip: VisitSlip, actor: User, now: datetime | None = None) -> VisitSlip:
+    """Take back a departure or a return the same desk user registered under 30 s ago.
+
+    A departure undone: approved again, waiting to leave. A return undone: out again, its
+    overdue moment back, and the log that fell due is withdrawn (unless already written).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock(slip)
+        registered_by = {
+            SlipState.DEPARTED: locked.departure_by_id,
+            SlipState.RETURNED: locked.return_by_id,
+        }.get(locked.state)
+        to_state = {
+            SlipState.DEPARTED: SlipState.APPROVED,
+            SlipState.RETURNED: SlipState.DEPARTED,
+        }.get(locked.state, locked.state)
+        deadline = undo_until(locked)
+        UNDO_TRANSITIONS.move(locked, to_state, _capacities(actor, locked))
+        if registered_by != actor.pk:
+            raise DomainError(_("Only the person who registered it can undo it."))
+        if now > deadline:
+            raise DomainError(
+                _("Too late to undo: a registration can be undone for %(seconds)s seconds."),
+                seconds=UNDO_SECONDS,
+            )
+        if to_state == SlipState.APPROVED:
+            locked.departed_at = locked.departure_by = locked.overdue_at = None
+            locked.overdue_flagged_at = None
+            fields = ["state", "departed_at", "departure_by", "overdue_at", "overdue_flagged_at"]
+            locked._change_reason = "departure undone"
+        else:
+            log = VisitLog.objects.select_for_update().filter(slip=locked).first()
+            if log is not None and log.written_at is not None:
+                raise DomainError(_("The visit log is already written: the return stays."))
+            if log is not None:
+                log.delete()
+            locked.returned_at = locked.return_by = None
+            # Out again: overdue as before the return (a late notice had set its own time).
+            locked.overdue_at = (
+                locked.expected_return
+                if locked.late_notice_at
+                else overdue_from(locked.departed_at, locked.expected_return)
+            )
+            fields = ["state", "returned_at", "return_by", "overdue_at"]
+            locked._change_reason = "return undone"
+        locked.save(update_fields=fields)
+    return locked
+
+
 def slip_cancel(
     *, slip: VisitSlip, actor: User, reason: str = "", now: datetime | None = None
 ) -> VisitSlip:
@@ -369,15 +440,37 @@ def slip_late_notice(
 # --- visit logs (rule 2.4.5) ------------------------------------------------------------
 
 LOG_FIELDS = [
-    "person_met", "person_title", "person_phone", "decision_power", "needs", "notes", "outcome",
-    "next_step", "next_step_on", "suggested_class",
+    "person_met", "person_title", "person_phone", "decision_power", "needs", "met_nobody",
+    "met_nobody_reason", "contact_person", "notes", "outcome", "next_step", "next_step_on",
+    "suggested_class",
 ]  # fmt: skip
+# What a picked contact person fills in when the log leaves it empty.
+FROM_CONTACT_PERSON = {
+    "person_met": "name", "person_title": "title", "person_phone": "phone",
+    "decision_power": "decision_power",
+}  # fmt: skip
+
+
+def _log_refusal(missing: list[str]) -> DomainError:
+    if missing == ["met_nobody_reason"]:
+        return DomainError(_("Say why nobody was met, or why you could not learn who or what."))
+    return DomainError(
+        _(
+            "Say whom you met (%(fields)s), or choose “met nobody / not known” "
+            "and say why (rule 2.3.1)."
+        ),
+        fields=", ".join(str(VisitLog._meta.get_field(f).verbose_name) for f in missing),
+    )
 
 
 def visit_log_write(
     *, log: VisitLog, actor: User, data: dict, now: datetime | None = None
 ) -> VisitLog:
-    """Write the log; the person met joins the customer's contact people."""
+    """Write the log; the person met joins the customer's contact people.
+
+    Rule 2.3.1: the person met, their title and decision power, and the customer's needs,
+    or an explicit "met nobody / not known" with the reason (the manager sees it).
+    """
     now = now or timezone.now()
     with transaction.atomic():
         locked = VisitLog.objects.select_for_update().select_related("customer").get(pk=log.pk)
@@ -385,6 +478,9 @@ def visit_log_write(
             raise DomainError(_("Only the salesperson who visited writes the log."))
         if not (data.get("notes") or "").strip():
             raise DomainError(_("Write the meeting notes."))
+        picked = data.get("contact_person")
+        if picked is not None and picked.customer_id != locked.customer_id:
+            raise DomainError(_("Pick one of this customer's contact people."))
         # The person met joins the contacts once: when the log first names them.
         named_before = bool(locked.person_met.strip())
         for field in LOG_FIELDS:
@@ -394,6 +490,17 @@ def visit_log_write(
                 if value is None and not VisitLog._meta.get_field(field).null:
                     value = ""
                 setattr(locked, field, value)
+        if picked is not None:
+            for field, source in FROM_CONTACT_PERSON.items():
+                current = getattr(locked, field)
+                if not str(current).strip() or current == DecisionPower.UNKNOWN:
+                    setattr(locked, field, getattr(picked, source))
+        if not locked.met_nobody:
+            locked.met_nobody_reason = ""
+        locked.met_nobody_reason = locked.met_nobody_reason.strip()
+        missing = rules.log_missing({f: getattr(locked, f) for f in LOG_FIELDS})
+        if missing:
+            raise _log_refusal(missing)
         locked.written_at = locked.written_at or now
         locked.save(update_fields=[*LOG_FIELDS, "written_at"])
         notifications.resolve(subject=locked, kinds=["log_overdue"])
@@ -401,6 +508,7 @@ def visit_log_write(
         if (
             not named_before
             and name
+            and picked is None
             and not locked.customer.contact_people.filter(name=name).exists()
         ):
             _add_person_met(locked, actor=actor, now=now)

@@ -50,7 +50,7 @@ def events(user: User, customer: Customer, before: datetime | None, limit: int) 
     found += [
         Event(
             at=log.written_at,
-            what=_("Visit log"),
+            what=_("Visit log: met nobody / not known") if log.met_nobody else _("Visit log"),
             text=log.outcome or log.notes,
             who=str(log.author),
             url=reverse("visits:detail", kwargs={"pk": log.slip_id}),

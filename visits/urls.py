@@ -19,6 +19,8 @@ urlpatterns = [
     path("<int:pk>/return/", views.slip_return, name="return"),
     path("<int:pk>/cancel/", views.slip_cancel, name="cancel"),
     path("<int:pk>/late/", views.slip_late, name="late"),
+    path("<int:pk>/desk/<str:move>/", views.desk_confirm, name="desk_confirm"),
+    path("<int:pk>/undo/", views.slip_undo, name="undo"),
     path("logs/<int:pk>/", views.log_edit, name="log"),
     path("logs/<int:pk>/apply-class/", views.log_apply_class, name="log_apply_class"),
 ]

@@ -2,11 +2,12 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from customers import access as customer_access
@@ -284,8 +285,71 @@ def slip_late(request, pk):
 @require_GET
 @capability_required(C.RUN_DESK)
 def desk(request):
+    """Today's visits in three groups: to leave, out, back; a fresh registration can be undone."""
     now = timezone.now()
-    return render(request, "visits/desk.html", {"slips": selectors.desk_slips(now=now), "now": now})
+    slips = list(selectors.desk_slips(now=now))
+    undo_after = now - timedelta(seconds=services.UNDO_SECONDS)
+    for slip in slips:
+        registered = {
+            SlipState.DEPARTED: (slip.departure_by_id, slip.departed_at),
+            SlipState.RETURNED: (slip.return_by_id, slip.returned_at),
+        }.get(slip.state)
+        slip.can_undo = bool(
+            registered and registered[0] == request.user.pk and registered[1] > undo_after
+        )
+        slip.undo_until = services.undo_until(slip) if slip.can_undo else None
+    groups = [
+        ("to-leave", pgettext("front desk group", "To leave"), SlipState.APPROVED),
+        ("out", pgettext("front desk group", "Out"), SlipState.DEPARTED),
+        ("back", pgettext("front desk group", "Back"), SlipState.RETURNED),
+    ]
+    return render(
+        request,
+        "visits/desk.html",
+        {
+            "slips": slips,
+            "groups": [
+                (key, title, [slip for slip in slips if slip.state == state])
+                for key, title, state in groups
+            ],
+            "now": now,
+        },
+    )
+
+
+DESK_MOVES = {"depart": SlipState.APPROVED, "return": SlipState.DEPARTED}
+
+
+@require_GET
+@capability_required(C.RUN_DESK)
+def desk_confirm(request, pk, move):
+    """Ask the desk to confirm a departure or a return, naming the person (htmx: in the card)."""
+    slip = access.slip_for_user(request.user, pk)
+    if move not in DESK_MOVES:
+        raise Http404
+    if slip.state != DESK_MOVES[move]:
+        messages.error(
+            request, _("This visit has moved on: %(state)s.") % {"state": slip.get_state_display()}
+        )
+        return redirect("visits:desk")
+    context = {"slip": slip, "move": move, "now": timezone.now()}
+    if request.headers.get("HX-Request"):
+        return render(request, "visits/_desk_confirm.html", context)
+    return render(request, "visits/desk_confirm.html", context)
+
+
+@require_POST
+@capability_required(C.RUN_DESK)
+def slip_undo(request, pk):
+    slip = access.slip_for_user(request.user, pk)
+    attempt(
+        request,
+        _("Undone: %(person)s, %(customer)s.")
+        % {"person": slip.salesperson, "customer": slip.customer.name},
+        services.slip_undo,
+        slip=slip,
+    )
+    return redirect("visits:desk")
 
 
 @require_http_methods(["GET", "POST"])

@@ -39,6 +39,7 @@ def first_contacts_due(user: User, now: datetime, calendar: WorkCalendar) -> Ite
             action=_("Record a contact"),
             due_at=customer.first_contact_due_at,
             clock=CALENDAR_DAYS,
+            phone=customer.phone,
         )
 
 
@@ -101,6 +102,10 @@ def slips_to_approve(user: User, now: datetime, calendar: WorkCalendar) -> Itera
             action=_("Open"),
             due_at=slip.planned_departure,
             inline=(reverse("visits:approve", kwargs={"pk": slip.pk}), _("Approve")),
+            # Rule 2.3.1: the manager sees that the last visit met nobody, and why.
+            detail=f"{_('Last visit: met nobody / not known')}: {slip.last_log_met_nobody_reason}"
+            if slip.last_log_met_nobody
+            else "",
             key=str(slip.pk),
         )
 

@@ -32,13 +32,11 @@ from contracts.access import active_delegations
 from contracts.services.agreements import (
     AGREEMENT_RELEASED,
     AGREEMENT_TRANSITIONS,
-    MONEY_LIMIT,
     agreement_cancel,
     agreement_decide,
     agreement_is_valid,
     agreement_missing_signatures,
     agreement_moves,
-    agreement_preview,
     agreement_reopen,
     agreement_send,
     agreement_submit,
@@ -47,8 +45,6 @@ from contracts.services.agreements import (
     agreement_withdraw,
     follow_customer,
     follow_customers,
-    judge_lines,
-    major_reasons_now,
     next_number,
     require_valid_agreement,
 )
@@ -74,6 +70,12 @@ from contracts.services.plans import (
     plan_url,
     plan_withdraw,
     require_valid_plan,
+)
+from contracts.services.pricing import (
+    MONEY_LIMIT,
+    agreement_preview,
+    judge_lines,
+    major_reasons_now,
 )
 from contracts.services.signing import (
     STEP_CAPACITY,

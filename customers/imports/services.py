@@ -47,6 +47,14 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # the web form's limit; the command has none
 MAX_WEB_ROWS = 5000
 
 
+def _pool_team(actor: User, *, to_pool: bool, team_pool: bool) -> int | None:
+    """The team whose pool the customers go to: the manager's own with `team_pool`."""
+    pool_team_id = people.managed_team_id(actor) if to_pool and team_pool else None
+    if to_pool and team_pool and pool_team_id is None:
+        raise DomainError(_("Only the manager of a team keeps customers in the team's pool."))
+    return pool_team_id
+
+
 def import_upload(
     *,
     actor: User,
@@ -67,9 +75,7 @@ def import_upload(
     """
     now = now or timezone.now()
     check_importer(actor, to_pool=to_pool)
-    pool_team_id = people.managed_team_id(actor) if to_pool and team_pool else None
-    if to_pool and team_pool and pool_team_id is None:
-        raise DomainError(_("Only the manager of a team keeps customers in the team's pool."))
+    pool_team_id = _pool_team(actor, to_pool=to_pool, team_pool=team_pool)
     default_source_for(to_pool=to_pool, default_source=default_source)
     if max_bytes is not None and len(content) > max_bytes:
         raise ImportFileError(
@@ -111,6 +117,7 @@ def import_receive(
     file_name: str,
     content: bytes,
     to_pool: bool = False,
+    team_pool: bool = False,
     default_source: str = "",
     now: datetime | None = None,
 ) -> CustomerImport:
@@ -123,6 +130,7 @@ def import_receive(
     """
     now = now or timezone.now()
     check_importer(actor, to_pool=to_pool)
+    pool_team_id = _pool_team(actor, to_pool=to_pool, team_pool=team_pool)
     default_source_for(to_pool=to_pool, default_source=default_source)
     if len(content) > MAX_UPLOAD_BYTES:
         raise ImportFileError(
@@ -144,6 +152,7 @@ def import_receive(
         file_name=file_name,
         content=content,
         to_pool=to_pool,
+        pool_team_id=pool_team_id,
         default_source=default_source,
         status=CustomerImport.Status.CHECKING,
     )

@@ -152,3 +152,45 @@ def test_the_manager_checks_two_weeks_of_files_and_sends_one_back_from_its_row_o
     incomplete.refresh_from_db()
     complete.refresh_from_db()
     assert incomplete.check_state == complete.check_state == "pending"
+
+
+def test_at_a_booth_save_and_add_another_keeps_the_source_and_a_double_tap_files_once(
+    sign_in, people
+):
+    page = sign_in("sales1", phone=True)
+    page.goto("/customers/new/")
+    before = page.get_by_test_id("today-count").inner_text()
+
+    page.get_by_label("Company name").fill("杭州云帆文化传媒有限公司")
+    page.get_by_label("Source channel").select_option("trade_show")
+    page.get_by_label("Source detail").fill("2026 Hangzhou Ad Expo")
+    page.get_by_role("button", name="Save and add another").dblclick()
+    page.wait_for_url("**/customers/new/?*")
+
+    assert "is on file" in page.locator(".alert-success").inner_text()
+    assert page.get_by_label("Company name").input_value() == ""
+    assert page.get_by_label("Source channel").input_value() == "trade_show"
+    assert page.get_by_label("Source detail").input_value() == "2026 Hangzhou Ad Expo"
+    assert page.get_by_test_id("today-count").inner_text() != before
+    assert page.get_by_test_id("today-count").inner_text().startswith("1 ")
+    assert Customer.objects.count() == 1
+
+    # The plain save on the next lead opens the new file, as before.
+    page.get_by_label("Company name").fill("宁波海港广告有限公司")
+    page.get_by_role("button", name="Save customer").click()
+    assert page.get_by_test_id("customer-name").inner_text() == "宁波海港广告有限公司"
+    assert Customer.objects.count() == 2
+
+
+def test_a_refusal_for_ones_own_customer_opens_it(sign_in, people):
+    existing = make_customer(people["sales1"], name="杭州云帆文化传媒有限公司")
+
+    page = sign_in("sales1")
+    page.goto("/customers/new/")
+    page.get_by_label("Company name").fill("杭州云帆文化传媒股份有限公司")
+    page.get_by_label("Source channel").select_option("internet")
+    page.get_by_role("button", name="Save customer").click()
+    page.get_by_test_id("duplicate").get_by_role("link", name="Open the file").click()
+
+    page.wait_for_url(f"**/customers/{existing.pk}/")
+    assert page.get_by_test_id("customer-name").inner_text() == "杭州云帆文化传媒有限公司"

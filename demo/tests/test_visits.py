@@ -16,6 +16,7 @@ import time_machine
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Q
 from django.test import override_settings
 from django.utils import timezone
 
@@ -189,6 +190,18 @@ def test_logs_written_add_the_person_met_to_the_contacts(demo):
             customer=change.customer, changed_at__gt=change.changed_at
         )
         assert not later.exclude(reason__startswith="Suggested by the visit log").exists()
+
+
+def test_every_written_log_names_whom_was_met_or_says_why_not(demo):
+    written = VisitLog.objects.filter(written_at__isnull=False)
+    nobody = written.filter(met_nobody=True)
+    assert nobody.exists()  # the manager has some "met nobody / not known" to see
+    assert not nobody.filter(met_nobody_reason="").exists()
+    named = written.filter(met_nobody=False)
+    assert named.count() > 50
+    assert not named.filter(Q(person_met="") | Q(person_title="") | Q(needs="")).exists()
+    assert not named.filter(decision_power="unknown").exists()
+    assert named.filter(contact_person__isnull=False).exists()  # picked from the file
 
 
 def test_revisits_carry_the_pre_visit_report(demo):

@@ -1,3 +1,5 @@
+from urllib.parse import quote
+
 from django import template
 
 from salescrm import notifications, stored_text
@@ -24,6 +26,11 @@ def phone_href(number: str) -> str:
     digits = "".join(ch for ch in number if ch.isdigit())
     return f"+{digits}" if number.startswith("+") else digits
 
+
+@register.filter
+def mailto_href(address: str) -> str:
+    """An e-mail address for a mailto: link (trimmed, anything unsafe in a URL escaped)."""
+    return quote(str(address or "").strip(), safe="@.+-_")
 
 
 @register.filter

@@ -153,6 +153,7 @@ def write_log(slip, **fields):
         "person_title": "品牌总监",
         "person_phone": "13912345678",
         "decision_power": "yes",
+        "needs": "More weekend shoppers",
         "notes": "Interested in the metro screens",
         "suggested_class": "potential",
         **fields,

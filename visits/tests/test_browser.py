@@ -77,14 +77,17 @@ def test_a_visit_from_the_phone_call_to_the_log(sign_in, people):
     assert "Visit approved." in manager.locator(".alert-success").inner_text()
     assert manager.get_by_test_id("queue-count").inner_text() == "0"
 
-    # The front desk registers the departure, then the return: one tap each.
+    # The front desk registers the departure, then the return, each confirmed by name.
     desk = sign_in("frontdesk")
     desk.get_by_role("link", name="Today's visits").first.click()
+    person = str(people["sales1"])
     card = desk.get_by_test_id("desk-slip").filter(has_text=CUSTOMER)
-    card.get_by_role("button", name="Departure").click()
+    card.get_by_role("link", name="Register departure").click()
+    desk.get_by_role("button", name=f"Confirm: {person} leaves now").click()
     assert "Departure registered." in desk.locator(".alert-success").inner_text()
     assert "Out on the visit" in card.inner_text()
-    card.get_by_role("button", name="Return").click()
+    card.get_by_role("link", name="Register return").click()
+    desk.get_by_role("button", name=f"Confirm: {person} is back").click()
     assert "Return registered." in desk.locator(".alert-success").inner_text()
     assert "Returned" in card.inner_text()
     slip.refresh_from_db()
@@ -98,6 +101,7 @@ def test_a_visit_from_the_phone_call_to_the_log(sign_in, people):
     sales.get_by_label("Their job title").fill("品牌总监")
     sales.get_by_label("Their phone").fill("13912345678")
     sales.get_by_label("Decision power").select_option("yes")
+    sales.get_by_label("The customer's needs and problems").fill("More weekend shoppers")
     sales.get_by_label("Meeting notes").fill("Liked the metro screens; wants a quote for May")
     sales.get_by_label("Suggested class").select_option("potential")
     sales.get_by_role("button", name="Save log").click()
@@ -129,6 +133,47 @@ def test_the_desk_fits_a_phone(sign_in, people):
     desk.goto("/visits/desk/")
 
     assert desk.get_by_test_id("desk-slip").count() == 2
-    assert desk.get_by_role("button", name="Departure").is_visible()
-    assert desk.get_by_role("button", name="Return").is_visible()
+    assert desk.get_by_role("link", name="Register departure").is_visible()
+    assert desk.get_by_role("link", name="Register return").is_visible()
     assert desk.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_front_desk_confirms_a_return_by_name_and_undoes_it(sign_in, people, language):
+    departure = departure_today(timezone.now() - timedelta(minutes=30))
+    slip = make_slip_for(
+        make_customer(people["sales1"], name=CUSTOMER),
+        SlipState.DEPARTED,
+        departure=departure,
+        back=departure + timedelta(hours=2),
+    )
+    person = str(people["sales1"])
+    labels = {
+        "en": ("Register return", f"Confirm: {person} is back", "Undo the return"),
+        "zh-hans": ("登记返回", f"确认：{person} 已返回", "撤销返回登记"),
+    }[language]
+    desk_user = people["frontdesk"]
+    desk_user.language = language
+    desk_user.save(update_fields=["language"])
+
+    desk = sign_in("frontdesk", phone=language == "zh-hans")
+    desk.goto("/visits/desk/")
+    card = desk.get_by_test_id("desk-out").get_by_test_id("desk-slip").filter(has_text=CUSTOMER)
+    card.get_by_role("link", name=labels[0]).click()
+    # htmx puts the question into the card: it names the person and the customer.
+    confirm = desk.get_by_test_id("desk-confirm")
+    assert person in confirm.inner_text()
+    assert CUSTOMER in confirm.inner_text()
+    slip.refresh_from_db()
+    assert slip.state == SlipState.DEPARTED  # nothing happens before the confirmation
+    confirm.get_by_role("button", name=labels[1]).click()
+
+    back = desk.get_by_test_id("desk-back").get_by_test_id("desk-slip").filter(has_text=CUSTOMER)
+    back.get_by_role("button", name=labels[2]).click()
+
+    out = desk.get_by_test_id("desk-out").get_by_test_id("desk-slip").filter(has_text=CUSTOMER)
+    assert out.get_by_role("link", name=labels[0]).is_visible()
+    slip.refresh_from_db()
+    assert slip.state == SlipState.DEPARTED
+    assert slip.return_by is None
+    assert not VisitLog.objects.filter(slip=slip).exists()

@@ -94,7 +94,14 @@ def test_running_the_log_job_twice_marks_nothing_more_and_tells_no_one_again(log
 
 def test_a_written_log_is_never_marked(log, salesperson):
     services.visit_log_write(
-        log=log, actor=salesperson, data={"notes": "They liked it."}, now=at(2026, 3, 11, 9, 0)
+        log=log,
+        actor=salesperson,
+        data={
+            "notes": "They liked it.",
+            "met_nobody": True,
+            "met_nobody_reason": "Reception only.",
+        },
+        now=at(2026, 3, 11, 9, 0),
     )
 
     assert jobs.visit_log(now=at(2026, 4, 1, 9, 20)) == {"visit logs marked overdue": 0}

@@ -49,7 +49,15 @@ def test_writing_the_log_resolves_its_overdue_notice(salesperson, manager, front
     assert waiting(salesperson, "log_overdue") == 1
     assert waiting(manager, "log_overdue") == 1
 
-    services.visit_log_write(log=log, actor=salesperson, data={"notes": "Met the buyer."})
+    services.visit_log_write(
+        log=log,
+        actor=salesperson,
+        data={
+            "notes": "Met the buyer.",
+            "met_nobody": True,
+            "met_nobody_reason": "The buyer sent a deputy who would not give his name.",
+        },
+    )
 
     assert waiting(salesperson, "log_overdue") == 0
     assert waiting(manager, "log_overdue") == 0

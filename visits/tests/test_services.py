@@ -8,8 +8,10 @@ from customers.tests.factories import a_contact_person, make_customer
 from salescrm import notifications
 from salescrm.errors import DomainError
 from salescrm.models import Notification, Policy
+from salescrm.roles import Role
 from salescrm.selectors import work_calendar
 from salescrm.testing.time import at
+from salescrm.tests.factories import UserFactory
 from visits import services
 from visits.models import ContactRecord, SlipState, VisitLog, VisitSlip
 from visits.services import TRANSITIONS
@@ -904,8 +906,11 @@ def test_editing_a_written_log_adds_no_contact(salesperson, log):
     assert list(ContactPerson.objects.values_list("name", flat=True)) == ["Li Na"]
 
 
+NOBODY = {"person_met": "", "met_nobody": True, "met_nobody_reason": "Only the receptionist."}
+
+
 def test_a_person_first_named_on_a_later_edit_joins_the_contacts(salesperson, log):
-    services.visit_log_write(log=log, actor=salesperson, data=log_data(person_met=""))
+    services.visit_log_write(log=log, actor=salesperson, data=log_data(**NOBODY))
 
     services.visit_log_write(log=log, actor=salesperson, data=log_data(person_met="Wang Fang"))
 
@@ -913,7 +918,7 @@ def test_a_person_first_named_on_a_later_edit_joins_the_contacts(salesperson, lo
 
 
 def test_a_log_without_a_person_met_adds_no_contact(salesperson, log):
-    services.visit_log_write(log=log, actor=salesperson, data=log_data(person_met=""))
+    services.visit_log_write(log=log, actor=salesperson, data=log_data(**NOBODY))
 
     assert not ContactPerson.objects.exists()
 
@@ -964,3 +969,235 @@ def test_a_person_met_whose_phone_is_another_customers_joins_without_it(salesper
     assert contact.phone == ""
     log.refresh_from_db()
     assert log.person_phone == "13700001111"
+
+
+# --- rule 2.3.1: whom the salesperson met -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "empty",
+    [
+        {"person_met": ""},
+        {"person_title": " "},
+        {"decision_power": "unknown"},
+        {"needs": ""},
+        {"person_met": "", "person_title": "", "decision_power": "unknown", "needs": ""},
+    ],
+)
+def test_a_log_without_the_person_met_their_title_power_or_the_needs_is_refused(
+    salesperson, log, empty
+):
+    with pytest.raises(DomainError, match=r"rule 2\.3\.1"):
+        services.visit_log_write(log=log, actor=salesperson, data=log_data(**empty))
+
+    log.refresh_from_db()
+    assert log.written_at is None
+    assert not log.customer.contact_people.exists()
+
+
+def test_met_nobody_with_a_reason_is_written_without_the_person(salesperson, log):
+    services.visit_log_write(
+        log=log,
+        actor=salesperson,
+        data=log_data(
+            person_met="",
+            person_title="",
+            decision_power="unknown",
+            needs="",
+            met_nobody=True,
+            met_nobody_reason="  The buyer was called away; saw the receptionist.  ",
+        ),
+    )
+
+    log.refresh_from_db()
+    assert log.written_at == NOW
+    assert log.met_nobody is True
+    assert log.met_nobody_reason == "The buyer was called away; saw the receptionist."
+
+
+def test_met_nobody_without_a_reason_is_refused(salesperson, log):
+    with pytest.raises(DomainError, match="why nobody"):
+        services.visit_log_write(
+            log=log,
+            actor=salesperson,
+            data=log_data(person_met="", needs="", met_nobody=True, met_nobody_reason=" "),
+        )
+
+    log.refresh_from_db()
+    assert log.written_at is None
+
+
+def test_the_rule_holds_on_a_later_edit_too(salesperson, log):
+    services.visit_log_write(log=log, actor=salesperson, data=log_data())
+
+    with pytest.raises(DomainError, match=r"rule 2\.3\.1"):
+        services.visit_log_write(log=log, actor=salesperson, data={"notes": "x", "needs": ""})
+
+    log.refresh_from_db()
+    assert log.needs == "More foot traffic on weekdays."
+
+
+def test_naming_the_person_clears_an_earlier_met_nobody_reason(salesperson, log):
+    services.visit_log_write(log=log, actor=salesperson, data=log_data(**NOBODY))
+
+    services.visit_log_write(log=log, actor=salesperson, data=log_data(met_nobody=False))
+
+    log.refresh_from_db()
+    assert (log.met_nobody, log.met_nobody_reason) == (False, "")
+
+
+def test_a_picked_contact_person_fills_in_whom_the_salesperson_met(
+    salesperson, manager, front_desk
+):
+    customer = make_customer(
+        salesperson,
+        contact_people=[
+            a_contact_person(name="Li Na", title="Buyer", phone="13900139001", decision_power="yes")
+        ],
+    )
+    log = make_log(salesperson, customer=customer, manager=manager, front_desk=front_desk)
+    person = customer.contact_people.get()
+
+    services.visit_log_write(
+        log=log,
+        actor=salesperson,
+        data=log_data(
+            contact_person=person,
+            person_met="",
+            person_title="",
+            person_phone="",
+            decision_power="unknown",
+        ),
+    )
+
+    log.refresh_from_db()
+    assert log.contact_person == person
+    assert (log.person_met, log.person_title, log.person_phone, log.decision_power) == (
+        "Li Na",
+        "Buyer",
+        "13900139001",
+        "yes",
+    )
+    assert customer.contact_people.count() == 1
+
+
+def test_another_customers_contact_person_cannot_be_picked(salesperson, teammate, log):
+    other = make_customer(
+        teammate, name="Other Co", contact_people=[a_contact_person(name="Zhou Min")]
+    )
+
+    with pytest.raises(DomainError, match="contact people"):
+        services.visit_log_write(
+            log=log,
+            actor=salesperson,
+            data=log_data(contact_person=other.contact_people.get()),
+        )
+
+    log.refresh_from_db()
+    assert log.written_at is None
+    assert log.contact_person is None
+
+
+# --- the front desk undoes a registration it just made ----------------------------------
+
+JUST_NOW = NOW + timedelta(hours=1)  # the planned departure of make_slip's slip
+
+
+def registered(salesperson, front_desk, state):
+    """A slip the front desk has just moved to `state` (at JUST_NOW, or an hour later)."""
+    return make_slip(
+        salesperson,
+        state,
+        front_desk=front_desk,
+        departure=JUST_NOW,
+        back=JUST_NOW + timedelta(hours=1),
+        departed_at=JUST_NOW,
+        returned_at=JUST_NOW + timedelta(hours=1),
+    )
+
+
+def test_the_desk_undoes_a_return_within_30_seconds_and_the_slip_is_out_again(
+    salesperson, front_desk
+):
+    slip = registered(salesperson, front_desk, S.RETURNED)
+    out_until = slip.history.filter(state=S.DEPARTED).latest("history_id").overdue_at
+
+    services.slip_undo(slip=slip, actor=front_desk, now=slip.returned_at + timedelta(seconds=29))
+
+    slip.refresh_from_db()
+    assert slip.state == S.DEPARTED
+    assert (slip.returned_at, slip.return_by) == (None, None)
+    assert slip.overdue_at == out_until
+    assert not VisitLog.objects.filter(slip=slip).exists()
+    assert latest_history(slip).history_change_reason == "return undone"
+    assert latest_history(slip).state == S.DEPARTED
+
+
+def test_the_desk_undoes_a_departure_and_the_slip_is_approved_again(salesperson, front_desk):
+    slip = registered(salesperson, front_desk, S.DEPARTED)
+
+    services.slip_undo(slip=slip, actor=front_desk, now=slip.departed_at + timedelta(seconds=5))
+
+    slip.refresh_from_db()
+    assert slip.state == S.APPROVED
+    assert (slip.departed_at, slip.departure_by, slip.overdue_at) == (None, None, None)
+    assert latest_history(slip).history_change_reason == "departure undone"
+
+
+@pytest.mark.parametrize("state", [S.DEPARTED, S.RETURNED])
+def test_an_undo_after_30_seconds_is_refused(salesperson, front_desk, state):
+    slip = registered(salesperson, front_desk, state)
+    at_ = slip.returned_at if state == S.RETURNED else slip.departed_at
+
+    with pytest.raises(DomainError, match="Too late"):
+        services.slip_undo(slip=slip, actor=front_desk, now=at_ + timedelta(seconds=31))
+
+    slip.refresh_from_db()
+    assert slip.state == state
+
+
+def test_only_the_desk_user_who_registered_can_undo(salesperson, front_desk):
+    slip = registered(salesperson, front_desk, S.RETURNED)
+    colleague = UserFactory(username="desk2", role=Role.FRONT_DESK)
+
+    with pytest.raises(DomainError, match="registered it"):
+        services.slip_undo(slip=slip, actor=colleague, now=slip.returned_at)
+
+    slip.refresh_from_db()
+    assert slip.state == S.RETURNED
+    assert VisitLog.objects.filter(slip=slip).exists()
+
+
+@pytest.mark.parametrize("persona", ["salesperson", "manager", "director"])
+def test_no_one_but_the_desk_undoes(request, salesperson, front_desk, persona):
+    slip = registered(salesperson, front_desk, S.RETURNED)
+
+    with pytest.raises(DomainError, match="may not"):
+        services.slip_undo(slip=slip, actor=request.getfixturevalue(persona), now=slip.returned_at)
+
+    slip.refresh_from_db()
+    assert slip.state == S.RETURNED
+
+
+@pytest.mark.parametrize("state", [S.DRAFT, S.SUBMITTED, S.APPROVED, S.CANCELLED])
+def test_there_is_nothing_to_undo_before_the_desk_registered_anything(
+    salesperson, front_desk, state
+):
+    slip = make_slip(salesperson, state)
+
+    with pytest.raises(DomainError, match="not possible"):
+        services.slip_undo(slip=slip, actor=front_desk)
+
+    slip.refresh_from_db()
+    assert slip.state == state
+
+
+def test_a_return_whose_log_is_written_cannot_be_undone(salesperson, front_desk):
+    slip = registered(salesperson, front_desk, S.RETURNED)
+    services.visit_log_write(log=slip.log, actor=salesperson, data=log_data())
+
+    with pytest.raises(DomainError, match="already written"):
+        services.slip_undo(slip=slip, actor=front_desk, now=slip.returned_at)
+
+    slip.refresh_from_db()
+    assert slip.state == S.RETURNED

@@ -44,7 +44,7 @@ def test_the_delegate_sees_whom_they_sign_for_before_approving_the_agreement(
 
     assert away.valid_until == date(2026, 12, 9)
     assert notice == (
-        f"You are signing for {named_manager} under the delegation valid until Dec. 9, 2026."
+        f"You are signing for {named_manager} under the delegation valid until 9 Dec 2026."
     )
     client.post(agreement_act(agreement, "approve"))
     signature = Signature.objects.get(agreement=agreement)
@@ -129,4 +129,4 @@ def test_of_two_delegations_the_notice_names_the_one_the_signature_records(
 
     signature = Signature.objects.get(agreement=agreement, step="director")
     assert signature.delegation == earlier != later
-    assert notice == "You are signing for 刘静 under the delegation valid until March 12, 2026."
+    assert notice == "You are signing for 刘静 under the delegation valid until 12 Mar 2026."

@@ -209,3 +209,23 @@ def test_removing_sends_anonymous_visitors_to_login(client, contact):
 def test_removing_is_post_only(client_for, salesperson, contact):
     assert client_for(salesperson).get(delete_url(contact)).status_code == 405
     assert ContactPerson.objects.filter(pk=contact.pk).exists()
+
+
+def test_the_contact_person_form_opens_the_phone_keyboard(client_for, salesperson, customer):
+    url = reverse("customers:contact_person_add", kwargs={"pk": customer.pk})
+
+    page = html(client_for(salesperson).get(url))
+
+    assert 'type="tel"' in page
+    assert 'inputmode="tel"' in page
+
+
+def test_a_phone_of_someone_elses_customer_offers_the_claim_button(
+    client_for, salesperson, other_salesperson, customer
+):
+    make_customer(other_salesperson, name="Phone Owner", phone="13911112222")
+
+    response = client_for(salesperson).post(add_url(customer), person())
+
+    assert 'data-testid="duplicate-claim"' in html(response)
+    assert response.context["file_url"] is None

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from uuid import uuid4
 
 import pytest
 from django.urls import reverse
@@ -7,7 +8,8 @@ from django.utils import timezone
 from customers import services
 from customers.models import Assignment, Customer, SourceChannel
 from customers.tests.factories import make_customer
-from salescrm.testing.http import assert_sent_to_login, html, messages_of, shown
+from salescrm import idempotency
+from salescrm.testing.http import assert_sent_to_login, html, messages_of, shown, text_of
 
 CREATE = reverse("customers:create")
 
@@ -189,3 +191,167 @@ def test_a_company_event_lead_goes_to_the_pool_and_the_salesperson_sees_the_pool
     assert response.status_code == 302
     assert response.url == reverse("customers:pool")
     assert Customer.objects.get(name="Event Lead Co").owner is None
+
+
+# --- save and add another; today's count; a double click ---------------------------------
+
+WEDNESDAY = "2026-03-11 10:00 +08:00"  # a working day
+
+
+@pytest.fixture
+def working_day(time_machine):
+    time_machine.move_to(WEDNESDAY, tick=False)
+
+
+def test_save_and_add_another_comes_back_to_an_empty_form_keeping_the_channel_and_detail(
+    client_for, salesperson, working_day
+):
+    client = client_for(salesperson)
+
+    response = client.post(CREATE, {**capture(phone="13800138000"), "add_another": "1"})
+
+    assert response.status_code == 302
+    assert response.url.startswith(CREATE + "?")
+    assert Customer.objects.get().owner == salesperson
+    response = client.get(response.url)
+    form = response.context["form"]
+    assert form["source"].value() == SourceChannel.TRADE_SHOW
+    assert form["source_detail"].value() == "Shanghai retail expo"
+    assert form["collected_on"].value() == "2026-03-11"
+    assert not form["name"].value()
+    assert not form["phone"].value()
+    assert any("上海远航贸易有限公司 is on file" in m for m in messages_of(response))
+    assert text_of(response, "today-count") == "1 / 10 today"
+
+
+def test_the_form_counts_todays_files_against_the_daily_target(
+    client_for, salesperson, teammate, working_day
+):
+    for number in range(4):
+        make_customer(salesperson, name=f"Lead {number} Trading")
+    make_customer(teammate, name="Not Mine Trading")
+
+    response = client_for(salesperson).get(CREATE)
+
+    assert text_of(response, "today-count") == "4 / 10 today"
+
+
+def test_on_a_day_off_the_form_counts_without_a_target(client_for, salesperson, time_machine):
+    time_machine.move_to("2026-03-14 10:00 +08:00", tick=False)  # a Saturday
+
+    response = client_for(salesperson).get(CREATE)
+
+    assert text_of(response, "today-count") == "0 today"
+
+
+def test_the_plain_save_still_opens_the_new_file(client_for, salesperson):
+    response = client_for(salesperson).post(CREATE, capture())
+
+    assert response.url == reverse("customers:detail", kwargs={"pk": Customer.objects.get().pk})
+
+
+def test_a_double_click_on_save_and_add_another_files_the_lead_once(client_for, salesperson):
+    client = client_for(salesperson)
+    # Both requests carry the one form's token: the same form sent twice.
+    data = {**capture(phone="13800138000"), "add_another": "1", idempotency.FIELD: uuid4()}
+
+    first = client.post(CREATE, data)
+    second = client.post(CREATE, data)
+
+    assert Customer.objects.count() == 1
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert second.url == first.url
+
+
+def test_a_double_click_on_the_plain_save_files_the_lead_once(client_for, salesperson):
+    client = client_for(salesperson)
+
+    form = {**capture(), idempotency.FIELD: uuid4()}
+
+    first = client.post(CREATE, form)
+    second = client.post(CREATE, form)
+
+    assert Customer.objects.count() == 1
+    assert second.url == first.url
+
+
+def test_the_same_lead_a_minute_later_is_refused_as_a_duplicate(
+    client_for, salesperson, time_machine
+):
+    time_machine.move_to(WEDNESDAY, tick=False)
+    client = client_for(salesperson)
+    client.post(CREATE, capture())
+    time_machine.move_to("2026-03-11 10:01:30 +08:00", tick=False)
+
+    response = client.post(CREATE, capture())
+
+    assert response.status_code == 200
+    assert 'data-testid="duplicate"' in html(response)
+    assert Customer.objects.count() == 1
+
+
+def test_the_form_is_sent_once_and_opens_the_phone_keyboard(client_for, salesperson):
+    page = html(client_for(salesperson).get(CREATE))
+
+    assert "data-submit-once" in page
+    assert "js/submit-once.js" in page
+    assert 'type="tel"' in page
+
+
+# --- a duplicate refusal is never a dead end -----------------------------------------------
+
+
+def test_a_duplicate_of_ones_own_customer_links_to_the_file(client_for, salesperson):
+    existing = make_customer(salesperson, name="上海远航贸易股份有限公司")
+
+    response = client_for(salesperson).post(CREATE, capture())
+
+    assert response.status_code == 200
+    assert "it is yours" in text_of(response, "duplicate")
+    assert response.context["file_url"] == reverse("customers:detail", kwargs={"pk": existing.pk})
+    assert 'data-testid="duplicate-file"' in html(response)
+    assert response.context["file_url"] in html(response)
+    assert 'data-testid="duplicate-claim"' not in html(response)
+    assert Customer.objects.count() == 1
+
+
+def test_a_duplicate_of_someone_elses_customer_carries_the_claim_button_and_no_file_link(
+    client_for, salesperson, other_salesperson
+):
+    existing = make_customer(other_salesperson, name="上海远航贸易股份有限公司")
+
+    response = client_for(salesperson).post(CREATE, capture())
+
+    page = html(response)
+    assert 'data-testid="duplicate-claim"' in page
+    assert response.context["claim_url"] in page
+    assert response.context["file_url"] is None
+    assert reverse("customers:detail", kwargs={"pk": existing.pk}) not in page
+    # The claim button leads to the claim form for that customer.
+    claim = client_for(salesperson).get(response.context["claim_url"])
+    assert claim.status_code == 200
+    assert claim.context["customer"] == existing
+
+
+def test_a_duplicate_of_a_pool_customer_carries_the_claim_button(client_for, salesperson, manager):
+    make_customer(actor=manager, to_pool=True, name="上海远航贸易股份有限公司")
+
+    response = client_for(salesperson).post(CREATE, capture())
+
+    assert 'data-testid="duplicate-claim"' in html(response)
+
+
+def test_a_manager_is_sent_to_the_pool_or_the_team_members_file(
+    client_for, manager, salesperson, other_salesperson
+):
+    in_team = make_customer(salesperson, name="上海远航贸易股份有限公司")
+    make_customer(actor=manager, to_pool=True, name="北京星辰广告有限公司")
+    client = client_for(manager)
+
+    team = client.post(CREATE, capture())
+    pool = client.post(CREATE, capture(name="北京星辰广告股份有限公司"))
+
+    assert team.context["file_url"] == reverse("customers:detail", kwargs={"pk": in_team.pk})
+    assert team.context["claim_url"] is None
+    assert pool.context["pool_url"] == reverse("customers:pool")
+    assert 'data-testid="duplicate-pool"' in html(pool)

@@ -116,3 +116,22 @@ def test_a_complete_file_says_so(client_for, salesperson):
 
 def test_the_page_shows_who_entered_the_file(client_for, manager, salesperson, customer):
     assert shown(salesperson) in html(client_for(manager).get(detail(customer)))
+
+
+def test_phone_numbers_and_emails_on_the_file_are_tap_to_call_and_mail_links(
+    client_for, salesperson
+):
+    customer = make_customer(
+        salesperson,
+        name="Link Trading",
+        phone="021-6123 4567",
+        contact_people=[
+            a_contact_person(name="Li Na", phone="+86 139 0013 9000", email="li.na@example.cn")
+        ],
+    )
+
+    page = html(client_for(salesperson).get(detail(customer)))
+
+    assert 'href="tel:02161234567"' in page
+    assert 'href="tel:+8613900139000"' in page
+    assert 'href="mailto:li.na@example.cn"' in page

@@ -168,3 +168,37 @@ def test_a_refused_edit_shows_the_saved_name_in_the_heading(
     )
 
     assert response.context["customer"].name == "Edit Trading"
+
+
+def test_the_phone_field_opens_the_phone_keyboard(client_for, salesperson, customer):
+    page = html(client_for(salesperson).get(edit(customer)))
+
+    assert 'type="tel"' in page
+    assert 'inputmode="tel"' in page
+
+
+def test_a_phone_of_ones_other_file_is_refused_with_a_link_to_it(client_for, salesperson, customer):
+    other = make_customer(salesperson, name="Second Trading", phone="13911112222")
+
+    response = client_for(salesperson).post(
+        edit(customer), {**file_data(customer), "phone": "139 1111 2222"}
+    )
+
+    assert response.status_code == 200
+    assert response.context["file_url"] == reverse("customers:detail", kwargs={"pk": other.pk})
+    assert 'data-testid="duplicate-file"' in html(response)
+    customer.refresh_from_db()
+    assert customer.phone != "139 1111 2222"
+
+
+def test_a_phone_of_someone_elses_file_is_refused_with_the_claim_button(
+    client_for, salesperson, other_salesperson, customer
+):
+    make_customer(other_salesperson, name="Their Trading", phone="13911112222")
+
+    response = client_for(salesperson).post(
+        edit(customer), {**file_data(customer), "phone": "13911112222"}
+    )
+
+    assert 'data-testid="duplicate-claim"' in html(response)
+    assert response.context["file_url"] is None

@@ -178,11 +178,11 @@ def test_a_manager_uploads_into_the_pool(client_for, manager, confirm, upload_fi
 
 
 def test_a_manager_uploads_into_the_teams_pool_and_the_pool_filters_by_the_batch(
-    client_for, manager, team, other_manager, confirm
+    client_for, manager, team, other_manager, confirm, upload_file
 ):
     client = client_for(manager)
-    preview = client.post(
-        UPLOAD, {"file": csv_file(), "to_pool": "on", "team_pool": "on", "default_source": ""}
+    preview = upload_file(
+        client, {"file": csv_file(), "to_pool": "on", "team_pool": "on", "default_source": ""}
     )
     customer_import = CustomerImport.objects.get()
     assert "New customers go to your team's pool." in html(client.get(preview.url))

@@ -142,3 +142,12 @@ def test_the_home_runs_as_many_queries_for_40_slips_as_for_5(
     forty = queries_for(client, HOME)
 
     assert forty == five
+
+
+def test_a_first_contact_to_make_can_be_called_from_the_home_page(client_for, salesperson):
+    make_customer(salesperson, name="Call Me Trading", phone="021-6123 4567")
+
+    page = html(client_for(salesperson).get(HOME))
+
+    assert 'href="tel:02161234567"' in page
+    assert "Call 021-6123 4567" in page

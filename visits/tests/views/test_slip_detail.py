@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from customers.tests.factories import make_customer
 from salescrm.testing.http import assert_sent_to_login, html
 from salescrm.testing.time import local
 from visits.models import SlipState
@@ -58,9 +59,11 @@ def test_the_front_desk_opens_todays_approved_slip_with_the_departure_button(
 
     assert response.status_code == 200
     page = html(response)
-    assert reverse("visits:depart", kwargs={"pk": slip.pk}) in page
-    # The front desk does not get a link into the customer file.
+    # The departure is confirmed on a question naming the person.
+    assert reverse("visits:desk_confirm", kwargs={"pk": slip.pk, "move": "depart"}) in page
+    # The front desk does not get a link into the customer file, nor its phone.
     assert reverse("customers:detail", kwargs={"pk": customer.pk}) not in page
+    assert 'data-testid="customer-phone"' not in page
 
 
 def test_the_owner_is_asked_to_write_the_log_after_the_visit(client_for, salesperson, customer):
@@ -156,3 +159,19 @@ def test_the_front_desk_sees_a_returned_slip_but_not_its_log(client_for, front_d
     assert response.status_code == 200
     assert response.context["log"] is None
     assert "airport screens" not in html(response)
+
+
+def test_the_slip_has_tap_to_call_for_the_customer_and_the_person_met(
+    client_for, salesperson, manager
+):
+    customer = make_customer(salesperson, name="Phone Trading", phone="021-6123 4567")
+    slip = make_slip_for(
+        customer, SlipState.RETURNED, departure=local(2026, 3, 11, 7), back=local(2026, 3, 11, 9)
+    )
+    write_log(slip, person_phone="139 1234 5678")
+
+    page = html(client_for(manager).get(detail(slip)))
+
+    assert 'href="tel:02161234567"' in page
+    assert 'href="tel:13912345678"' in page
+    assert f'href="mailto:{salesperson.email}"' in page
