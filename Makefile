@@ -14,13 +14,14 @@ EMBEDDED := $(PY) -m salescrm.embedded run --
 export DEBUG ?= true
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve logins test check-and-test lint messages chromium gettext pdf-font
+.PHONY: help install run serve logins code test check-and-test lint messages chromium gettext pdf-font
 
 help:
 	@echo "make run    start web, Celery worker and beat with demo data on http://127.0.0.1:$(PORT)"
 	@echo "make test   run the whole test suite (PostgreSQL, Celery, SMTP, browser)"
 	@echo "make lint   ruff, the template linter and the layers (import-linter)"
 	@echo "make logins print the address and the demo logins again"
+	@echo "make code   print the demo approvers' current two-factor sign-in code"
 	@echo "make messages  refresh locale/*/django.po from the source"
 
 $(VENV)/.installed: requirements.txt
@@ -76,6 +77,9 @@ serve:
 
 logins: install
 	@$(EMBEDDED) $(PY) manage.py logins
+
+code: install
+	@$(EMBEDDED) $(PY) manage.py demo_code
 
 test: install chromium
 	@$(EMBEDDED) $(MAKE) --no-print-directory check-and-test

@@ -110,9 +110,15 @@ def admin_user(db):
 def client_for():
     """client_for(user) -> a test client signed in as `user`."""
 
+    from salescrm.accounts import mfa
+    from salescrm.testing.mfa import verify_session
+
     def make(user):
         client = Client()
         client.force_login(user)
+        if mfa.required(user) or mfa.has_authenticator(user):
+            # As after a real second step: the session holds the device that verified it.
+            verify_session(client, user)
         return client
 
     return make
@@ -213,7 +219,10 @@ def people(transactional_db, settings):
 
 @pytest.fixture
 def sign_in(browser, live_server, settings):
-    """sign_in(username, phone=False) -> a page signed in through the real login form."""
+    """sign_in(username, phone=False) -> a page signed in through the real login form (and
+    the second step, for the demo approvers)."""
+    from salescrm.testing.browser import log_in
+
     contexts = []
 
     def open_as(username, *, phone=False):
@@ -224,10 +233,7 @@ def sign_in(browser, live_server, settings):
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
-        page.goto("/accounts/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(settings.DEMO_PASSWORD)
-        page.get_by_role("button", name="Log in").click()
+        log_in(page, username, settings.DEMO_PASSWORD)
         page.wait_for_url("**/")
         return page
 

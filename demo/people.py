@@ -1,7 +1,13 @@
 """Demo data for `make run`: the people and teams. The other demo modules seed the rest."""
 
-from django.db import transaction
+from base64 import b32decode
+from binascii import hexlify
 
+from django.conf import settings
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from salescrm.accounts import mfa
 from salescrm.models import Team, User
 from salescrm.roles import Role
 
@@ -25,12 +31,16 @@ TEAMS = {"east": "East China team", "south": "South China team"}
 
 @transaction.atomic
 def seed_people(*, password: str) -> dict:
-    """Create the demo teams and users if missing; never change existing ones."""
+    """Create the demo teams and users if missing; never change existing ones (except to
+    give a demo approver without any authenticator the demo one)."""
     teams = {key: Team.objects.get_or_create(name=name)[0] for key, name in TEAMS.items()}
     created = 0
     for username, first, last, role, team_key, weight, authority in PEOPLE:
         user = User.objects.filter(username=username).first()
         if user is not None:
+            # Demo data made before two-factor sign-in: the approvers get the demo app.
+            if mfa.required(user) and not TOTPDevice.objects.filter(user=user).exists():
+                give_demo_authenticator(user)
             continue
         user = User(
             username=username,
@@ -46,5 +56,20 @@ def seed_people(*, password: str) -> dict:
         )
         user.set_password(password)
         user.save()
+        if mfa.required(user):
+            give_demo_authenticator(user)
         created += 1
     return {"users created": created}
+
+
+def demo_totp_key() -> str:
+    """DEMO_TOTP_SECRET (base32, as typed into an authenticator app) as django-otp's hex key."""
+    secret = "".join(settings.DEMO_TOTP_SECRET.split()).upper()
+    return hexlify(b32decode(secret + "=" * (-len(secret) % 8))).decode()
+
+
+def give_demo_authenticator(user: User) -> TOTPDevice:
+    """The demo approvers sign in with a second factor too, all from the one demo secret."""
+    return TOTPDevice.objects.create(
+        user=user, name=mfa.DEVICE_NAME, key=demo_totp_key(), confirmed=True
+    )

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from salescrm import people, services
-from salescrm.models import CalendarDay, DigestSent, JobRun, Policy, Team, User
+from salescrm.models import AuthEvent, CalendarDay, DigestSent, JobRun, Policy, Team, User
 
 admin.site.site_header = _("SalesCRM administration")
 admin.site.site_title = _("SalesCRM")
@@ -143,4 +143,27 @@ class DigestSentAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuthEvent)
+class AuthEventAdmin(admin.ModelAdmin):
+    """The authentication log: read-only here, and the database refuses changes."""
+
+    list_display = ["at", "kind", "outcome", "user", "username", "ip_address", "user_agent"]
+    list_filter = ["kind", "outcome"]
+    search_fields = ["username", "ip_address", "user__username"]
+    date_hierarchy = "at"
+    list_select_related = ["user"]
+    readonly_fields = [
+        "at", "kind", "outcome", "user", "username", "ip_address", "user_agent", "detail",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

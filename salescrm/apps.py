@@ -10,8 +10,12 @@ class SalesCRMConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from salescrm import idempotency, notifications
+        from salescrm.accounts import events
         from salescrm.jobs import register_job
         from salescrm.middleware import SessionLifetimeMiddleware
+
+        # The authentication log (salescrm.accounts.events).
+        events.connect()
 
         # E-mails whose worker died (or whose task was lost) are queued again.
         register_job(

@@ -307,3 +307,57 @@ class SavedView(models.Model):
 
     def __str__(self):
         return self.name
+
+
+
+class AuthEvent(models.Model):
+    """One authentication event (salescrm.accounts.events): append-only, read in the admin.
+
+    The database refuses UPDATE and DELETE on this table (migration 0014).
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("signed in with a password")
+        LOGIN_FAILED = "login_failed", _("sign-in failed")
+        LOCKED_OUT = "locked_out", _("locked out after failed sign-ins")
+        LOGOUT = "logout", _("signed out")
+        MFA_VERIFIED = "mfa_verified", _("second factor accepted")
+        MFA_FAILED = "mfa_failed", _("second factor refused")
+        MFA_ENROLLED = "mfa_enrolled", _("authenticator app set up")
+        PASSWORD_CHANGED = "password_changed", _("password changed")
+        PASSWORD_RESET_REQUESTED = "password_reset_requested", _("password reset requested")
+        PASSWORD_RESET_REFUSED = "password_reset_refused", _("password reset refused (too many)")
+        PASSWORD_RESET_DONE = "password_reset_done", _("password reset completed")
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", _("success")
+        FAILURE = "failure", _("failure")
+
+    at = models.DateTimeField(_("when"), db_index=True)
+    kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
+    outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # What was typed (a failed sign-in may name nobody), or the address a reset was asked for.
+    username = models.CharField(_("username given"), max_length=254, blank=True)
+    ip_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=255, blank=True)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("authentication event")
+        verbose_name_plural = _("authentication events")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["kind", "ip_address", "at"]),
+            models.Index(fields=["kind", "username", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"

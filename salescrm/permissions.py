@@ -74,6 +74,16 @@ def administers(user: User) -> bool:
     return can(user, Capability.ADMINISTER) or bool(getattr(user, "is_superuser", False))
 
 
+# Those who approve, run a team or administer sign in with a second factor (rules: an
+# approval is a signature, so the signer must be who the login says).
+SECOND_FACTOR_CAPABILITIES = (Capability.SIGN, Capability.MANAGE_TEAM, Capability.ADMINISTER)
+
+
+def needs_second_factor(user: User) -> bool:
+    """Whether `user` must sign in with a second factor (salescrm.accounts.mfa)."""
+    return administers(user) or can_any(user, *SECOND_FACTOR_CAPABILITIES)
+
+
 def roles_with(capability: Capability) -> list[str]:
     """The roles holding `capability` (for queries over users)."""
     return [role for role, held in ROLE_CAPABILITIES.items() if capability in held]

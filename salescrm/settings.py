@@ -8,6 +8,7 @@ embedded PostgreSQL and a file-system Celery broker under `var/`, and writes e-m
 to files under `var/mail/`.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -51,6 +52,10 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "salescrm",
     "customers",
     "visits",
@@ -71,12 +76,16 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "salescrm.middleware.QueryStringMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "salescrm.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "salescrm.middleware.SessionLifetimeMiddleware",
     "salescrm.middleware.PrivateResponsesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "salescrm.accounts.mfa.SecondFactorMiddleware",
+    # Last: turns a locked-out sign-in into the login page saying so (salescrm.accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "salescrm.urls"
@@ -119,10 +128,44 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in (salescrm/accounts/): django-axes counts failed sign-ins on the app's and the
+# admin's login page, per account and per client address (TRUSTED_PROXIES below), and
+# refuses more for a cool-off; the administrator unlocks in the admin (Access attempts).
+AUTHENTICATION_BACKENDS = [
+    "salescrm.accounts.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "salescrm.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "salescrm.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "salescrm.accounts.clients.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# The addresses of the proxies in front of the web processes: gunicorn's FORWARDED_ALLOW_IPS.
+# A request from one of them is attributed to the last address in X-Forwarded-For that is
+# not a proxy; any other request to its own address. "*" trusts every sender (never in
+# production: anyone could then pick the address their failures are counted against).
+TRUSTED_PROXIES = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1"])
+# Two-factor sign-in (TOTP, with recovery codes): required for the people who approve
+# (salescrm.permissions.needs_second_factor), optional for everyone else.
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="SalesCRM")
+# Password reset e-mails: at most this many per e-mail address and per client address an hour.
+PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
+PASSWORD_RESET_LIMIT_PER_CLIENT = env.int("PASSWORD_RESET_LIMIT_PER_CLIENT", default=10)
 
 # Languages and time: timestamps are server time (rules, section 4 note).
 LANGUAGE_CODE = env("LANGUAGE_CODE", default="en")
@@ -256,12 +299,29 @@ SESSION_MAX_AGE = env.int("SESSION_MAX_AGE", default=12 * 3600)
 SESSION_COOKIE_AGE = SESSION_MAX_AGE
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="salescrm-demo")
+# The TOTP secret (base32) of the demo approvers' authenticator (`seed_demo`; codes from
+# `python manage.py demo_code`). Demo data only: real people enrol their own.
+DEMO_TOTP_SECRET = env("DEMO_TOTP_SECRET", default="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No password-reset token in any log line (runserver's access log included).
+    "filters": {"no_secrets": {"()": "salescrm.accounts.redact.RedactSecrets"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"pgserver": {"level": "WARNING"}},
+    "loggers": {
+        "pgserver": {"level": "WARNING"},
+        # runserver's access log and Django's request errors, through the filtered handler
+        # (Django's own handlers for them would write the path as it came).
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

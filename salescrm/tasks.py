@@ -28,3 +28,16 @@ def run_deadline_job(name: str) -> dict:
 def send_notification_emails(ids: list[int]) -> int:
     """E-mail notifications once each (retried when the mail server fails)."""
     return notifications.email_notifications(ids)
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    max_retries=8,
+)
+def send_password_reset(user_id: int) -> int:
+    """The password-reset e-mail (the token is made here, never passed in a message)."""
+    from salescrm.accounts import resets
+
+    return resets.send_reset_email(user_id)

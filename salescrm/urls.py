@@ -1,9 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from salescrm import views
-from salescrm.forms import PasswordResetForm
+from salescrm.accounts import views as account_views
 
 urlpatterns = [
     path("", include("dashboards.urls")),
@@ -21,8 +20,26 @@ urlpatterns = [
     path("receivables/", include("receivables.urls")),
     path(
         "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        account_views.PasswordResetView.as_view(),
         name="password_reset",
+    ),
+    path(
+        "accounts/password_change/",
+        account_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        account_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("accounts/two-factor/", account_views.mfa_manage, name="mfa_manage"),
+    path("accounts/two-factor/verify/", account_views.mfa_verify, name="mfa_verify"),
+    path("accounts/two-factor/setup/", account_views.mfa_setup, name="mfa_setup"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        account_views.mfa_recovery_codes,
+        name="mfa_recovery_codes",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -16,7 +16,9 @@ without crossing a layer. It is the one home of a helper more than one app's tes
   ``eager_tasks`` fixtures, and real worker processes (``Worker``, ``database_url``,
   ``delete_queue``, ``wait_for``);
 - ``mail``: a real SMTP server on 127.0.0.1 (the ``smtp_server`` fixture);
-- ``browser``: logging in through the real login form (``log_in``).
+- ``browser``: logging in through the real login form, code included (``log_in``, ``enter_code``);
+- ``mfa``: two-factor codes (``next_code``, ``code_at``) and a test client's session verified
+  as the second sign-in step leaves it (``verify_session``);
 
 Where the rest lives:
 

@@ -102,11 +102,16 @@ def test_send_mail_delivers_a_chinese_subject_with_text_and_html_parts_over_smtp
     assert "<strong>上海远航贸易有限公司</strong>" in html_part.get_content()
 
 
-def test_the_password_reset_e_mail_link_lets_the_user_choose_a_new_password(db):
+def test_the_password_reset_e_mail_link_lets_the_user_choose_a_new_password(
+    db, settings, django_capture_on_commit_callbacks
+):
+    # The worker makes the link from SITE_URL (it has no request to take a host from).
+    settings.SITE_URL = "http://testserver"
     user = UserFactory(email="Reset.Me@example.com", language="en")
     client = Client()
 
-    response = client.post(reverse("password_reset"), {"email": "reset.me@example.com"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": "reset.me@example.com"})
 
     assert response.status_code == 302
     assert response["Location"] == reverse("password_reset_done")

@@ -14,6 +14,11 @@ def print_logins(out, style) -> None:
     out.write(f"Demo logins, password {settings.DEMO_PASSWORD!r}:")
     for username, _first, _last, role, *_ in PEOPLE:
         out.write(f"  {username:<10} {role.label}")
+    out.write(
+        "director, manager1, manager2 and admin then give a code (two-factor sign-in):\n"
+        "  `make code` in another terminal prints it, or add the secret\n"
+        f"  {settings.DEMO_TOTP_SECRET} to an authenticator app."
+    )
     out.write("Stop everything with Ctrl-C; print this again with `make logins`.")
     out.write("")
 
