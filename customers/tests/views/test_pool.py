@@ -655,6 +655,6 @@ def test_in_chinese_the_preview_and_the_confirmation_name_the_split(
     shown_preview = preview(client, {"customers": [c.pk for c in pooled], "assignee": ""})
     response = client.post(ASSIGN, {"selection": shown_preview.context["selection"]})
 
-    assert text_of(shown_preview, "preview-count") == "客户池中的 4 个客户将分配给："
+    assert text_of(shown_preview, "preview-count") == "公共客户池中的 4 个客户将分配给："
     assert "确认分配" in html(shown_preview)
     assert f"已分配 4 个客户：{salesperson} 3 · {teammate} 1。" in messages_of(response)
