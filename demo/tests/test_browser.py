@@ -14,6 +14,7 @@ HOME_MARKERS = {
     "director": "Teams",
     "frontdesk": "Front desk",
     "admin": "Latest job runs",
+    "finance": "Open the receivables",
 }
 
 
