@@ -23,10 +23,13 @@ from typing import Any
 from django import forms
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from salescrm.models import FormSubmission, User
 
 FIELD = "submission"
+# What the second of two identical requests is told.
+SENT_TWICE = gettext_lazy("This form was sent twice; it was saved once.")
 TOKEN_KEPT = timedelta(days=2)
 
 

@@ -2,12 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import PipelineClass
+from salescrm.idempotency import SubmissionTokenMixin
 from visits.models import ContactRecord, VisitLog, VisitSlip
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class ContactRecordForm(forms.ModelForm):
+class ContactRecordForm(SubmissionTokenMixin, forms.ModelForm):
     class Meta:
         model = ContactRecord
         fields = [
@@ -34,6 +35,11 @@ class SlipForm(forms.ModelForm):
             "objectives": forms.Textarea(attrs={"rows": 2}),
             "likely_issues": forms.Textarea(attrs={"rows": 2}),
         }
+
+
+class NewSlipForm(SubmissionTokenMixin, SlipForm):
+    """A new slip: the form is sent once (salescrm.idempotency)."""
+
 
 
 class ReasonForm(forms.Form):

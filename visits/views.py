@@ -11,13 +11,21 @@ from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from customers import access as customer_access
-from salescrm import saved_views
+from salescrm import idempotency, saved_views
 from salescrm.errors import DomainError
+from salescrm.idempotency import SENT_TWICE
 from salescrm.permissions import Capability as C
 from salescrm.permissions import can, capability_required
 from salescrm.web import attempt
 from visits import access, selectors, services
-from visits.forms import ContactRecordForm, LateNoticeForm, ReasonForm, SlipForm, VisitLogForm
+from visits.forms import (
+    ContactRecordForm,
+    LateNoticeForm,
+    NewSlipForm,
+    ReasonForm,
+    SlipForm,
+    VisitLogForm,
+)
 from visits.models import ContactRecord, SlipState, VisitLog
 
 PAGE_SIZE = 50
@@ -41,18 +49,23 @@ def contact_record_add(request, customer_pk):
     customer = customer_access.customer_for_user(request.user, customer_pk, write=True)
     form = ContactRecordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        token = data.pop(idempotency.FIELD)
+
+        def create():
+            record = services.contact_record_add(customer=customer, actor=request.user, data=data)
+            if record.meeting_at:
+                url = reverse("visits:create", kwargs={"customer_pk": customer.pk})
+                return record, f"{url}?contact={record.pk}"
+            return record, reverse("customers:detail", kwargs={"pk": customer.pk})
+
         try:
-            record = services.contact_record_add(
-                customer=customer, actor=request.user, data=form.cleaned_data
-            )
+            outcome = idempotency.once(user=request.user, token=token, create=create)
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Contact recorded."))
-            if record.meeting_at:
-                url = reverse("visits:create", kwargs={"customer_pk": customer.pk})
-                return redirect(f"{url}?contact={record.pk}")
-            return redirect("customers:detail", pk=customer.pk)
+            messages.success(request, _("Contact recorded.") if outcome.created else SENT_TWICE)
+            return redirect(outcome.url)
     return render(request, "visits/contact_record_form.html", {"form": form, "customer": customer})
 
 
@@ -101,18 +114,28 @@ def slip_create(request, customer_pk):
             "planned_departure": timezone.localtime(record.meeting_at) - timedelta(hours=1),
             "expected_return": timezone.localtime(record.meeting_at) + timedelta(hours=2),
         }
-    form = SlipForm(request.POST or None, initial=initial)
+    form = NewSlipForm(request.POST or None, initial=initial)
     revisit = services.is_revisit(customer)
     if request.method == "POST" and form.is_valid():
-        try:
+        data = dict(form.cleaned_data)
+        token = data.pop(idempotency.FIELD)
+
+        def create():
             slip = services.slip_create(
-                customer=customer, actor=request.user, data=form.cleaned_data, contact_record=record
+                customer=customer, actor=request.user, data=data, contact_record=record
             )
+            return slip, reverse("visits:detail", kwargs={"pk": slip.pk})
+
+        try:
+            outcome = idempotency.once(user=request.user, token=token, create=create)
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Visit slip drafted. Submit it for approval."))
-            return redirect("visits:detail", pk=slip.pk)
+            messages.success(
+                request,
+                _("Visit slip drafted. Submit it for approval.") if outcome.created else SENT_TWICE,
+            )
+            return redirect(outcome.url)
     return render(
         request,
         "visits/slip_form.html",

@@ -2,9 +2,8 @@
 
 from django.core import signing
 from django.urls import reverse
-from django.utils.translation import gettext_lazy
 
-from salescrm import people
+from salescrm import idempotency, people
 
 PAGE_SIZES = (25, 50, 100, 200)
 
@@ -29,7 +28,7 @@ def _team_salespeople(manager):
 
 
 # The same create form arrived twice (a double click): the first made the record.
-SENT_TWICE = gettext_lazy("This form was sent twice; it was saved once.")
+SENT_TWICE = idempotency.SENT_TWICE
 
 
 def claim_token(customer, user) -> str:
