@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from contracts.models import Agreement, ChangeRequest, Plan, Product
 from salescrm import people
+from salescrm.idempotency import SubmissionTokenMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -34,6 +35,11 @@ class PlanForm(forms.ModelForm):
         if start and end and end < start:
             self.add_error("period_end", _("The campaign must end on or after its first day."))
         return data
+
+
+class NewPlanForm(SubmissionTokenMixin, PlanForm):
+    """A new plan: the form is sent once (salescrm.idempotency)."""
+
 
 
 class AgreementForm(forms.ModelForm):
@@ -176,7 +182,7 @@ class ChangeRequestForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
-class DelegationForm(forms.Form):
+class DelegationForm(SubmissionTokenMixin, forms.Form):
     delegate = forms.ModelChoiceField(
         label=_("Who signs for you"),
         queryset=people.signers().order_by("username"),

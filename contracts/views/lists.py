@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -12,6 +13,7 @@ from contracts.forms import (
 )
 from contracts.models import AgreementState, Delegation, PlanState
 from contracts.views.common import SIGNERS, _counts, _list_controls, _paged
+from salescrm import idempotency
 from salescrm.errors import DomainError
 from salescrm.permissions import Capability as C
 from salescrm.permissions import can, capability_required
@@ -88,15 +90,25 @@ def delegations(request):
     """My delegations: who may sign for me, and for whom I may sign."""
     form = DelegationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.delegation_create(
-                delegator=request.user, actor=request.user, **form.cleaned_data
+        data = dict(form.cleaned_data)
+        token = data.pop(idempotency.FIELD)
+
+        def create():
+            delegation = services.delegation_create(
+                delegator=request.user, actor=request.user, **data
             )
+            return delegation, reverse("contracts:delegations")
+
+        try:
+            outcome = idempotency.once(user=request.user, token=token, create=create)
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Delegation recorded."))
-            return redirect("contracts:delegations")
+            messages.success(
+                request,
+                _("Delegation recorded.") if outcome.created else idempotency.SENT_TWICE,
+            )
+            return redirect(outcome.url)
     return render(
         request,
         "contracts/delegations.html",

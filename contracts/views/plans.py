@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,12 +13,14 @@ from contracts import access, documents, selectors, services
 from contracts.forms import (
     CommentForm,
     FeedbackForm,
+    NewPlanForm,
     PlanForm,
     ReasonForm,
 )
 from contracts.models import PlanState, PlanVersion
 from contracts.views.common import SELLERS, SIGNERS, _action_kwargs, _pdf
 from customers import access as customer_access
+from salescrm import idempotency
 from salescrm.errors import DomainError
 from salescrm.permissions import Capability as C
 from salescrm.permissions import can_any, capability_required
@@ -28,17 +31,27 @@ from salescrm.web import attempt
 @capability_required(C.SELL)
 def plan_create(request, customer_pk):
     customer = customer_access.customer_for_user(request.user, customer_pk, write=True)
-    form = PlanForm(request.POST or None)
+    form = NewPlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        token = data.pop(idempotency.FIELD)
+
+        def create():
+            plan = services.plan_create(customer=customer, actor=request.user, data=data)
+            return plan, reverse("contracts:plan", kwargs={"pk": plan.pk})
+
         try:
-            plan = services.plan_create(
-                customer=customer, actor=request.user, data=form.cleaned_data
-            )
+            outcome = idempotency.once(user=request.user, token=token, create=create)
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Plan drafted. Submit it for internal review."))
-            return redirect("contracts:plan", pk=plan.pk)
+            messages.success(
+                request,
+                _("Plan drafted. Submit it for internal review.")
+                if outcome.created
+                else idempotency.SENT_TWICE,
+            )
+            return redirect(outcome.url)
     return render(request, "contracts/plan_form.html", {"form": form, "customer": customer})
 
 
