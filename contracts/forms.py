@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from contracts.models import Agreement, ChangeRequest, Plan, Product
 from salescrm import people
+from salescrm.fields import TEXT_MAX
 from salescrm.idempotency import SubmissionTokenMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -39,7 +40,6 @@ class PlanForm(forms.ModelForm):
 
 class NewPlanForm(SubmissionTokenMixin, PlanForm):
     """A new plan: the form is sent once (salescrm.idempotency)."""
-
 
 
 class AgreementForm(forms.ModelForm):
@@ -151,6 +151,7 @@ LineFormSet = forms.formset_factory(
 
 class CommentForm(forms.Form):
     comment = forms.CharField(
+        max_length=TEXT_MAX,
         label=pgettext_lazy("signature", "Comment"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -159,7 +160,9 @@ class CommentForm(forms.Form):
 
 class FeedbackForm(forms.Form):
     feedback = forms.CharField(
-        label=_("The customer's feedback"), widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX,
+        label=_("The customer's feedback"),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -169,7 +172,10 @@ class SignedOnForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX,
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

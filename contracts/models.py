@@ -22,6 +22,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from contracts import rules
+from salescrm.fields import BoundedTextField
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -94,10 +95,10 @@ class Plan(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="plans"
     )
     title = models.CharField(_("title"), max_length=200)
-    objectives = models.TextField(_("the customer's objectives"))
-    audience = models.TextField(_("target audience"), blank=True)
-    media_mix = models.TextField(_("media and ad slots proposed"))
-    schedule = models.TextField(_("schedule"), blank=True)
+    objectives = BoundedTextField(_("the customer's objectives"))
+    audience = BoundedTextField(_("target audience"), blank=True)
+    media_mix = BoundedTextField(_("media and ad slots proposed"))
+    schedule = BoundedTextField(_("schedule"), blank=True)
     budget = models.DecimalField(_("budget (CNY)"), **MONEY, null=True, blank=True)
     period_start = models.DateField(_("campaign from"), null=True, blank=True)
     period_end = models.DateField(_("campaign to"), null=True, blank=True)
@@ -109,7 +110,7 @@ class Plan(models.Model):
     version = models.PositiveIntegerField(_("version"), default=0)
     created_at = models.DateTimeField(_("created at"))
     # Why it is a draft again: the review's reason or the customer's feedback.
-    return_reason = models.TextField(_("reason it came back"), blank=True)
+    return_reason = BoundedTextField(_("reason it came back"), blank=True)
     submitted_to_customer_at = models.DateTimeField(
         _("submitted to the customer at"), null=True, blank=True
     )
@@ -157,7 +158,7 @@ class PlanVersion(models.Model):
     outcome = models.CharField(
         _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING
     )
-    outcome_reason = models.TextField(_("reason or feedback"), blank=True)
+    outcome_reason = BoundedTextField(_("reason or feedback"), blank=True)
     outcome_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     history = HistoricalRecords()
 
@@ -230,8 +231,8 @@ class Agreement(models.Model):
         _("fee per further change (CNY)"), **MONEY, default=Decimal("0.00"),
         validators=[MinValueValidator(Decimal("0"))],
     )  # fmt: skip
-    payment_terms = models.TextField(_("payment terms"), blank=True)
-    notes = models.TextField(_("other terms"), blank=True)
+    payment_terms = BoundedTextField(_("payment terms"), blank=True)
+    notes = BoundedTextField(_("other terms"), blank=True)
 
     # Sums of the lines, kept by the service whenever the lines change.
     list_total = models.DecimalField(_("total at list price"), **MONEY, default=Decimal("0.00"))
@@ -246,7 +247,7 @@ class Agreement(models.Model):
     major_reasons = models.JSONField(_("why it is major"), default=list, blank=True)
     created_at = models.DateTimeField(_("created at"))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    return_reason = models.TextField(_("reason it came back"), blank=True)
+    return_reason = BoundedTextField(_("reason it came back"), blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     sent_by = models.ForeignKey(
@@ -256,7 +257,7 @@ class Agreement(models.Model):
     signed_recorded_at = models.DateTimeField(_("signing recorded at"), null=True, blank=True)
     loi_signed_on = models.DateField(_("letter of intent signed on"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
-    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    cancel_reason = BoundedTextField(_("reason for cancelling"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -432,7 +433,7 @@ class Signature(models.Model):
         Delegation, on_delete=models.PROTECT, null=True, blank=True, related_name="signatures"
     )
     signed_at = models.DateTimeField(_("signed at"))
-    comment = models.TextField(_("comment"), blank=True)
+    comment = BoundedTextField(_("comment"), blank=True)
 
     class Meta:
         verbose_name = _("signature")
@@ -490,7 +491,7 @@ class ChangeRequest(models.Model):
     )
     number = models.PositiveIntegerField(_("number"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    description = models.TextField(_("what the customer asks"))
+    description = BoundedTextField(_("what the customer asks"))
     requested_at = models.DateTimeField(_("recorded at"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

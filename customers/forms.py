@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.imports import MAX_UPLOAD_BYTES
 from customers.models import ContactPerson, Customer, CustomerNote, PipelineClass, SourceChannel
+from salescrm.fields import TEXT_MAX
 from salescrm.idempotency import SubmissionTokenMixin
 from salescrm.models import User
 from salescrm.permissions import Capability, can
@@ -72,11 +73,14 @@ class ClassChangeForm(forms.Form):
         label=_("New class"),
         choices=[(c.value, c.label) for c in PipelineClass if c != PipelineClass.SIGNED],
     )
-    reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        max_length=TEXT_MAX, label=_("Why"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ClaimForm(SubmissionTokenMixin, forms.Form):
     reason = forms.CharField(
+        max_length=TEXT_MAX,
         label=_("Why should this customer be yours?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For example: you met them first, or you have worked with them before."),
@@ -93,14 +97,20 @@ class ClaimDecisionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX,
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class CheckForm(forms.Form):
     customers = forms.ModelMultipleChoiceField(queryset=Customer.objects.none())
     comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX,
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, queryset=None, **kwargs):
@@ -112,13 +122,17 @@ class CheckForm(forms.Form):
 
 class ReturnForm(forms.Form):
     reason = forms.CharField(
-        label=_("What needs correcting"), widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX,
+        label=_("What needs correcting"),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class NoteForm(SubmissionTokenMixin, forms.Form):
     kind = forms.ChoiceField(choices=CustomerNote.Kind.choices, widget=forms.HiddenInput)
-    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(
+        max_length=TEXT_MAX, label=_("Text"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class AssignForm(forms.Form):
@@ -152,7 +166,9 @@ class ExtensionForm(forms.Form):
     """One more week for a missed first contact, with the manager's reason."""
 
     reason = forms.CharField(
-        label=_("Reason for the extension"), widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX,
+        label=_("Reason for the extension"),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

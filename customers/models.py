@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from salescrm import stored_text
+from salescrm.fields import BoundedTextField
 
 
 class SourceChannel(models.TextChoices):
@@ -79,8 +80,8 @@ class Customer(models.Model):
     city = models.CharField(_("city"), max_length=100, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     website = models.CharField(_("website"), max_length=200, blank=True)
-    needs = models.TextField(_("needs and problems (as the customer sees them)"), blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    needs = BoundedTextField(_("needs and problems (as the customer sees them)"), blank=True)
+    notes = BoundedTextField(_("notes"), blank=True)
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -146,7 +147,7 @@ class Customer(models.Model):
         _("reassigned automatically at"), null=True, blank=True, db_index=True
     )
     extension_granted_at = models.DateTimeField(_("extension granted"), null=True, blank=True)
-    extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    extension_reason = BoundedTextField(_("reason for the extension"), blank=True)
     # When the file-completion job told the owner and manager the file is overdue (so it
     # tells them once). Whether a file is overdue now is file_overdue(now), not this flag.
     completion_overdue_at = models.DateTimeField(_("file marked overdue"), null=True, blank=True)
@@ -168,7 +169,7 @@ class Customer(models.Model):
         verbose_name=_("checked by"),
     )
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
-    check_comment = models.TextField(_("check comment"), blank=True)
+    check_comment = BoundedTextField(_("check comment"), blank=True)
 
     # The last time someone worked the customer: a contact record or a completed visit
     # (customers.services.customer_touch, called by visits). Shown on lists, filtered on.
@@ -293,7 +294,7 @@ class ClassChange(models.Model):
         verbose_name=_("changed by"),
     )
     changed_at = models.DateTimeField(_("changed at"))
-    reason = models.TextField(_("reason"))
+    reason = BoundedTextField(_("reason"))
     reason_code = models.CharField(_("system reason"), max_length=30, blank=True)
     reason_params = models.JSONField(default=dict, blank=True)
 
@@ -371,7 +372,7 @@ class OwnershipClaim(models.Model):
     owner_at_claim = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    reason = models.TextField(_("reason"))
+    reason = BoundedTextField(_("reason"))
     created_at = models.DateTimeField(_("filed at"))
     state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
     decided_by = models.ForeignKey(
@@ -382,7 +383,7 @@ class OwnershipClaim(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_comment = models.TextField(_("decision comment"), blank=True)
+    decision_comment = BoundedTextField(_("decision comment"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -410,7 +411,7 @@ class CustomerNote(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="thread")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    body = models.TextField(_("text"))
+    body = BoundedTextField(_("text"))
     created_at = models.DateTimeField()
 
     class Meta:

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from salescrm.fields import BoundedTextField
 from salescrm.roles import TEAM_ROLES, Role
 
 
@@ -210,7 +211,7 @@ class Notification(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     params = models.JSONField(default=dict, blank=True)
-    body = models.TextField(_("text"), blank=True)
+    body = BoundedTextField(_("text"), blank=True)
     url = models.CharField(max_length=300, blank=True)
     # The record an actionable notification is about (e.g. visits.visitslip 12).
     subject_type = models.ForeignKey(

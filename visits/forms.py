@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import PipelineClass
+from salescrm.fields import TEXT_MAX
 from salescrm.idempotency import SubmissionTokenMixin
 from visits.models import ContactRecord, VisitLog, VisitSlip
 
@@ -41,15 +42,19 @@ class NewSlipForm(SubmissionTokenMixin, SlipForm):
     """A new slip: the form is sent once (salescrm.idempotency)."""
 
 
-
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        max_length=TEXT_MAX, label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class LateNoticeForm(forms.Form):
     new_return = forms.DateTimeField(label=_("New return time"), widget=DATETIME)
     text = forms.CharField(
-        label=_("Message to your manager"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX,
+        label=_("Message to your manager"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

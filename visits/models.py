@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from customers.models import DecisionPower, PipelineClass
+from salescrm.fields import BoundedTextField
 
 
 class Channel(models.TextChoices):
@@ -29,7 +30,7 @@ class ContactRecord(models.Model):
     proposal_sent = models.BooleanField(_("printed proposal sent"), default=False)
     receipt_confirmed = models.BooleanField(_("receipt confirmed"), default=False)
     meeting_at = models.DateTimeField(_("meeting booked for"), null=True, blank=True)
-    summary = models.TextField(_("summary"))
+    summary = BoundedTextField(_("summary"))
     history = HistoricalRecords()
 
     class Meta:
@@ -67,15 +68,15 @@ class VisitSlip(models.Model):
         related_name="+",
         help_text=_("The contact in which the meeting was booked."),
     )
-    plan = models.TextField(_("visit plan and objectives"))
+    plan = BoundedTextField(_("visit plan and objectives"))
     planned_departure = models.DateTimeField(_("planned departure"))
     expected_return = models.DateTimeField(_("expected return"))
     # Pre-visit report (rule 3.2), required for a revisit.
     is_revisit = models.BooleanField(_("revisit"), default=False)
-    recent_status = models.TextField(_("recent follow-up status"), blank=True)
-    purpose = models.TextField(_("purpose of the visit"), blank=True)
-    objectives = models.TextField(_("objectives"), blank=True)
-    likely_issues = models.TextField(_("issues likely to come up"), blank=True)
+    recent_status = BoundedTextField(_("recent follow-up status"), blank=True)
+    purpose = BoundedTextField(_("purpose of the visit"), blank=True)
+    objectives = BoundedTextField(_("objectives"), blank=True)
+    likely_issues = BoundedTextField(_("issues likely to come up"), blank=True)
 
     state = models.CharField(
         _("state"),
@@ -95,7 +96,7 @@ class VisitSlip(models.Model):
         verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    rejection_reason = BoundedTextField(_("reason for rejection"), blank=True)
     departed_at = models.DateTimeField(_("departed at"), null=True, blank=True)
     departure_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -113,12 +114,12 @@ class VisitSlip(models.Model):
         related_name="+",
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    cancel_reason = BoundedTextField(_("reason for cancelling"), blank=True)
     # When a departed slip without a return becomes overdue: the expected return, or the
     # end of the working day, whichever comes first (moved by a late notice).
     overdue_at = models.DateTimeField(_("overdue from"), null=True, blank=True, db_index=True)
     late_notice_at = models.DateTimeField(_("late notice sent"), null=True, blank=True)
-    late_notice_text = models.TextField(_("late notice"), blank=True)
+    late_notice_text = BoundedTextField(_("late notice"), blank=True)
     # Set by the visit-return job when the slip passes overdue_at still out; cleared by a
     # late notice (a new time) so the next miss is flagged again.
     overdue_flagged_at = models.DateTimeField(_("flagged late"), null=True, blank=True)
@@ -161,7 +162,7 @@ class VisitLog(models.Model):
         choices=DecisionPower.choices,
         default=DecisionPower.UNKNOWN,
     )
-    needs = models.TextField(_("the customer's needs and problems"), blank=True)
+    needs = BoundedTextField(_("the customer's needs and problems"), blank=True)
     # Rule 2.3.1: the person met, their title and decision power and the needs are required,
     # unless the salesperson says plainly that they met nobody or could not learn them.
     contact_person = models.ForeignKey(
@@ -173,10 +174,10 @@ class VisitLog(models.Model):
         verbose_name=_("contact person met"),
     )
     met_nobody = models.BooleanField(_("met nobody / not known"), default=False)
-    met_nobody_reason = models.TextField(_("why nobody was met or it is not known"), blank=True)
-    notes = models.TextField(_("meeting notes"), blank=True)
-    outcome = models.TextField(_("outcome"), blank=True)
-    next_step = models.TextField(_("next step"), blank=True)
+    met_nobody_reason = BoundedTextField(_("why nobody was met or it is not known"), blank=True)
+    notes = BoundedTextField(_("meeting notes"), blank=True)
+    outcome = BoundedTextField(_("outcome"), blank=True)
+    next_step = BoundedTextField(_("next step"), blank=True)
     next_step_on = models.DateField(_("next step date"), null=True, blank=True)
     suggested_class = models.CharField(
         _("suggested class"), max_length=20, choices=PipelineClass.choices, blank=True

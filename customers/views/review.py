@@ -49,7 +49,10 @@ def note_add(request, pk):
     customer = access.customer_for_user(request.user, pk)
     form = NoteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Write something first."))
+        if form.has_error("body", "max_length"):
+            messages.error(request, " ".join(form.errors["body"]))
+        else:
+            messages.error(request, _("Write something first."))
         return redirect("customers:detail", pk=customer.pk)
     detail = reverse("customers:detail", kwargs={"pk": customer.pk})
     try:
