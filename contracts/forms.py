@@ -7,13 +7,14 @@ from django.utils.translation import pgettext_lazy
 
 from contracts.models import Agreement, ChangeRequest, Plan, Product
 from salescrm import people
+from salescrm.concurrency import VersionFormMixin
 from salescrm.fields import TEXT_MAX
 from salescrm.idempotency import SubmissionTokenMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(VersionFormMixin, forms.ModelForm):
     class Meta:
         model = Plan
         fields = [
@@ -42,7 +43,7 @@ class NewPlanForm(SubmissionTokenMixin, PlanForm):
     """A new plan: the form is sent once (salescrm.idempotency)."""
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(VersionFormMixin, forms.ModelForm):
     class Meta:
         model = Agreement
         fields = [

@@ -22,6 +22,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from contracts import rules
+from salescrm.concurrency import Versioned
 from salescrm.fields import BoundedTextField
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -85,8 +86,10 @@ PLAN_CONTENT_FIELDS = [
 ]  # fmt: skip
 
 
-class Plan(models.Model):
+class Plan(Versioned):
     """Advertising Promotion Plan (广告推广方案), Figure 1."""
+
+    edit_fields = tuple(PLAN_CONTENT_FIELDS)
 
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, related_name="plans"
@@ -204,8 +207,10 @@ AGREEMENT_CONTENT_FIELDS = [
 ]  # fmt: skip
 
 
-class Agreement(models.Model):
+class Agreement(Versioned):
     """Advertising Sales Service Agreement (广告销售服务协议), Figure 2."""
+
+    edit_fields = tuple(AGREEMENT_CONTENT_FIELDS)
 
     number = models.CharField(_("number"), max_length=20, unique=True)
     customer = models.ForeignKey(

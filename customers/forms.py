@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.imports import MAX_UPLOAD_BYTES
 from customers.models import ContactPerson, Customer, CustomerNote, PipelineClass, SourceChannel
+from salescrm.concurrency import VersionFormMixin
 from salescrm.fields import TEXT_MAX
 from salescrm.idempotency import SubmissionTokenMixin
 from salescrm.models import User
@@ -30,7 +31,7 @@ class QuickCaptureForm(SubmissionTokenMixin, forms.ModelForm):
         self.fields["source_detail"].help_text = _("Which show, paper, partner…")
 
 
-class CustomerFileForm(forms.ModelForm):
+class CustomerFileForm(VersionFormMixin, forms.ModelForm):
     """The complete Customer Information File."""
 
     class Meta:
@@ -50,7 +51,7 @@ class CustomerFileForm(forms.ModelForm):
         }
 
 
-class ContactPersonForm(SubmissionTokenMixin, forms.ModelForm):
+class ContactPersonForm(VersionFormMixin, SubmissionTokenMixin, forms.ModelForm):
     class Meta:
         model = ContactPerson
         fields = ["name", "title", "phone", "email", "decision_power"]

@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from salescrm import stored_text
+from salescrm.concurrency import Versioned
 from salescrm.fields import BoundedTextField
 
 
@@ -62,8 +63,14 @@ class CustomerQuerySet(models.QuerySet):
         return self.filter(file_overdue(now))
 
 
-class Customer(models.Model):
+class Customer(Versioned):
     """Customer Information File (客户信息档案)."""
+
+    edit_fields = (
+        "name", "credit_code", "source", "source_detail", "collected_on", "phone", "industry",
+        "city", "address", "website", "needs", "notes",
+    )  # fmt: skip
+    edit_noun = _("customer file")
 
     name = models.CharField(_("company name"), max_length=200)
     credit_code = models.CharField(
@@ -243,7 +250,8 @@ class IdentityKey(models.Model):
         return f"{self.kind}:{self.value}"
 
 
-class ContactPerson(models.Model):
+class ContactPerson(Versioned):
+    edit_fields = ("name", "title", "phone", "email", "decision_power")
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contact_people")
     name = models.CharField(pgettext_lazy("a person's", "name"), max_length=100)
     title = models.CharField(_("job title"), max_length=100, blank=True)

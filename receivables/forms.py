@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from receivables.models import BillingDetails, InvoiceKind, Method
+from salescrm.concurrency import VersionFormMixin
 
 
-class BillingForm(forms.ModelForm):
+class BillingForm(VersionFormMixin, forms.ModelForm):
     class Meta:
         model = BillingDetails
         fields = ["invoice_title", "taxpayer_id", "address", "phone", "bank", "account"]

@@ -19,11 +19,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from salescrm.concurrency import Versioned
+
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
-class BillingDetails(models.Model):
+class BillingDetails(Versioned):
     """开票信息: the customer's invoicing details."""
+
+    edit_fields = ("invoice_title", "taxpayer_id", "address", "phone", "bank", "account")
 
     customer = models.OneToOneField(
         "customers.Customer", on_delete=models.CASCADE, related_name="billing_details"
@@ -55,8 +59,11 @@ class PlanState(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
 
 
-class CollectionPlan(models.Model):
-    """回款计划: the instalments in which one signed agreement is to be paid."""
+class CollectionPlan(Versioned):
+    """回款计划: the instalments in which one signed agreement is to be paid.
+
+    Its instalments are child rows: changing them bumps the plan's version (concurrency.bump).
+    """
 
     agreement = models.OneToOneField(
         "contracts.Agreement", on_delete=models.PROTECT, related_name="collection_plan"

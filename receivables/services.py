@@ -33,7 +33,7 @@ from receivables.models import (
     Receipt,
     ReceiptState,
 )
-from salescrm import notifications, people
+from salescrm import concurrency, notifications, people
 from salescrm import selectors as salescrm_selectors
 from salescrm.errors import DomainError
 from salescrm.models import User
@@ -95,9 +95,17 @@ def clean_taxpayer_id(value: str) -> str:
 
 
 def billing_update(
-    *, customer: Customer, actor: User, data: dict, now: datetime | None = None
+    *,
+    customer: Customer,
+    actor: User,
+    data: dict,
+    expected_version: int | None = None,
+    now: datetime | None = None,
 ) -> BillingDetails:
-    """Set the customer's billing details (its owner or their manager)."""
+    """Set the customer's billing details (its owner or their manager).
+
+    `expected_version`: the version the form was shown with; 0 when there were none yet.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         locked = (
@@ -112,6 +120,8 @@ def billing_update(
             raise DomainError(_("The invoice title is required."))
         values["taxpayer_id"] = clean_taxpayer_id(values["taxpayer_id"])
         details = BillingDetails.objects.filter(customer=locked).first()
+        if details is not None:
+            concurrency.check(details, expected_version, submitted=values)
         if details is None:
             details = BillingDetails(customer=locked, updated_at=now, **values)
             details.save()
@@ -209,9 +219,16 @@ def _lock_plan(plan: CollectionPlan) -> tuple[Agreement, CollectionPlan]:
 
 
 def plan_update(
-    *, plan: CollectionPlan, actor: User, instalments: Sequence[tuple[date, Decimal]]
+    *,
+    plan: CollectionPlan,
+    actor: User,
+    instalments: Sequence[tuple[date, Decimal]],
+    expected_version: int | None = None,
 ) -> CollectionPlan:
-    """The salesperson changes the proposed instalments (until the manager confirms)."""
+    """The salesperson changes the proposed instalments (until the manager confirms).
+
+    `expected_version`: the plan's version the form was shown with (StaleEdit if old).
+    """
     with transaction.atomic():
         agreement, locked = _lock_plan(plan)
         if Capacity.OWNER not in capacities(actor, agreement):
@@ -219,10 +236,12 @@ def plan_update(
                               document=PLAN_TRANSITIONS.noun)  # fmt: skip
         if locked.state != P.DRAFT:
             raise DomainError(_("The collection plan is confirmed: it can no longer be changed."))
+        concurrency.check(locked, expected_version)
         _check_sum(locked.total, instalments)
         calendar = salescrm_selectors.work_calendar(today=agreement.signed_on)
         _write_instalments(locked, instalments, calendar)
         _reallocate(locked, now=timezone.now())
+        concurrency.bump(locked)
         return locked
 
 

@@ -16,6 +16,8 @@ from receivables.forms import (
     ReceiptForm,
 )
 from receivables.models import BillingDetails, CollectionPlan, PlanState
+from salescrm import concurrency
+from salescrm.concurrency import VersionForm
 from salescrm.errors import DomainError
 from salescrm.permissions import Capability as C
 from salescrm.permissions import capability_required
@@ -112,16 +114,27 @@ def plan_edit(request, pk):
     plan = _plan(agreement)
     if plan is None or plan.state != PlanState.DRAFT or agreement.salesperson_id != request.user.pk:
         return redirect("receivables:agreement", pk=agreement.pk)
+    status = 200
     if request.method == "POST":
         formset = InstalmentFormSet(request.POST)
-        if formset.is_valid():
+        version_form = VersionForm(request.POST)
+        if formset.is_valid() and version_form.is_valid():
             instalments = [
                 (form.cleaned_data["due_on"], form.cleaned_data["amount"])
                 for form in formset.forms
                 if form.cleaned_data and not form.cleaned_data.get("DELETE")
             ]
             try:
-                services.plan_update(plan=plan, actor=request.user, instalments=instalments)
+                services.plan_update(
+                    plan=plan,
+                    actor=request.user,
+                    instalments=instalments,
+                    expected_version=version_form.cleaned_data[concurrency.FIELD],
+                )
+            except concurrency.StaleEdit as error:
+                # The instalments as typed stay in the form; those saved meanwhile are listed.
+                concurrency.stale_form(version_form, error)
+                status = 409
             except DomainError as error:
                 formset._non_form_errors = formset.error_class([str(error)])
             else:
@@ -131,10 +144,18 @@ def plan_edit(request, pk):
         formset = InstalmentFormSet(
             initial=[{"due_on": i.due_on, "amount": i.amount} for i in plan.instalments.all()]
         )
+        version_form = VersionForm(initial={concurrency.FIELD: plan.edit_version})
     return render(
         request,
         "receivables/plan_form.html",
-        {"agreement": agreement, "plan": plan, "formset": formset},
+        {
+            "agreement": agreement,
+            "plan": plan,
+            "formset": formset,
+            "version_form": version_form,
+            "saved_instalments": plan.instalments.all() if status == 409 else None,
+        },
+        status=status,
     )
 
 
@@ -207,15 +228,27 @@ def billing_edit(request, customer_pk):
     customer = access.customer_for_billing(request.user, customer_pk, write=True)
     details = BillingDetails.objects.filter(customer=customer).first()
     form = BillingForm(request.POST or None, instance=details)
+    status = 200
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop(concurrency.FIELD)
         try:
-            services.billing_update(customer=customer, actor=request.user, data=form.cleaned_data)
+            services.billing_update(
+                customer=customer, actor=request.user, data=data, expected_version=version
+            )
+        except concurrency.StaleEdit as error:
+            form, status = concurrency.stale_form(form, error), 409
         except DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The billing details are saved."))
             return redirect("customers:detail", pk=customer.pk)
-    return render(request, "receivables/billing_form.html", {"customer": customer, "form": form})
+    return render(
+        request,
+        "receivables/billing_form.html",
+        {"customer": customer, "form": form},
+        status=status,
+    )
 
 
 @require_GET

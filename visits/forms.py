@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import PipelineClass
+from salescrm.concurrency import VersionFormMixin
 from salescrm.fields import TEXT_MAX
 from salescrm.idempotency import SubmissionTokenMixin
 from visits.models import ContactRecord, VisitLog, VisitSlip
@@ -20,7 +21,7 @@ class ContactRecordForm(SubmissionTokenMixin, forms.ModelForm):
         help_texts = {"meeting_at": _("If a meeting was booked: you can plan the visit next.")}
 
 
-class SlipForm(forms.ModelForm):
+class SlipForm(VersionFormMixin, forms.ModelForm):
     class Meta:
         model = VisitSlip
         fields = [
@@ -76,7 +77,7 @@ class ContactPersonSelect(forms.Select):
         return option
 
 
-class VisitLogForm(forms.ModelForm):
+class VisitLogForm(VersionFormMixin, forms.ModelForm):
     suggested_class = forms.ChoiceField(
         label=_("Suggested class"),
         required=False,

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from customers.models import DecisionPower, PipelineClass
+from salescrm.concurrency import Versioned
 from salescrm.fields import BoundedTextField
 
 
@@ -51,8 +52,13 @@ class SlipState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class VisitSlip(models.Model):
+class VisitSlip(Versioned):
     """Customer Visit Slip (客户走访单): plan, approval, departure and return (rule 2.4.1)."""
+
+    edit_fields = (
+        "plan", "planned_departure", "expected_return", "recent_status", "purpose", "objectives",
+        "likely_issues",
+    )  # fmt: skip
 
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, related_name="visit_slips"
@@ -141,9 +147,15 @@ class VisitLogQuerySet(models.QuerySet):
         return self.filter(written_at__isnull=True, due_at__lt=now)
 
 
-class VisitLog(models.Model):
+class VisitLog(Versioned):
     """The work log (日志) of a completed visit, due within N working days of it (rule 2.4.5;
     Policy.visit_log_working_days, 2 by default)."""
+
+    edit_fields = (
+        "person_met", "person_title", "person_phone", "decision_power", "needs", "met_nobody",
+        "met_nobody_reason", "contact_person", "notes", "outcome", "next_step", "next_step_on",
+        "suggested_class",
+    )  # fmt: skip
 
     slip = models.OneToOneField(VisitSlip, on_delete=models.PROTECT, related_name="log")
     customer = models.ForeignKey(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers import services as customer_services
 from customers.models import Customer, DecisionPower
-from salescrm import notifications, people, stored_text
+from salescrm import concurrency, notifications, people, stored_text
 from salescrm import selectors as salescrm_selectors
 from salescrm.errors import DomainError
 from salescrm.models import User
@@ -182,9 +182,14 @@ def slip_create(
 
 
 def slip_update(
-    *, slip: VisitSlip, actor: User, data: dict, now: datetime | None = None
+    *,
+    slip: VisitSlip,
+    actor: User,
+    data: dict,
+    expected_version: int | None = None,
+    now: datetime | None = None,
 ) -> VisitSlip:
-    """Change a draft (a rejected slip is a draft again)."""
+    """Change a draft (a rejected slip is a draft again); StaleEdit if the form is old."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock(slip)
@@ -192,6 +197,7 @@ def slip_update(
             raise DomainError(_("Only a draft slip can be changed."))
         if actor.pk != locked.salesperson_id:
             raise DomainError(_("Only the salesperson changes their slip."))
+        concurrency.check(locked, expected_version, submitted=data)
         changed = [f for f in SLIP_FIELDS if f in data and getattr(locked, f) != data[f]]
         for field in changed:
             setattr(locked, field, data[field])
@@ -464,7 +470,12 @@ def _log_refusal(missing: list[str]) -> DomainError:
 
 
 def visit_log_write(
-    *, log: VisitLog, actor: User, data: dict, now: datetime | None = None
+    *,
+    log: VisitLog,
+    actor: User,
+    data: dict,
+    expected_version: int | None = None,
+    now: datetime | None = None,
 ) -> VisitLog:
     """Write the log; the person met joins the customer's contact people.
 
@@ -476,6 +487,7 @@ def visit_log_write(
         locked = VisitLog.objects.select_for_update().select_related("customer").get(pk=log.pk)
         if actor.pk != locked.author_id:
             raise DomainError(_("Only the salesperson who visited writes the log."))
+        concurrency.check(locked, expected_version, submitted=data)
         if not (data.get("notes") or "").strip():
             raise DomainError(_("Write the meeting notes."))
         picked = data.get("contact_person")

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from customers import access as customer_access
-from salescrm import idempotency, saved_views
+from salescrm import concurrency, idempotency, saved_views
 from salescrm.errors import DomainError
 from salescrm.idempotency import SENT_TWICE
 from salescrm.permissions import Capability as C
@@ -173,9 +173,16 @@ def slip_edit(request, pk):
         messages.error(request, _("Only a draft slip can be changed."))
         return redirect("visits:detail", pk=slip.pk)
     form = SlipForm(request.POST or None, instance=slip)
+    status = 200
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop(concurrency.FIELD)
         try:
-            services.slip_update(slip=slip, actor=request.user, data=form.cleaned_data)
+            services.slip_update(
+                slip=slip, actor=request.user, data=data, expected_version=version
+            )
+        except concurrency.StaleEdit as error:
+            form, status = concurrency.stale_form(form, error), 409
         except DomainError as error:
             form.add_error(None, str(error))
         else:
@@ -186,6 +193,7 @@ def slip_edit(request, pk):
         request,
         "visits/slip_form.html",
         {"form": form, "customer": slip.customer, "revisit": slip.is_revisit, "slip": slip},
+        status=status,
     )
 
 
@@ -380,16 +388,23 @@ def slip_undo(request, pk):
 def log_edit(request, pk):
     log = access.log_for_user(request.user, pk)
     form = VisitLogForm(request.POST or None, instance=log)
+    status = 200
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop(concurrency.FIELD)
         try:
-            services.visit_log_write(log=log, actor=request.user, data=form.cleaned_data)
+            services.visit_log_write(
+                log=log, actor=request.user, data=data, expected_version=version
+            )
+        except concurrency.StaleEdit as error:
+            form, status = concurrency.stale_form(form, error), 409
         except DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Visit log saved."))
             return redirect("visits:detail", pk=log.slip_id)
     log.refresh_from_db()
-    return render(request, "visits/log_form.html", {"form": form, "log": log})
+    return render(request, "visits/log_form.html", {"form": form, "log": log}, status=status)
 
 
 @require_POST

@@ -50,7 +50,7 @@ from contracts.services.signing import (
     signers_to_tell,
 )
 from customers.models import Customer
-from salescrm import people
+from salescrm import concurrency, people
 from salescrm.errors import DomainError
 from salescrm.models import User
 from salescrm.transitions import Capacity, Transitions
@@ -123,7 +123,12 @@ def _lock_agreement(agreement: Agreement) -> Agreement:
 
 
 def agreement_update(
-    *, agreement: Agreement, actor: User, data: dict, lines: list[dict]
+    *,
+    agreement: Agreement,
+    actor: User,
+    data: dict,
+    lines: list[dict],
+    expected_version: int | None = None,
 ) -> Agreement:
     """Save a draft: its terms and all its lines (list prices taken from the price list now).
 
@@ -136,6 +141,8 @@ def agreement_update(
             raise DomainError(_("Only a draft agreement can be changed."))
         if actor.pk != locked.salesperson_id:
             raise DomainError(_("Only the salesperson changes their agreement."))
+        # The version goes up with every save (lines included): a stale editor is refused.
+        concurrency.check(locked, expected_version, submitted=data)
         content = {
             field: data.get(field, getattr(locked, field)) for field in AGREEMENT_CONTENT_FIELDS
         }

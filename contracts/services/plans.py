@@ -40,7 +40,7 @@ from contracts.services.signing import (
     signers_to_tell,
 )
 from customers.models import Customer
-from salescrm import people
+from salescrm import concurrency, people
 from salescrm.errors import DomainError
 from salescrm.models import User
 from salescrm.permissions import Capability, can
@@ -115,14 +115,20 @@ def plan_create(
     return Plan.objects.create(customer=customer, salesperson=actor, created_at=now, **content)
 
 
-def plan_update(*, plan: Plan, actor: User, data: dict) -> Plan:
-    """Revise a draft (a rejected or declined plan is a draft again)."""
+def plan_update(
+    *, plan: Plan, actor: User, data: dict, expected_version: int | None = None
+) -> Plan:
+    """Revise a draft (a rejected or declined plan is a draft again).
+
+    `expected_version`: the version the edit form was shown with (StaleEdit if it is old).
+    """
     with transaction.atomic():
         locked = _lock_plan(plan)
         if locked.state != P.DRAFT:
             raise DomainError(_("Only a draft plan can be changed."))
         if actor.pk != locked.salesperson_id:
             raise DomainError(_("Only the salesperson revises their plan."))
+        concurrency.check(locked, expected_version, submitted=data)
         content = _plan_content(data)
         _check_plan(content)
         changed = [f for f, value in content.items() if getattr(locked, f) != value]

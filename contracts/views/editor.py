@@ -13,6 +13,7 @@ from contracts.forms import (
     LineFormSet,
 )
 from contracts.models import AgreementState
+from salescrm import concurrency
 from salescrm.errors import DomainError
 from salescrm.permissions import Capability as C
 from salescrm.permissions import capability_required
@@ -86,11 +87,20 @@ def agreement_edit(request, pk):
         return redirect("contracts:agreement", pk=agreement.pk)
     form = AgreementForm(request.POST or None, instance=agreement)
     lines = LineFormSet(request.POST or None, initial=_line_initial(agreement), prefix="lines")
+    status = 200
     if request.method == "POST" and form.is_valid() and lines.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop(concurrency.FIELD)
         try:
             services.agreement_update(
-                agreement=agreement, actor=request.user, data=form.cleaned_data, lines=lines.lines()
+                agreement=agreement,
+                actor=request.user,
+                data=data,
+                lines=lines.lines(),
+                expected_version=version,
             )
+        except concurrency.StaleEdit as error:
+            form, status = concurrency.stale_form(form, error), 409
         except DomainError as error:
             form.add_error(None, str(error))
         else:
@@ -108,6 +118,7 @@ def agreement_edit(request, pk):
             "agreement": agreement,
             "preview": _editor_preview(agreement, lines),
         },
+        status=status,
     )
 
 

@@ -20,7 +20,7 @@ from contracts.forms import (
 from contracts.models import PlanState, PlanVersion
 from contracts.views.common import SELLERS, SIGNERS, _action_kwargs, _pdf
 from customers import access as customer_access
-from salescrm import idempotency
+from salescrm import concurrency, idempotency
 from salescrm.errors import DomainError
 from salescrm.permissions import Capability as C
 from salescrm.permissions import can_any, capability_required
@@ -63,9 +63,16 @@ def plan_edit(request, pk):
         messages.error(request, _("Only a draft plan can be changed."))
         return redirect("contracts:plan", pk=plan.pk)
     form = PlanForm(request.POST or None, instance=plan)
+    status = 200
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop(concurrency.FIELD)
         try:
-            services.plan_update(plan=plan, actor=request.user, data=form.cleaned_data)
+            services.plan_update(
+                plan=plan, actor=request.user, data=data, expected_version=version
+            )
+        except concurrency.StaleEdit as error:
+            form, status = concurrency.stale_form(form, error), 409
         except DomainError as error:
             form.add_error(None, str(error))
         else:
@@ -73,7 +80,10 @@ def plan_edit(request, pk):
             return redirect("contracts:plan", pk=plan.pk)
     plan.refresh_from_db()
     return render(
-        request, "contracts/plan_form.html", {"form": form, "customer": plan.customer, "plan": plan}
+        request,
+        "contracts/plan_form.html",
+        {"form": form, "customer": plan.customer, "plan": plan},
+        status=status,
     )
 
 

@@ -28,7 +28,7 @@ from customers.models import (
     IdentityKey,
     SourceChannel,
 )
-from salescrm import notifications, people
+from salescrm import concurrency, notifications, people
 from salescrm import selectors as salescrm_selectors
 from salescrm.errors import DomainError
 from salescrm.models import User
@@ -282,12 +282,21 @@ def customer_create(
 
 
 def customer_update(
-    *, customer: Customer, actor: User, data: dict, now: datetime | None = None
+    *,
+    customer: Customer,
+    actor: User,
+    data: dict,
+    expected_version: int | None = None,
+    now: datetime | None = None,
 ) -> Customer:
-    """Change the file's fields; identity keys follow, and may not collide with another file."""
+    """Change the file's fields; identity keys follow, and may not collide with another file.
+
+    `expected_version`: the version the edit form was shown with (StaleEdit if it is old).
+    """
     now = now or timezone.now()
     with transaction.atomic():
         locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        concurrency.check(locked, expected_version, fields=CUSTOMER_FIELDS, submitted=data)
         changed = [f for f in CUSTOMER_FIELDS if f in data and getattr(locked, f) != data[f]]
         for field in changed:
             setattr(locked, field, data[field])
@@ -308,9 +317,13 @@ def contact_person_save(
     actor: User,
     data: ContactPersonData,
     contact: ContactPerson | None = None,
+    expected_version: int | None = None,
     now: datetime | None = None,
 ) -> ContactPerson:
-    """Add a contact person (or change one); their phone and e-mail join the identity keys."""
+    """Add a contact person (or change one); their phone and e-mail join the identity keys.
+
+    `expected_version`: the version of the contact person the edit form was shown with.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         locked = Customer.objects.select_for_update().get(pk=customer.pk)
@@ -318,6 +331,9 @@ def contact_person_save(
             contact = ContactPerson(customer=locked)
         elif contact.customer_id != locked.pk:
             raise DomainError(_("This contact belongs to another customer."))
+        else:
+            contact = ContactPerson.objects.select_for_update().get(pk=contact.pk)
+            concurrency.check(contact, expected_version, submitted=vars(data))
         for field, value in vars(data).items():
             setattr(contact, field, value)
         contact.save()

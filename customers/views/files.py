@@ -27,7 +27,7 @@ from customers.forms import (
 from customers.models import ContactPerson
 from customers.resources import CustomerExportResource
 from customers.views.common import PAGE_SIZES, SENT_TWICE, _claim_url, _page_size
-from salescrm import exports, idempotency, panels, people, saved_views, timeline
+from salescrm import concurrency, exports, idempotency, panels, people, saved_views, timeline
 from salescrm import selectors as salescrm_selectors
 from salescrm.errors import DomainError
 from salescrm.permissions import Capability as C
@@ -259,9 +259,16 @@ def customer_edit(request, pk):
     customer = access.customer_for_user(request.user, pk, write=True)
     form = CustomerFileForm(request.POST or None, instance=customer)
     duplicate = None
+    status = 200
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop(concurrency.FIELD)
         try:
-            services.customer_update(customer=customer, actor=request.user, data=form.cleaned_data)
+            services.customer_update(
+                customer=customer, actor=request.user, data=data, expected_version=version
+            )
+        except concurrency.StaleEdit as error:
+            form, status = concurrency.stale_form(form, error), 409
         except services.DuplicateCustomer as error:
             duplicate = error
         except DomainError as error:
@@ -275,6 +282,7 @@ def customer_edit(request, pk):
         request,
         "customers/customer_edit.html",
         {"form": form, "customer": customer, **duplicate_help(request.user, duplicate)},
+        status=status,
     )
 
 
@@ -287,9 +295,11 @@ def contact_person_edit(request, pk, contact_pk=None):
     )
     form = ContactPersonForm(request.POST or None, instance=contact)
     duplicate = None
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         token = data.pop(idempotency.FIELD)
+        version = data.pop(concurrency.FIELD)
 
         def save():
             saved = services.contact_person_save(
@@ -297,6 +307,7 @@ def contact_person_edit(request, pk, contact_pk=None):
                 actor=request.user,
                 contact=contact,
                 data=services.ContactPersonData(**data),
+                expected_version=version if contact is not None else None,
             )
             return saved, reverse("customers:detail", kwargs={"pk": customer.pk})
 
@@ -305,6 +316,8 @@ def contact_person_edit(request, pk, contact_pk=None):
             outcome = idempotency.once(
                 user=request.user, token=token if contact is None else None, create=save
             )
+        except concurrency.StaleEdit as error:
+            form, status = concurrency.stale_form(form, error), 409
         except services.DuplicateCustomer as error:
             duplicate = error
         except DomainError as error:
@@ -321,6 +334,7 @@ def contact_person_edit(request, pk, contact_pk=None):
             "contact": contact,
             **duplicate_help(request.user, duplicate),
         },
+        status=status,
     )
 
 

@@ -10,6 +10,7 @@ from contracts.models import Agreement, AgreementState, Delegation, Plan, PlanSt
 from contracts.tests.factories import make_agreement_in, make_plan_in
 from contracts.tests.views.helpers import agreement_act, agreement_url, plan_act, plan_url, snapshot
 from customers.tests.factories import make_customer
+from salescrm.testing.concurrency import with_version
 from salescrm.testing.http import assert_sent_to_login, html, messages_of
 
 PLAN_ACTIONS = ["submit", "withdraw", "approve", "reject", "reopen", "send", "accept", "decline",
@@ -235,9 +236,19 @@ def test_managers_and_the_director_may_not_open_the_edit_pages(
     before = snapshot(plan), snapshot(agreement)
 
     assert client.get(plan_url("plan_edit", plan)).status_code == 404
-    assert client.post(plan_url("plan_edit", plan), {"title": "Theirs"}).status_code == 404
+    assert (
+        client.post(
+            plan_url("plan_edit", plan), with_version(plan, {"title": "Theirs"})
+        ).status_code
+        == 404
+    )
     assert client.get(agreement_url("agreement_edit", agreement)).status_code == 404
-    assert client.post(agreement_url("agreement_edit", agreement), POST_DATA).status_code == 404
+    assert (
+        client.post(
+            agreement_url("agreement_edit", agreement), with_version(agreement, POST_DATA)
+        ).status_code
+        == 404
+    )
     assert (snapshot(plan), snapshot(agreement)) == before
 
 

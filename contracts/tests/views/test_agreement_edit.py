@@ -12,6 +12,7 @@ from contracts.tests.factories import (
     make_product,
 )
 from contracts.tests.views.helpers import agreement_url, snapshot
+from salescrm.testing.concurrency import with_version
 from salescrm.testing.http import html, messages_of, text_of
 
 
@@ -92,10 +93,13 @@ def test_the_owner_saves_terms_and_lines(client_for, salesperson, draft, product
 
     response = client_for(salesperson).post(
         edit(draft),
-        edit_data(
-            [a_row(product, quantity="4", agreed_price="950.00"), a_row(other, quantity="2")],
-            title="Summer agreement",
-            free_changes=1,
+        with_version(
+            draft,
+            edit_data(
+                [a_row(product, quantity="4", agreed_price="950.00"), a_row(other, quantity="2")],
+                title="Summer agreement",
+                free_changes=1,
+            ),
         ),
     )
 
@@ -116,8 +120,9 @@ def test_changing_only_the_terms_keeps_the_lines(client_for, salesperson, draft,
     before = lines_of(draft)
 
     response = client_for(salesperson).post(
-        edit(draft), edit_data([a_row(product, period_end="2027-05-31")], initial=1,
-                               title="Only the title changed"),
+        edit(draft),
+        with_version(draft, edit_data([a_row(product, period_end="2027-05-31")], initial=1,
+                                      title="Only the title changed")),
     )  # fmt: skip
 
     assert response.status_code == 302, text_of(response, "line")
@@ -130,11 +135,13 @@ def test_changing_only_the_terms_keeps_the_lines(client_for, salesperson, draft,
 def test_a_line_is_removed_with_its_delete_box(client_for, salesperson, draft, product):
     other = make_product(list_price="300.00")
     client = client_for(salesperson)
-    client.post(edit(draft), edit_data([a_row(product), a_row(other)]), follow=True)
+    client.post(
+        edit(draft), with_version(draft, edit_data([a_row(product), a_row(other)])), follow=True
+    )
 
     response = client.post(
         edit(draft),
-        edit_data([a_row(product, DELETE="on"), a_row(other)], initial=2),
+        with_version(draft, edit_data([a_row(product, DELETE="on"), a_row(other)], initial=2)),
     )
 
     assert messages_of(response) == ["Agreement saved."]
@@ -144,7 +151,11 @@ def test_a_line_is_removed_with_its_delete_box(client_for, salesperson, draft, p
 def test_a_major_line_is_flagged_on_the_page(client_for, salesperson, draft, product):
     client = client_for(salesperson)
 
-    client.post(edit(draft), edit_data([a_row(product, agreed_price="800.00")]), follow=True)
+    client.post(
+        edit(draft),
+        with_version(draft, edit_data([a_row(product, agreed_price="800.00")])),
+        follow=True,
+    )
     response = client.get(agreement_url("agreement", draft))
 
     reasons = text_of(response, "major")
@@ -206,7 +217,7 @@ def test_bad_input_is_explained_and_nothing_changes(client_for, salesperson, dra
     build, error = BAD_INPUT[case]
     before, lines = snapshot(draft), lines_of(draft)
 
-    response = client_for(salesperson).post(edit(draft), build(product))
+    response = client_for(salesperson).post(edit(draft), with_version(draft, build(product)))
 
     assert response.status_code == 200
     assert error in html(response).replace("&#x27;", "'")
@@ -218,7 +229,9 @@ def test_an_agreement_without_lines_is_not_saved(client_for, salesperson, manage
     fresh = accepted_agreement(salesperson, manager)
     before = snapshot(fresh)
 
-    response = client_for(salesperson).post(edit(fresh), edit_data([], title="No lines"))
+    response = client_for(salesperson).post(
+        edit(fresh), with_version(fresh, edit_data([], title="No lines"))
+    )
 
     assert response.status_code == 200
     assert "Add at least one line." in html(response)
@@ -232,7 +245,9 @@ def test_a_product_taken_off_the_price_list_is_refused_clearly(
     Product.objects.filter(pk=product.pk).update(active=False)
     before, lines = snapshot(draft), lines_of(draft)
 
-    response = client_for(salesperson).post(edit(draft), edit_data([a_row(product)], initial=1))
+    response = client_for(salesperson).post(
+        edit(draft), with_version(draft, edit_data([a_row(product)], initial=1))
+    )
 
     assert response.status_code == 200
     assert "That product is no longer on the price list." in html(response)
@@ -248,7 +263,9 @@ def test_only_a_draft_is_edited(client_for, salesperson, product, state):
     before, lines = snapshot(agreement), lines_of(agreement)
 
     shown = client_for(salesperson).get(edit(agreement))
-    posted = client_for(salesperson).post(edit(agreement), edit_data([a_row(product)]))
+    posted = client_for(salesperson).post(
+        edit(agreement), with_version(agreement, edit_data([a_row(product)]))
+    )
 
     for response in (shown, posted):
         assert response.status_code == 302

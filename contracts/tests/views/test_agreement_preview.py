@@ -16,6 +16,7 @@ from contracts.tests.factories import agreement_terms, make_agreement_in, make_p
 from contracts.tests.views.helpers import agreement_url, snapshot
 from contracts.tests.views.test_agreement_edit import a_row, edit, edit_data, lines_of
 from salescrm import selectors as salescrm_selectors
+from salescrm.testing.concurrency import with_version
 from salescrm.testing.http import assert_sent_to_login, html, text_of
 
 
@@ -101,7 +102,7 @@ def test_a_price_beyond_the_authority_shows_the_directors_approval_before_saving
     assert "Line 1" in warning
     assert "is 15.00% off, beyond the salesperson's authority of 10.00%" in warning
     assert "beyond your authority" in figures(response, 0)
-    client.post(edit(draft), data)
+    client.post(edit(draft), with_version(draft, data))
     submitted = services.agreement_submit(agreement=draft, actor=salesperson)
     assert response.context["preview"]["major"] == [
         rules.describe(reason) for reason in submitted.major_reasons
@@ -301,7 +302,7 @@ def test_a_line_added_on_the_page_is_saved_with_the_others(client_for, salespers
     client.get(line_url(draft), {"lines-TOTAL_FORMS": "3"})
     data = edit_data([a_row(product), {}, {}, a_row(other)], initial=1, blank=0)
 
-    response = client.post(edit(draft), data)
+    response = client.post(edit(draft), with_version(draft, data))
 
     assert response.status_code == 302
     assert [line[1] for line in lines_of(draft)] == [product.pk, other.pk]

@@ -7,6 +7,7 @@ from contracts.models import Agreement, AgreementState, Plan, PlanState, PlanVer
 from contracts.tests.factories import make_agreement_in, make_plan_in, plan_data
 from contracts.tests.views.helpers import agreement_url, plan_act, plan_url, snapshot
 from salescrm.models import Notification
+from salescrm.testing.concurrency import with_version
 from salescrm.testing.http import html, messages_of, shown, text_of
 
 
@@ -74,7 +75,9 @@ def test_the_owner_revises_a_draft(client_for, salesperson):
     client = client_for(salesperson)
 
     assert client.get(plan_url("plan_edit", plan)).status_code == 200
-    response = client.post(plan_url("plan_edit", plan), form_data(title="Revised title"))
+    response = client.post(
+        plan_url("plan_edit", plan), with_version(plan, form_data(title="Revised title"))
+    )
 
     assert response.url == plan_url("plan", plan)
     assert messages_of(response) == ["Plan saved."]
@@ -88,7 +91,9 @@ def test_a_bad_revision_changes_nothing(client_for, salesperson):
 
     response = client_for(salesperson).post(
         plan_url("plan_edit", plan),
-        form_data(title="Never saved", period_start="2027-06-01", period_end="2027-01-01"),
+        with_version(
+            plan, form_data(title="Never saved", period_start="2027-06-01", period_end="2027-01-01")
+        ),
     )
 
     assert response.status_code == 200
@@ -102,7 +107,9 @@ def test_only_a_draft_is_revised(client_for, salesperson, state):
     before = snapshot(plan)
 
     shown_page = client_for(salesperson).get(plan_url("plan_edit", plan))
-    posted = client_for(salesperson).post(plan_url("plan_edit", plan), form_data(title="Sneaky"))
+    posted = client_for(salesperson).post(
+        plan_url("plan_edit", plan), with_version(plan, form_data(title="Sneaky"))
+    )
 
     for response in (shown_page, posted):
         assert response.status_code == 302
@@ -395,7 +402,7 @@ def test_every_version_stays_readable(client_for, salesperson, manager):
     plan = make_plan_in(PlanState.IN_REVIEW, salesperson, title="First idea")
     client_for(manager).post(plan_act(plan, "reject"), {"comment": "Rethink"})
     owner = client_for(salesperson)
-    owner.post(plan_url("plan_edit", plan), form_data(title="Second idea"))
+    owner.post(plan_url("plan_edit", plan), with_version(plan, form_data(title="Second idea")))
     owner.post(plan_act(plan, "submit"))
 
     first = owner.get(plan_url("plan_version", plan, number=1))

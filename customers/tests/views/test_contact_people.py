@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from customers.models import ContactPerson, IdentityKey
 from customers.tests.factories import a_contact_person, make_customer
+from salescrm.testing.concurrency import with_version
 from salescrm.testing.http import assert_sent_to_login, html, messages_of
 
 OUTSIDERS = [
@@ -125,7 +126,9 @@ def test_the_owner_changes_a_contact_person(client_for, salesperson, contact):
     client = client_for(salesperson)
 
     assert client.get(edit_url(contact)).status_code == 200
-    response = client.post(edit_url(contact), person(name="Zhang Wei", title="Director"))
+    response = client.post(
+        edit_url(contact), with_version(contact, person(name="Zhang Wei", title="Director"))
+    )
 
     assert response.status_code == 302
     contact.refresh_from_db()
@@ -144,7 +147,10 @@ def test_outsiders_cannot_change_a_contact_person(request, client_for, contact, 
     client = client_for(request.getfixturevalue(outsider))
 
     assert client.get(edit_url(contact)).status_code == 404
-    assert client.post(edit_url(contact), person(name="Hacked")).status_code == 404
+    assert (
+        client.post(edit_url(contact), with_version(contact, person(name="Hacked"))).status_code
+        == 404
+    )
     contact.refresh_from_db()
     assert contact.name == "Zhang Wei"
 

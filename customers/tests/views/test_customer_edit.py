@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from customers.models import Customer, SourceChannel
 from customers.tests.factories import make_customer
+from salescrm.testing.concurrency import with_version
 from salescrm.testing.http import assert_sent_to_login, html, messages_of
 
 
@@ -47,7 +48,8 @@ def test_the_owner_opens_the_edit_form(client_for, salesperson, customer):
 
 def test_the_owner_saves_the_file(client_for, salesperson, customer):
     response = client_for(salesperson).post(
-        edit(customer), file_data(customer, industry="Retail", city="Hangzhou")
+        edit(customer),
+        with_version(customer, file_data(customer, industry="Retail", city="Hangzhou")),
     )
 
     assert response.status_code == 302
@@ -61,7 +63,9 @@ def test_the_owners_manager_opens_and_saves_the_file(client_for, manager, custom
     client = client_for(manager)
 
     assert client.get(edit(customer)).status_code == 200
-    response = client.post(edit(customer), file_data(customer, needs="A bigger audience"))
+    response = client.post(
+        edit(customer), with_version(customer, file_data(customer, needs="A bigger audience"))
+    )
 
     assert response.status_code == 302
     customer.refresh_from_db()
@@ -71,7 +75,9 @@ def test_the_owners_manager_opens_and_saves_the_file(client_for, manager, custom
 def test_a_manager_edits_a_pool_customer(client_for, manager):
     customer = make_customer(actor=manager, to_pool=True, name="Pool Edit")
 
-    response = client_for(manager).post(edit(customer), file_data(customer, city="Suzhou"))
+    response = client_for(manager).post(
+        edit(customer), with_version(customer, file_data(customer, city="Suzhou"))
+    )
 
     assert response.status_code == 302
     customer.refresh_from_db()
@@ -83,7 +89,9 @@ def test_the_director_may_read_but_not_edit(client_for, director, customer):
 
     assert client.get(reverse("customers:detail", kwargs={"pk": customer.pk})).status_code == 200
     assert client.get(edit(customer)).status_code == 404
-    response = client.post(edit(customer), file_data(customer, city="Nowhere"))
+    response = client.post(
+        edit(customer), with_version(customer, file_data(customer, city="Nowhere"))
+    )
 
     assert response.status_code == 404
     customer.refresh_from_db()
@@ -97,7 +105,12 @@ def test_outsiders_get_404_and_change_nothing(request, client_for, customer, out
     client = client_for(request.getfixturevalue(outsider))
 
     assert client.get(edit(customer)).status_code == 404
-    assert client.post(edit(customer), file_data(customer, city="Nowhere")).status_code == 404
+    assert (
+        client.post(
+            edit(customer), with_version(customer, file_data(customer, city="Nowhere"))
+        ).status_code
+        == 404
+    )
     customer.refresh_from_db()
     assert customer.city == ""
 
@@ -110,7 +123,7 @@ def test_a_salesperson_cannot_edit_a_pool_customer(client_for, salesperson, mana
 
 def test_the_edit_form_sends_anonymous_visitors_to_login(client, customer):
     assert_sent_to_login(client.get(edit(customer)))
-    assert_sent_to_login(client.post(edit(customer), file_data(customer)))
+    assert_sent_to_login(client.post(edit(customer), with_version(customer, file_data(customer))))
 
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
@@ -126,7 +139,7 @@ def test_a_name_already_on_file_is_refused_and_nothing_changes(
     make_customer(other_salesperson, name="上海远航贸易股份有限公司")
 
     response = client_for(salesperson).post(
-        edit(customer), file_data(customer, name="上海远航贸易有限公司")
+        edit(customer), with_version(customer, file_data(customer, name="上海远航贸易有限公司"))
     )
 
     assert response.status_code == 200
@@ -139,7 +152,8 @@ def test_a_future_date_collected_is_refused(client_for, salesperson, customer):
     tomorrow = timezone.localdate() + timedelta(days=1)
 
     response = client_for(salesperson).post(
-        edit(customer), file_data(customer, collected_on=tomorrow.isoformat())
+        edit(customer),
+        with_version(customer, file_data(customer, collected_on=tomorrow.isoformat())),
     )
 
     assert response.status_code == 200
@@ -150,7 +164,8 @@ def test_a_future_date_collected_is_refused(client_for, salesperson, customer):
 
 def test_an_invalid_credit_code_is_refused(client_for, salesperson, customer):
     response = client_for(salesperson).post(
-        edit(customer), file_data(customer, credit_code="123456789012345679")
+        edit(customer),
+        with_version(customer, file_data(customer, credit_code="123456789012345679")),
     )
 
     assert response.status_code == 200
@@ -164,7 +179,10 @@ def test_a_refused_edit_shows_the_saved_name_in_the_heading(
     make_customer(other_salesperson, name="Taken Name")
 
     response = client_for(salesperson).post(
-        edit(customer), file_data(customer, name="Taken Name", source=SourceChannel.INTERNET)
+        edit(customer),
+        with_version(
+            customer, file_data(customer, name="Taken Name", source=SourceChannel.INTERNET)
+        ),
     )
 
     assert response.context["customer"].name == "Edit Trading"
@@ -181,7 +199,7 @@ def test_a_phone_of_ones_other_file_is_refused_with_a_link_to_it(client_for, sal
     other = make_customer(salesperson, name="Second Trading", phone="13911112222")
 
     response = client_for(salesperson).post(
-        edit(customer), {**file_data(customer), "phone": "139 1111 2222"}
+        edit(customer), with_version(customer, {**file_data(customer), "phone": "139 1111 2222"})
     )
 
     assert response.status_code == 200
@@ -197,7 +215,7 @@ def test_a_phone_of_someone_elses_file_is_refused_with_the_claim_button(
     make_customer(other_salesperson, name="Their Trading", phone="13911112222")
 
     response = client_for(salesperson).post(
-        edit(customer), {**file_data(customer), "phone": "13911112222"}
+        edit(customer), with_version(customer, {**file_data(customer), "phone": "13911112222"})
     )
 
     assert 'data-testid="duplicate-claim"' in html(response)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from receivables.models import BillingDetails, PlanState, Receipt, ReceiptState
 from receivables.tests.factories import plan_of, receipt, signed_agreement
+from salescrm.testing.concurrency import with_version
 from salescrm.testing.http import assert_sent_to_login, text_of
 
 
@@ -84,11 +85,15 @@ def test_the_salesperson_edits_and_the_manager_confirms_the_plan(
         "form-0-due_on": today.isoformat(), "form-0-amount": "1000.00",
         "form-1-due_on": today.isoformat(), "form-1-amount": "8000.00",
     }  # fmt: skip
-    response = client_for(salesperson).post(money_url(agreement, "receivables:plan_edit"), data)
+    response = client_for(salesperson).post(
+        money_url(agreement, "receivables:plan_edit"), with_version(plan_of(agreement), data)
+    )
     assert response.status_code == 200
     assert "add up to" in text_of(response, "plan-error")
     data["form-1-amount"] = "9000.00"
-    client_for(salesperson).post(money_url(agreement, "receivables:plan_edit"), data)
+    client_for(salesperson).post(
+        money_url(agreement, "receivables:plan_edit"), with_version(plan_of(agreement), data)
+    )
     plan = plan_of(agreement)
     assert [i.amount for i in plan.instalments.all()] == [Decimal("1000.00"), Decimal("9000.00")]
     client_for(manager).post(money_url(agreement, "receivables:plan_confirm"))

@@ -7,6 +7,7 @@ from django.utils import timezone
 from customers.models import ContactPerson
 from customers.tests.factories import make_customer
 from salescrm.selectors import work_calendar
+from salescrm.testing.concurrency import with_version
 from salescrm.testing.http import assert_sent_to_login, html
 from salescrm.testing.time import local
 from visits import worklist
@@ -49,7 +50,7 @@ def test_the_salesperson_opens_the_log_of_their_visit(client_for, salesperson, v
 def test_the_salesperson_writes_the_log_and_the_person_met_joins_the_file(
     client_for, salesperson, customer, visited
 ):
-    response = client_for(salesperson).post(log_url(visited), LOG)
+    response = client_for(salesperson).post(log_url(visited), with_version(visited.log, LOG))
 
     assert response.status_code == 302
     assert response.url == reverse("visits:detail", kwargs={"pk": visited.pk})
@@ -62,7 +63,9 @@ def test_the_salesperson_writes_the_log_and_the_person_met_joins_the_file(
 
 
 def test_a_log_without_notes_is_refused_and_nothing_is_written(client_for, salesperson, visited):
-    response = client_for(salesperson).post(log_url(visited), {**LOG, "notes": " "})
+    response = client_for(salesperson).post(
+        log_url(visited), with_version(visited.log, {**LOG, "notes": " "})
+    )
 
     assert response.status_code == 200
     assert "Write the meeting notes." in html(response)
@@ -72,7 +75,9 @@ def test_a_log_without_notes_is_refused_and_nothing_is_written(client_for, sales
 def test_a_written_log_can_be_corrected(client_for, salesperson, visited):
     write_log(visited)
 
-    client_for(salesperson).post(log_url(visited), {**LOG, "outcome": "Quote sent"})
+    client_for(salesperson).post(
+        log_url(visited), with_version(visited.log, {**LOG, "outcome": "Quote sent"})
+    )
 
     assert VisitLog.objects.get().outcome == "Quote sent"
 
@@ -93,13 +98,13 @@ def test_outsiders_get_404_and_write_nothing(request, client_for, visited, outsi
     client = client_for(request.getfixturevalue(outsider))
 
     assert client.get(log_url(visited)).status_code == 404
-    assert client.post(log_url(visited), LOG).status_code == 404
+    assert client.post(log_url(visited), with_version(visited.log, LOG)).status_code == 404
     assert VisitLog.objects.get().written_at is None
 
 
 def test_the_log_sends_anonymous_visitors_to_login(client, visited):
     assert_sent_to_login(client.get(log_url(visited)))
-    assert_sent_to_login(client.post(log_url(visited), LOG))
+    assert_sent_to_login(client.post(log_url(visited), with_version(visited.log, LOG)))
     assert VisitLog.objects.get().written_at is None
 
 
@@ -164,7 +169,9 @@ def test_the_customers_contact_people_can_be_picked_and_carry_what_they_fill_in(
 
     response = client_for(salesperson).post(
         log_url(slip),
-        {**NOBODY, "contact_person": person.pk, "needs": "Cheaper weekday slots"},
+        with_version(
+            slip.log, {**NOBODY, "contact_person": person.pk, "needs": "Cheaper weekday slots"}
+        ),
     )
 
     assert response.status_code == 302
@@ -175,7 +182,7 @@ def test_the_customers_contact_people_can_be_picked_and_carry_what_they_fill_in(
 def test_a_log_without_the_person_met_and_needs_is_refused_on_the_form(
     client_for, salesperson, visited
 ):
-    response = client_for(salesperson).post(log_url(visited), NOBODY)
+    response = client_for(salesperson).post(log_url(visited), with_version(visited.log, NOBODY))
 
     assert response.status_code == 200
     assert "met nobody / not known" in html(response)
@@ -187,7 +194,10 @@ def test_met_nobody_with_a_reason_is_saved_and_the_manager_sees_it(
 ):
     response = client_for(salesperson).post(
         log_url(visited),
-        {**NOBODY, "met_nobody": "on", "met_nobody_reason": "Only the receptionist was in."},
+        with_version(
+            visited.log,
+            {**NOBODY, "met_nobody": "on", "met_nobody_reason": "Only the receptionist was in."},
+        ),
     )
 
     assert response.status_code == 302
@@ -201,7 +211,10 @@ def test_the_managers_approval_queue_shows_that_the_last_visit_met_nobody(
 ):
     client_for(salesperson).post(
         log_url(visited),
-        {**NOBODY, "met_nobody": "on", "met_nobody_reason": "Only the receptionist was in."},
+        with_version(
+            visited.log,
+            {**NOBODY, "met_nobody": "on", "met_nobody_reason": "Only the receptionist was in."},
+        ),
     )
     make_slip_for(customer, SlipState.SUBMITTED)
 
@@ -216,7 +229,10 @@ def test_the_managers_worklist_row_for_the_next_slip_says_the_last_visit_met_nob
 ):
     client_for(salesperson).post(
         log_url(visited),
-        {**NOBODY, "met_nobody": "on", "met_nobody_reason": "Only the receptionist was in."},
+        with_version(
+            visited.log,
+            {**NOBODY, "met_nobody": "on", "met_nobody_reason": "Only the receptionist was in."},
+        ),
     )
     nobody = make_slip_for(customer, SlipState.SUBMITTED)
     other = make_slip_for(make_customer(salesperson, name="Other Trading"), SlipState.SUBMITTED)

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from salescrm.testing.concurrency import with_version
 from salescrm.testing.http import assert_sent_to_login, html, messages_of
 from salescrm.testing.time import local
 from visits.models import SlipState, VisitSlip
@@ -29,7 +30,7 @@ def test_the_owner_opens_their_draft(client_for, salesperson, customer):
 def test_the_owner_changes_their_draft(client_for, salesperson, customer):
     slip = make_slip_for(customer, plan="The old plan")
 
-    response = client_for(salesperson).post(edit_url(slip), CHANGE)
+    response = client_for(salesperson).post(edit_url(slip), with_version(slip, CHANGE))
 
     assert response.status_code == 302
     assert response.url == reverse("visits:detail", kwargs={"pk": slip.pk})
@@ -44,7 +45,7 @@ def test_a_return_before_the_departure_is_refused_and_nothing_changes(
     slip = make_slip_for(customer, plan="The old plan")
 
     response = client_for(salesperson).post(
-        edit_url(slip), {**CHANGE, "expected_return": "2026-03-12T13:00"}
+        edit_url(slip), with_version(slip, {**CHANGE, "expected_return": "2026-03-12T13:00"})
     )
 
     assert response.status_code == 200
@@ -56,7 +57,7 @@ def test_a_return_before_the_departure_is_refused_and_nothing_changes(
 def test_a_submitted_slip_cannot_be_changed(client_for, salesperson, customer):
     slip = make_slip_for(customer, SlipState.SUBMITTED, plan="The old plan")
 
-    response = client_for(salesperson).post(edit_url(slip), CHANGE)
+    response = client_for(salesperson).post(edit_url(slip), with_version(slip, CHANGE))
 
     assert response.status_code == 302
     assert "Only a draft slip can be changed." in messages_of(response)
@@ -81,7 +82,7 @@ def test_outsiders_get_404_and_change_nothing(request, client_for, customer, out
     client = client_for(request.getfixturevalue(outsider))
 
     assert client.get(edit_url(slip)).status_code == 404
-    assert client.post(edit_url(slip), CHANGE).status_code == 404
+    assert client.post(edit_url(slip), with_version(slip, CHANGE)).status_code == 404
     assert VisitSlip.objects.get().plan == "The old plan"
 
 
@@ -89,7 +90,7 @@ def test_the_edit_form_sends_anonymous_visitors_to_login(client, customer):
     slip = make_slip_for(customer, plan="The old plan")
 
     assert_sent_to_login(client.get(edit_url(slip)))
-    assert_sent_to_login(client.post(edit_url(slip), CHANGE))
+    assert_sent_to_login(client.post(edit_url(slip), with_version(slip, CHANGE)))
     assert VisitSlip.objects.get().plan == "The old plan"
 
 
