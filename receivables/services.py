@@ -253,7 +253,11 @@ def plan_confirm(
 def _counted(agreement: Agreement) -> Decimal:
     """Every receipt recorded against the agreement, confirmed or not, but not reversed
     (over-collection)."""
-    total = Receipt.objects.filter(agreement=agreement).exclude(state=R.REVERSED).aggregate(s=Sum("amount"))["s"]
+    total = (
+        Receipt.objects.filter(agreement=agreement)
+        .exclude(state=R.REVERSED)
+        .aggregate(s=Sum("amount"))["s"]
+    )
     return total or Decimal("0")
 
 

@@ -89,9 +89,7 @@ def agreement_money(request, pk):
             and Capacity.MANAGER in held,
             "is_finance": Capacity.FINANCE in held,
             "receipt_form": ReceiptForm(initial={"received_on": timezone.localdate()}),
-            "invoices": agreement.invoices.select_related(
-                "requested_by", "issued_by", "voided_by"
-            ),
+            "invoices": agreement.invoices.select_related("requested_by", "issued_by", "voided_by"),
             "invoiced": money.invoiced,
             "may_request_invoice": Capacity.OWNER in held,
             "invoice_form": InvoiceRequestForm(),
