@@ -141,12 +141,13 @@ def _lock(agreement: Agreement) -> Agreement:
     )
 
 
-def _moments(due_on: date, calendar: WorkCalendar) -> dict:
-    """When an instalment falls due (the end of its working day) and when to remind."""
+def _moments(due_on: date, calendar: WorkCalendar, lead: int) -> dict:
+    """When an instalment falls due (the end of its working day) and when to remind (the
+    policy's lead, in working days)."""
     tz = timezone.get_current_timezone()
     return {
         "due_at": calendar.due_at(due_on, 0, tz=tz),
-        "remind_at": local_midnight(rules.remind_on(due_on, calendar), tz=tz),
+        "remind_at": local_midnight(rules.remind_on(due_on, calendar, lead), tz=tz),
     }
 
 
@@ -155,9 +156,14 @@ def _write_instalments(
 ) -> None:
     for instalment in plan.instalments.all():
         instalment.delete()  # one history row each
+    lead = salescrm_selectors.policy().collection_reminder_working_days
     for number, (due_on, amount) in enumerate(sorted(instalments, key=lambda i: i[0]), 1):
         Instalment.objects.create(
-            plan=plan, number=number, due_on=due_on, amount=amount, **_moments(due_on, calendar)
+            plan=plan,
+            number=number,
+            due_on=due_on,
+            amount=amount,
+            **_moments(due_on, calendar, lead),
         )
 
 
@@ -189,12 +195,15 @@ def plan_propose(
         if locked.state != AgreementState.SIGNED or locked.total <= 0:
             raise DomainError(_("A collection plan follows a signed agreement with a total."))
         calendar = salescrm_selectors.work_calendar(today=locked.signed_on)
+        policy = salescrm_selectors.policy()
         proposed = rules.propose(
             total=locked.total,
             payment_terms=locked.payment_terms,
             signed_on=locked.signed_on,
             period_start=locked.period_start,
             calendar=calendar,
+            balance_days=policy.collection_balance_working_days,
+            default_percent=policy.collection_deposit_percent,
         )
         plan = CollectionPlan.objects.create(agreement=locked, total=locked.total, created_at=now)
         _write_instalments(plan, [(p.due_on, p.amount) for p in proposed], calendar)
