@@ -45,7 +45,7 @@ BUCKETS = [
 COLUMNS = [
     ("target", _("Collection target (CNY)")),
     ("collected", _("Collected (CNY)")),
-    ("percent", _("% of target")),
+    ("percent", _("Percent of target")),
     ("not_due", _("Outstanding, not yet due (CNY)")),
     *[(key, heading) for key, heading, _low, _high in BUCKETS],
     ("overdue", _("Overdue in all (CNY)")),
