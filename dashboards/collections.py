@@ -39,12 +39,7 @@ def panel(user: User, *, today: date, now: datetime) -> dict | None:
     months = sorted(set(figures.last_months(today, MONTHS)) | {quarter.start})
     months = [month for month in months if month <= today]
     got = collections.collected_by_month(ids, months)
-    if can(user, Capability.SELL):
-        targets = figures.targets_by_month(months, person_ids=ids, field="collection_amount")
-    else:
-        targets = figures.targets_by_month(
-            months, team_ids=[team.pk for team in scope.teams], field="collection_amount"
-        )
+    targets = collections.targets_by_month(scope, months, people_only=can(user, Capability.SELL))
     shown = months[-MONTHS:]
     chart = charts.bar_chart(
         "collected-by-month",

@@ -226,3 +226,33 @@ def collected_by_month(scope_ids: list[int], months: list[date]) -> dict[date, D
     )
     values = {row["month"]: row["total"] for row in rows}
     return {month: values.get(month) or ZERO for month in months}
+
+
+def targets_by_month(
+    scope: Scope, months: list[date], *, people_only: bool = False
+) -> dict[date, Decimal]:
+    """{first of month: the collection target of the scope}: the people's own (`people_only`,
+    a salesperson's view); else a team's own where set, else its people's together (as in the
+    report), and the company's its teams' (one query)."""
+    ids = scope.ids
+    team_ids = [] if people_only else [team.pk for team in scope.teams]
+    rows = RevenueTarget.objects.filter(
+        Q(person_id__in=ids) | Q(team_id__in=team_ids),
+        month__gte=months[0],
+        month__lte=months[-1],
+        collection_amount__isnull=False,
+    ).values_list("month", "person__team_id", "team_id", "collection_amount")
+    teams_own: dict[tuple, Decimal] = {}
+    people_sum: dict[tuple, Decimal] = {}
+    for month, person_team, team_id, amount in rows:
+        if team_id is not None:
+            teams_own[(month, team_id)] = amount
+        else:
+            key = (month, person_team)
+            people_sum[key] = people_sum.get(key, ZERO) + amount
+    totals = dict.fromkeys(months, ZERO)
+    for month in months:
+        for team_id in {*team_ids, *(key[1] for key in people_sum if key[0] == month)}:
+            own = teams_own.get((month, team_id)) if team_id is not None else None
+            totals[month] += own if own is not None else people_sum.get((month, team_id), ZERO)
+    return totals

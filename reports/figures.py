@@ -208,17 +208,16 @@ def signed_by_month(ids: list[int], months: list[date]) -> dict[date, Decimal]:
     return {month: values.get(month) or ZERO for month in months}
 
 
-def targets_by_month(
-    months: list[date], *, person_ids=None, team_ids=None, field: str = "amount"
-) -> dict[date, Decimal]:
-    """The sum of the targets of these people or teams per month (`field`: "amount" the
-    signed value, "collection_amount" the collections)."""
+def targets_by_month(months: list[date], *, person_ids=None, team_ids=None) -> dict[date, Decimal]:
+    """The sum of the targets of these people or teams per month."""
     targets = RevenueTarget.objects.filter(month__gte=months[0], month__lte=months[-1])
     if person_ids is not None:
         targets = targets.filter(person_id__in=person_ids)
     else:
         targets = targets.filter(team_id__in=team_ids)
-    values = dict(targets.values("month").annotate(value=Sum(field)).values_list("month", "value"))
+    values = dict(
+        targets.values("month").annotate(value=Sum("amount")).values_list("month", "value")
+    )
     return {month: values.get(month) or ZERO for month in months}
 
 

@@ -65,3 +65,18 @@ def test_the_card_runs_a_constant_number_of_queries(client_for, director, collec
         plan = confirmed_plan(seller, [(timezone.localdate(), Decimal("10000"))])
         receipt(plan.agreement, finance, "1000.00")
     assert queries_for(client, HOME) == few
+
+
+def test_a_team_without_its_own_target_has_its_peoples_together(
+    client_for, salesperson, teammate, manager, finance
+):
+    month = timezone.localdate().replace(day=1)
+    for person, amount in ((salesperson, "6000"), (teammate, "3000")):
+        set_target(actor=manager, month=month, amount=Decimal(amount), person=person,
+                   kind="collected")  # fmt: skip
+    for persona in (manager, finance):
+        response = client_for(persona).get(HOME)
+        assert text_of(response, "collected-month") == "This month 0.00 9000.00 0"
+    assert text_of(client_for(teammate).get(HOME), "collected-month") == (
+        "This month 0.00 3000.00 0"
+    )
