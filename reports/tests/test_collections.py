@@ -185,11 +185,13 @@ def test_the_report_runs_a_constant_number_of_queries(client_for, director, team
     finance_person = UserFactory(username="fin2", role="finance")
     plan_due(UserFactory(username="s1", team=team), timezone.localdate(), [5], ["10000"])
     few = queries_for(client, PAGE)
+    few_exported = queries_for(client, f"{EXPORT}?format=xlsx")
     for index in range(3):
         seller = UserFactory(username=f"more{index}", team=team)
         plan = plan_due(seller, timezone.localdate(), [50, 0], ["4000", "6000"])
         receipt(plan.agreement, finance_person, "1000.00")
     assert queries_for(client, PAGE) == few
+    assert queries_for(client, f"{EXPORT}?format=xlsx") == few_exported
 
 
 def test_the_targets_page_sets_collection_targets_beside_the_signed_value(
