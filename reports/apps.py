@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 class ReportsConfig(AppConfig):
     """Reports and dashboards with charts: figures by person and period, rule compliance,
-    channel return, signed-value and collection targets, collections. Above contracts, below the home pages."""
+    channel return, signed-value and collection targets, collections (回款). Above contracts,
+    below the home pages."""
 
     name = "reports"
     verbose_name = _("Reports")
