@@ -22,6 +22,7 @@ from customers.models import (
     SourceChannel,
 )
 from customers.selectors import claims_to_decide, pending_checks
+from receivables.models import Instalment
 from reports import compliance
 from reports.periods import Period
 from reports.scope import Scope
@@ -122,6 +123,24 @@ def _person_stats(
     }
 
 
+def _overdue_instalments(ids: list[int], *, now: datetime):
+    """The overdue (逾期) instalments of these salespeople's agreements, the oldest first."""
+    return (
+        Instalment.objects.overdue(now)
+        .filter(plan__agreement__salesperson_id__in=ids)
+        .select_related("plan__agreement__customer", "plan__agreement__salesperson")
+        .order_by("due_at", "pk")
+    )
+
+
+def _overdue_by_person(ids: list[int], *, now: datetime) -> dict[int, list[Instalment]]:
+    """{salesperson id: their overdue instalments, the oldest first (one query)}."""
+    grouped: dict[int, list[Instalment]] = {}
+    for instalment in _overdue_instalments(ids, now=now):
+        grouped.setdefault(instalment.plan.agreement.salesperson_id, []).append(instalment)
+    return grouped
+
+
 def _coming_visits(members: list[User], *, now: datetime) -> dict[int, list[VisitSlip]]:
     slips = (
         VisitSlip.objects.filter(
@@ -165,8 +184,11 @@ def _manager_context(manager: User, team_stats: dict, *, start, end, now: dateti
         assigned_at__gte=start,
         assigned_at__lt=end,
     )
+    overdue = list(_overdue_instalments([p.pk for p, _stats in team], now=now))
     return {
         "team": team,
+        "overdue_instalments": overdue[:LIST_SIZE],
+        "overdue_instalments_count": len(overdue),
         "files_to_check": pending_checks(manager).count(),
         "missed_first_contacts": missed.count(),
         "automatic_reassignments": automatic.count(),
@@ -240,6 +262,7 @@ def weekly_digests(*, now: datetime, dry_run: bool = False) -> dict:
     stats = _person_stats(members, start=start, end=end, now=now)
     kept = _rules_kept(last_monday, period, now=now)
     coming = _coming_visits(list(sellers.values()), now=now)
+    overdue = _overdue_by_person(list(sellers), now=now)
     director = None
     base = {
         "week_start": last_monday,
@@ -266,6 +289,8 @@ def weekly_digests(*, now: datetime, dry_run: bool = False) -> dict:
                 "new_files_target": working_days * rules.daily_new_customers_target,
                 "visits_target": rules.weekly_visits_target,
                 "coming_visits": coming.get(user.pk, [])[:LIST_SIZE],
+                "overdue_instalments": overdue.get(user.pk, [])[:LIST_SIZE],
+                "overdue_instalments_count": len(overdue.get(user.pk, [])),
             }
             key = "salesperson digests"
         elif kinds[user.pk] == Capability.MANAGE_TEAM:

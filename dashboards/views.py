@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from contracts import selectors as contract_selectors
 from contracts.models import Agreement, AgreementState
 from customers import selectors as customer_selectors
+from dashboards import collections
 from salescrm import notifications, people
 from salescrm import selectors as salescrm_selectors
 from salescrm.permissions import Capability, can
@@ -93,4 +94,5 @@ def home(request):
         context["missing_calendar_years"] = salescrm_selectors.calendar_years_missing_schedule(
             today=today
         )
+    context["collections"] = collections.panel(user, today=today, now=now)
     return render(request, "dashboards/home.html", context)

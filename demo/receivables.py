@@ -4,7 +4,9 @@ The agreements signed in the contracts demo got their collection plans proposed 
 signing. Here, in turn: one plan stays proposed, one is confirmed and nothing is paid (its
 deposit, due on signing, becomes overdue 逾期), one is confirmed with part of the deposit
 received, one with the deposit received and a further receipt recorded but not yet
-confirmed by finance. Then the instalment job runs at `now`, so reminders and overdue
+confirmed by finance, and one confirmed with its deposit received, then reversed by finance
+(recorded against the wrong agreement) and its deposit invoice voided (红冲), so its
+deposit is outstanding again. Then the instalment job runs at `now`, so reminders and overdue
 flags are what real use would have left. Everything goes through receivables.services.
 Runs only while there is no receipt at all.
 """
@@ -18,17 +20,36 @@ from django.db import transaction
 from django.utils import timezone
 
 from receivables import jobs, services
-from receivables.models import CollectionPlan, PlanState, Receipt
+from receivables.models import CollectionPlan, InvoiceKind, PlanState, Receipt
 from salescrm import people
 from salescrm.history import acting_as
 from salescrm.models import User
 from salescrm.roles import Role
 
-PROPOSED, UNPAID, PARTIAL, PAID_AND_PENDING = range(4)
+PROPOSED, UNPAID, PARTIAL, PAID_AND_PENDING, REVERSED = range(5)
+STORIES = 5
 
 
 def _received_on(plan: CollectionPlan, now: datetime):
     return min(timezone.localdate(now), plan.agreement.signed_on + timedelta(days=2))
+
+
+def _voided_invoice(plan: CollectionPlan, amount: Decimal, *, finance: User, now: datetime):
+    """The deposit's invoice, issued with the wrong taxpayer ID and voided (红冲)."""
+    salesperson = plan.agreement.salesperson
+    with acting_as(salesperson):
+        invoice = services.invoice_request(
+            agreement=plan.agreement, actor=salesperson, kind=InvoiceKind.SPECIAL,
+            amount=amount, now=now,
+        )  # fmt: skip
+    with acting_as(finance):
+        services.invoice_issue(
+            invoice=invoice, actor=finance, number=f"DEMO-{plan.agreement.number}-INV",
+            issued_on=timezone.localdate(now),
+        )  # fmt: skip
+        services.invoice_void(
+            invoice=invoice, actor=finance, reason="Wrong taxpayer ID on the invoice.", now=now
+        )
 
 
 @transaction.atomic
@@ -43,9 +64,9 @@ def seed_receivables(*, now: datetime | None = None) -> dict:
             "agreement__signed_on", "pk"
         )
     )
-    confirmed = recorded = 0
+    confirmed = recorded = reversed_ = 0
     for index, plan in enumerate(plans):
-        story = index % 4
+        story = index % STORIES
         if story == PROPOSED:
             continue
         manager = people.manager_of(plan.agreement.salesperson)
@@ -66,6 +87,12 @@ def seed_receivables(*, now: datetime | None = None) -> dict:
             )  # fmt: skip
             services.receipt_confirm(receipt=receipt, actor=finance, now=now)
             recorded += 1
+            if story == REVERSED:
+                services.receipt_reverse(
+                    receipt=receipt, actor=finance, now=now,
+                    reason="Recorded against the wrong agreement (the customer's other order).",
+                )  # fmt: skip
+                reversed_ += 1
             if story == PAID_AND_PENDING and plan.total > deposit:
                 services.receipt_record(
                     agreement=plan.agreement, actor=finance,
@@ -74,10 +101,13 @@ def seed_receivables(*, now: datetime | None = None) -> dict:
                     reference=f"DEMO-{plan.agreement.number}-2", now=now,
                 )  # fmt: skip
                 recorded += 1
+        if story == REVERSED:
+            _voided_invoice(plan, deposit, finance=finance, now=now)
     flagged = jobs.instalments(now=now)
     return {
         "collection plans confirmed": confirmed,
         "receipts recorded": recorded,
+        "receipts reversed": reversed_,
         "instalments overdue": flagged["instalments overdue"],
         "plans still proposed": CollectionPlan.objects.filter(state=PlanState.DRAFT).count(),
     }

@@ -28,6 +28,12 @@ COSTS = {
     SourceChannel.MARKETING_EVENT: (15000, 30000, "沙龙场地与茶歇"),
 }
 TARGET_PER_PERSON = (60000, 150000)
+COLLECTION_SHARE = Decimal("0.8")
+
+
+def _collection(signed: Decimal) -> Decimal:
+    """The month's collection target (回款): most of what is signed is paid in the month."""
+    return (signed * COLLECTION_SHARE).quantize(Decimal("1"))
 
 
 @transaction.atomic
@@ -58,13 +64,27 @@ def seed_report_data(*, now: datetime | None = None, seed: int = 12) -> dict:
             if setter is None:
                 continue
             targets.append(
-                RevenueTarget(person=person, month=month, amount=amount, set_by=setter, set_at=now)
+                RevenueTarget(
+                    person=person,
+                    month=month,
+                    amount=amount,
+                    collection_amount=_collection(amount),
+                    set_by=setter,
+                    set_at=now,
+                )
             )
             key = (person.team_id, month)
             team_totals[key] = team_totals.get(key, Decimal(0)) + amount
     if director is not None:
         targets += [
-            RevenueTarget(team_id=team_id, month=month, amount=total, set_by=director, set_at=now)
+            RevenueTarget(
+                team_id=team_id,
+                month=month,
+                amount=total,
+                collection_amount=_collection(total),
+                set_by=director,
+                set_at=now,
+            )
             for (team_id, month), total in team_totals.items()
             if team_id is not None
         ]

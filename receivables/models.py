@@ -8,7 +8,10 @@
 - Instalment: one due date and amount; `received` is what confirmed receipts have settled
   of it (the oldest instalment first), `settled_at` when fully paid.
 - Receipt (回款记录): money received, recorded and confirmed by finance; only confirmed
-  receipts count.
+  receipts count. A receipt recorded wrongly is reversed by finance with a reason (a
+  reversal, never an edit): it stays on the record and no longer counts.
+- Invoice (发票): requested by the salesperson, issued by finance; an issued invoice is
+  voided (红冲) with a reason, never edited.
 """
 
 from decimal import Decimal
@@ -20,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from salescrm.concurrency import Versioned
+from salescrm.fields import BoundedTextField
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -147,6 +151,8 @@ class Method(models.TextChoices):
 class ReceiptState(models.TextChoices):
     RECORDED = "recorded", _("Recorded, not confirmed")
     CONFIRMED = "confirmed", _("Confirmed")
+    # Recorded wrongly: kept, with its reason, but it no longer counts (never an edit).
+    REVERSED = "reversed", _("Reversed")
 
 
 class Receipt(models.Model):
@@ -174,6 +180,11 @@ class Receipt(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reversed_at = models.DateTimeField(_("reversed at"), null=True, blank=True)
+    reversal_reason = BoundedTextField(_("reason for the reversal"), max_length=500, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -184,8 +195,13 @@ class Receipt(models.Model):
             models.CheckConstraint(condition=Q(amount__gt=0), name="receipt_amount_positive"),
             models.UniqueConstraint(
                 fields=["agreement", "reference"],
-                condition=~Q(reference=""),
+                condition=~Q(reference="") & ~Q(state="reversed"),
                 name="one_receipt_per_reference",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="reversed")
+                | (Q(reversed_at__isnull=False) & ~Q(reversal_reason="")),
+                name="reversed_receipt_has_reason",
             ),
         ]
 
@@ -201,6 +217,8 @@ class InvoiceKind(models.TextChoices):
 class InvoiceState(models.TextChoices):
     REQUESTED = "requested", _("Requested")
     ISSUED = "issued", _("Issued")
+    # 红冲: cancelled by a red-letter invoice; kept with its number and reason, not counted.
+    VOIDED = "voided", _("Voided (红冲)")
 
 
 class Invoice(models.Model):
@@ -223,6 +241,11 @@ class Invoice(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    void_reason = BoundedTextField(_("reason for voiding"), max_length=500, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -234,6 +257,10 @@ class Invoice(models.Model):
             models.CheckConstraint(
                 condition=Q(state="requested") | (~Q(number="") & Q(issued_on__isnull=False)),
                 name="issued_invoice_has_number_and_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="voided") | (Q(voided_at__isnull=False) & ~Q(void_reason="")),
+                name="voided_invoice_has_reason",
             ),
             models.UniqueConstraint(
                 fields=["number"], condition=~Q(number=""), name="one_invoice_per_number"

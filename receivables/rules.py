@@ -11,8 +11,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from salescrm.workdays import WorkCalendar
 
 CENT = Decimal("0.01")
+# The defaults of the company policy (salescrm.models.Policy: the administrator changes
+# them, with history; the services pass the policy's values in).
 # Paid on signing when the payment terms name no percentage.
 DEFAULT_DEPOSIT_PERCENT = Decimal("30")
+# The balance is due this many working days after the campaign starts (or the signing).
+BALANCE_WORKING_DAYS = 20
+# The salesperson is reminded this many working days before an instalment is due.
+REMINDER_WORKING_DAYS = 3
+
+_PERCENT = Decimal("30")
 # The balance is due this many working days after the campaign starts (or the signing).
 BALANCE_WORKING_DAYS = 20
 # The salesperson is reminded this many working days before an instalment is due.
@@ -27,15 +35,15 @@ class Proposed:
     amount: Decimal
 
 
-def deposit_percent(payment_terms: str) -> Decimal:
+def deposit_percent(payment_terms: str, default: Decimal = DEFAULT_DEPOSIT_PERCENT) -> Decimal:
     """The first percentage in the payment terms ("30% on signing" → 30), if it is one
-    strictly between 0 and 100; else the default."""
+    strictly between 0 and 100; else `default`."""
     match = _PERCENT.search(payment_terms or "")
     if match:
         value = Decimal(match.group(1))
         if 0 < value < 100:
             return value
-    return DEFAULT_DEPOSIT_PERCENT
+    return default
 
 
 def propose(
@@ -46,10 +54,13 @@ def propose(
     period_start: date | None,
     calendar: WorkCalendar,
     balance_days: int = BALANCE_WORKING_DAYS,
+    default_percent: Decimal = DEFAULT_DEPOSIT_PERCENT,
 ) -> list[Proposed]:
     """A deposit on the first working day from the signing, the balance `balance_days`
     working days after the campaign starts (or after the signing if it started before)."""
-    deposit = (total * deposit_percent(payment_terms) / 100).quantize(CENT, ROUND_HALF_UP)
+    deposit = (total * deposit_percent(payment_terms, default_percent) / 100).quantize(
+        CENT, ROUND_HALF_UP
+    )
     first_due = calendar.add_working_days(signed_on, 0)
     start = max(period_start or signed_on, signed_on)
     balance_due = calendar.add_working_days(start, balance_days)

@@ -49,12 +49,19 @@ PLAN_TRANSITIONS = Transitions(
 )
 RECEIPT_TRANSITIONS = Transitions(
     noun=_("receipt"),
-    table={(R.RECORDED, R.CONFIRMED): frozenset({Capacity.FINANCE})},
+    table={
+        (R.RECORDED, R.CONFIRMED): frozenset({Capacity.FINANCE}),
+        (R.RECORDED, R.REVERSED): frozenset({Capacity.FINANCE}),
+        (R.CONFIRMED, R.REVERSED): frozenset({Capacity.FINANCE}),
+    },
 )
 
 INVOICE_TRANSITIONS = Transitions(
     noun=_("invoice"),
-    table={(INV.REQUESTED, INV.ISSUED): frozenset({Capacity.FINANCE})},
+    table={
+        (INV.REQUESTED, INV.ISSUED): frozenset({Capacity.FINANCE}),
+        (INV.ISSUED, INV.VOIDED): frozenset({Capacity.FINANCE}),
+    },
 )
 
 BILLING_FIELDS = ["invoice_title", "taxpayer_id", "address", "phone", "bank", "account"]
@@ -144,12 +151,13 @@ def _lock(agreement: Agreement) -> Agreement:
     )
 
 
-def _moments(due_on: date, calendar: WorkCalendar) -> dict:
-    """When an instalment falls due (the end of its working day) and when to remind."""
+def _moments(due_on: date, calendar: WorkCalendar, lead: int) -> dict:
+    """When an instalment falls due (the end of its working day) and when to remind (the
+    policy's lead, in working days)."""
     tz = timezone.get_current_timezone()
     return {
         "due_at": calendar.due_at(due_on, 0, tz=tz),
-        "remind_at": local_midnight(rules.remind_on(due_on, calendar), tz=tz),
+        "remind_at": local_midnight(rules.remind_on(due_on, calendar, lead), tz=tz),
     }
 
 
@@ -158,9 +166,14 @@ def _write_instalments(
 ) -> None:
     for instalment in plan.instalments.all():
         instalment.delete()  # one history row each
+    lead = salescrm_selectors.policy().collection_reminder_working_days
     for number, (due_on, amount) in enumerate(sorted(instalments, key=lambda i: i[0]), 1):
         Instalment.objects.create(
-            plan=plan, number=number, due_on=due_on, amount=amount, **_moments(due_on, calendar)
+            plan=plan,
+            number=number,
+            due_on=due_on,
+            amount=amount,
+            **_moments(due_on, calendar, lead),
         )
 
 
@@ -192,12 +205,15 @@ def plan_propose(
         if locked.state != AgreementState.SIGNED or locked.total <= 0:
             raise DomainError(_("A collection plan follows a signed agreement with a total."))
         calendar = salescrm_selectors.work_calendar(today=locked.signed_on)
+        policy = salescrm_selectors.policy()
         proposed = rules.propose(
             total=locked.total,
             payment_terms=locked.payment_terms,
             signed_on=locked.signed_on,
             period_start=locked.period_start,
             calendar=calendar,
+            balance_days=policy.collection_balance_working_days,
+            default_percent=policy.collection_deposit_percent,
         )
         plan = CollectionPlan.objects.create(agreement=locked, total=locked.total, created_at=now)
         _write_instalments(plan, [(p.due_on, p.amount) for p in proposed], calendar)
@@ -263,8 +279,13 @@ def plan_confirm(
 
 
 def _counted(agreement: Agreement) -> Decimal:
-    """Every receipt recorded against the agreement, confirmed or not (over-collection)."""
-    total = Receipt.objects.filter(agreement=agreement).aggregate(s=Sum("amount"))["s"]
+    """Every receipt recorded against the agreement, confirmed or not, but not reversed
+    (over-collection)."""
+    total = (
+        Receipt.objects.filter(agreement=agreement)
+        .exclude(state=R.REVERSED)
+        .aggregate(s=Sum("amount"))["s"]
+    )
     return total or Decimal("0")
 
 
@@ -297,7 +318,11 @@ def receipt_record(
                 raise DomainError(_("Receipts are recorded against a signed agreement."))
             same = Receipt.objects.filter(token=token).first()
             if same is None and reference:
-                same = Receipt.objects.filter(agreement=locked, reference=reference).first()
+                same = (
+                    Receipt.objects.filter(agreement=locked, reference=reference)
+                    .exclude(state=R.REVERSED)
+                    .first()
+                )
             if same is not None:
                 if same.agreement_id != locked.pk or same.amount != amount:
                     raise DomainError(
@@ -326,6 +351,7 @@ def receipt_record(
             Receipt.objects.filter(token=token).first()
             or Receipt.objects.filter(agreement=agreement, reference=reference)
             .exclude(reference="")
+            .exclude(state=R.REVERSED)
             .first()
         )
         if same is None or same.amount != amount:
@@ -342,6 +368,35 @@ def receipt_confirm(*, receipt: Receipt, actor: User, now: datetime | None = Non
         RECEIPT_TRANSITIONS.move(locked, R.CONFIRMED, capacities(actor, agreement))
         locked.confirmed_by, locked.confirmed_at = actor, now
         locked.save(update_fields=["state", "confirmed_by", "confirmed_at"])
+        plan = CollectionPlan.objects.filter(agreement=agreement).first()
+        if plan is not None:
+            _reallocate(plan, now=now)
+        return locked
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give the reason."))
+    if len(reason) > 500:
+        raise DomainError(_("The reason is at most 500 characters."))
+    return reason
+
+
+def receipt_reverse(
+    *, receipt: Receipt, actor: User, reason: str, now: datetime | None = None
+) -> Receipt:
+    """Finance reverses a receipt recorded wrongly: it stays, with who, when and why, and
+    no longer counts; the instalments are settled again from the receipts that remain (what
+    is outstanding goes back up). A reversal, never an edit: record the right one anew."""
+    now = now or timezone.now()
+    reason = _reason(reason)
+    with transaction.atomic():
+        agreement = _lock(receipt.agreement)
+        locked = Receipt.objects.select_for_update().get(pk=receipt.pk)
+        RECEIPT_TRANSITIONS.move(locked, R.REVERSED, capacities(actor, agreement))
+        locked.reversed_by, locked.reversed_at, locked.reversal_reason = actor, now, reason
+        locked.save(update_fields=["state", "reversed_by", "reversed_at", "reversal_reason"])
         plan = CollectionPlan.objects.filter(agreement=agreement).first()
         if plan is not None:
             _reallocate(plan, now=now)
@@ -399,7 +454,12 @@ def invoice_request(
             raise DomainError(_("Invoices are requested for a signed agreement."))
         if amount is None or amount <= 0:
             raise DomainError(_("An invoice must be a positive amount."))
-        asked = Invoice.objects.filter(agreement=locked).aggregate(s=Sum("amount"))["s"] or 0
+        asked = (
+            Invoice.objects.filter(agreement=locked)
+            .exclude(state=INV.VOIDED)
+            .aggregate(s=Sum("amount"))["s"]
+            or 0
+        )
         if asked + amount > locked.total:
             raise DomainError(
                 _("Invoices would exceed the agreed total (%(left)s left to invoice)."),
@@ -423,4 +483,20 @@ def invoice_issue(*, invoice: Invoice, actor: User, number: str, issued_on: date
             raise DomainError(_("The invoice number %(number)s is already used."), number=number)
         locked.number, locked.issued_on, locked.issued_by = number, issued_on, actor
         locked.save(update_fields=["state", "number", "issued_on", "issued_by"])
+        return locked
+
+
+def invoice_void(
+    *, invoice: Invoice, actor: User, reason: str, now: datetime | None = None
+) -> Invoice:
+    """Finance voids an issued invoice (红冲) with a reason: it keeps its number and no longer
+    counts as invoiced; its amount may be invoiced again."""
+    now = now or timezone.now()
+    reason = _reason(reason)
+    with transaction.atomic():
+        agreement = _lock(invoice.agreement)
+        locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        INVOICE_TRANSITIONS.move(locked, INV.VOIDED, capacities(actor, agreement))
+        locked.voided_by, locked.voided_at, locked.void_reason = actor, now, reason
+        locked.save(update_fields=["state", "voided_by", "voided_at", "void_reason"])
         return locked

@@ -16,6 +16,16 @@ urlpatterns = [
         views.receipt_confirm,
         name="receipt_confirm",
     ),
+    path(
+        "agreements/<int:pk>/receipts/<int:receipt_pk>/reverse/",
+        views.receipt_reverse,
+        name="receipt_reverse",
+    ),
+    path(
+        "agreements/<int:pk>/invoices/<int:invoice_pk>/void/",
+        views.invoice_void,
+        name="invoice_void",
+    ),
     path("agreements/<int:pk>/invoices/", views.invoice_request, name="invoice_request"),
     path(
         "agreements/<int:pk>/invoices/<int:invoice_pk>/issue/",

@@ -77,7 +77,9 @@ def agreement_money(request, pk):
             "agreement": agreement,
             "plan": plan,
             "instalments": plan.instalments.all() if plan else [],
-            "receipts": agreement.receipts.select_related("recorded_by", "confirmed_by"),
+            "receipts": agreement.receipts.select_related(
+                "recorded_by", "confirmed_by", "reversed_by"
+            ),
             "received": money.received,
             "pending": money.pending,
             "outstanding": agreement.total - money.received,
@@ -89,7 +91,7 @@ def agreement_money(request, pk):
             and Capacity.MANAGER in held,
             "is_finance": Capacity.FINANCE in held,
             "receipt_form": ReceiptForm(initial={"received_on": timezone.localdate()}),
-            "invoices": agreement.invoices.select_related("requested_by", "issued_by"),
+            "invoices": agreement.invoices.select_related("requested_by", "issued_by", "voided_by"),
             "invoiced": money.invoiced,
             "may_request_invoice": Capacity.OWNER in held,
             "invoice_form": InvoiceRequestForm(),
@@ -191,6 +193,30 @@ def receipt_confirm(request, pk, receipt_pk):
     if receipt is not None:
         attempt(request, _("The receipt is confirmed."), services.receipt_confirm,
                 receipt=receipt)  # fmt: skip
+    return redirect("receivables:agreement", pk=agreement.pk)
+
+
+@require_POST
+@capability_required(C.COLLECT)
+def receipt_reverse(request, pk, receipt_pk):
+    """Finance reverses a receipt recorded wrongly, with the reason (never an edit)."""
+    agreement = access.agreement_for_user(request.user, pk)
+    receipt = agreement.receipts.filter(pk=receipt_pk).first()
+    if receipt is not None:
+        attempt(request, _("The receipt is reversed."), services.receipt_reverse,
+                receipt=receipt, reason=request.POST.get("reason", ""))  # fmt: skip
+    return redirect("receivables:agreement", pk=agreement.pk)
+
+
+@require_POST
+@capability_required(C.COLLECT)
+def invoice_void(request, pk, invoice_pk):
+    """Finance voids an issued invoice (红冲), with the reason."""
+    agreement = access.agreement_for_user(request.user, pk)
+    invoice = agreement.invoices.filter(pk=invoice_pk).first()
+    if invoice is not None:
+        attempt(request, _("The invoice is voided (红冲)."), services.invoice_void,
+                invoice=invoice, reason=request.POST.get("reason", ""))  # fmt: skip
     return redirect("receivables:agreement", pk=agreement.pk)
 
 

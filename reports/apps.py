@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 class ReportsConfig(AppConfig):
     """Reports and dashboards with charts: figures by person and period, rule compliance,
-    channel return, revenue targets. Above contracts, below the home pages."""
+    channel return, signed-value and collection targets, collections (回款). Above contracts,
+    below the home pages."""
 
     name = "reports"
     verbose_name = _("Reports")
@@ -22,7 +23,13 @@ class ReportsConfig(AppConfig):
             ("reports:people", _("Reports by person"), everyone, 81),
             ("reports:compliance", _("Rule compliance"), everyone, 82),
             ("reports:channels", _("Channel return"), [C.SEE_COMPANY, C.ADMINISTER], 83),
-            ("reports:targets", _("Revenue targets"), [C.MANAGE_TEAM, C.SEE_COMPANY], 84),
+            ("reports:targets", _("Targets"), [C.MANAGE_TEAM, C.SEE_COMPANY], 84),
+            (
+                "reports:collections",
+                _("Collections report"),
+                [C.SELL, C.MANAGE_TEAM, C.SEE_COMPANY, C.COLLECT],
+                85,
+            ),
         ]:
             navigation.register(url_name, label, needs=needs, order=order, group="reports")
         # Every night at 01:25: the figures of the days before (reports.jobs).

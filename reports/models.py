@@ -1,5 +1,5 @@
 """What the reports need that no other app records: what each source channel cost in a
-month, and the monthly signed-value targets. Both keep their history."""
+month, and the monthly targets (signed value and collections, 回款). Both keep their history."""
 
 from django.conf import settings
 from django.db import models
@@ -36,7 +36,8 @@ class ChannelCost(models.Model):
 
 
 class RevenueTarget(models.Model):
-    """A month's signed-value target for one salesperson or one team."""
+    """A month's targets for one salesperson or one team: the signed value (`amount`) and
+    the money collected (`collection_amount`, 回款); either may be unset."""
 
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -55,7 +56,10 @@ class RevenueTarget(models.Model):
         related_name="+",
     )
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
-    amount = models.DecimalField(_("target (CNY)"), **MONEY)
+    amount = models.DecimalField(_("target (CNY)"), null=True, blank=True, **MONEY)
+    collection_amount = models.DecimalField(
+        _("collection target (CNY)"), null=True, blank=True, **MONEY
+    )
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     set_at = models.DateTimeField(_("set at"))
     history = HistoricalRecords()
@@ -82,6 +86,9 @@ class RevenueTarget(models.Model):
             ),
             models.CheckConstraint(condition=Q(month__day=1), name="target_first_of_month"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="target_not_negative"),
+            models.CheckConstraint(
+                condition=Q(collection_amount__gte=0), name="collection_target_not_negative"
+            ),
         ]
         indexes = [models.Index(fields=["month"])]
 

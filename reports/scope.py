@@ -9,7 +9,7 @@ from django.http import Http404
 
 from salescrm import people
 from salescrm.models import Team, User
-from salescrm.permissions import Capability, administers, can
+from salescrm.permissions import Capability, administers, can, can_any
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,15 @@ def _number(params, key: str) -> int | None:
         raise Http404 from error
 
 
-def scope_for(user: User, params) -> Scope:
-    """The scope `params` (team=, person=) ask for, narrowed to what `user` may see."""
+def scope_for(user: User, params, *, money: bool = False) -> Scope:
+    """The scope `params` (team=, person=) ask for, narrowed to what `user` may see. The
+    money reports (`money`) are for finance too (every team) and not for the administrator
+    (receivables.access: the administrator sees no agreement's money)."""
     team_id, person_id = _number(params, "team"), _number(params, "person")
-    company = sees_company(user)
+    if money:
+        company = can_any(user, Capability.SEE_COMPANY, Capability.COLLECT)
+    else:
+        company = sees_company(user)
     if company:
         salespeople = people.all_salespeople()
         if team_id is not None:
@@ -75,9 +80,10 @@ def scope_for(user: User, params) -> Scope:
     )
 
 
-def team_choices(user: User) -> list[Team]:
+def team_choices(user: User, *, money: bool = False) -> list[Team]:
     """The teams `user` may pick in a report's filter."""
-    if sees_company(user):
+    every = can_any(user, Capability.SEE_COMPANY, Capability.COLLECT) if money else None
+    if every or (not money and sees_company(user)):
         return list(Team.objects.order_by("name"))
     team_id = people.managed_team_id(user)
     return list(Team.objects.filter(pk=team_id)) if team_id else []

@@ -1,5 +1,5 @@
-"""Writes of the reports app: revenue targets (set by a manager for their team, by the
-director for anyone; history kept by the model)."""
+"""Writes of the reports app: signed-value and collection targets (set by a manager for
+their team, by the director for anyone; history kept by the model)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from salescrm import people
 from salescrm.errors import DomainError
 from salescrm.models import Team, User
 from salescrm.permissions import Capability, can
+
+TARGET_FIELDS = {"signed": "amount", "collected": "collection_amount"}
 
 
 def may_set_target(actor: User, *, person: User | None, team: Team | None) -> bool:
@@ -36,8 +38,10 @@ def set_target(
     person: User | None = None,
     team: Team | None = None,
     now: datetime | None = None,
+    kind: str = "signed",
 ) -> RevenueTarget:
-    """Set (or change) the month's signed-value target of a salesperson or a team."""
+    """Set (or change) the month's signed-value target (`kind` "signed") or collection
+    target ("collected", 回款) of a salesperson or a team."""
     now = now or timezone.now()
     if (person is None) == (team is None):
         raise DomainError(_("Choose a salesperson or a team."))
@@ -45,6 +49,9 @@ def set_target(
         raise DomainError(_("A target is zero or more."))
     if not may_set_target(actor, person=person, team=team):
         raise DomainError(_("You may not set this target."))
+    if kind not in TARGET_FIELDS:
+        raise DomainError(_("Unknown target."))
+    field = TARGET_FIELDS[kind]
     month = month.replace(day=1)
     with transaction.atomic():
         target = (
@@ -54,8 +61,9 @@ def set_target(
         )
         if target is None:
             return RevenueTarget.objects.create(
-                person=person, team=team, month=month, amount=amount, set_by=actor, set_at=now
+                person=person, team=team, month=month, set_by=actor, set_at=now, **{field: amount}
             )
-        target.amount, target.set_by, target.set_at = amount, actor, now
-        target.save(update_fields=["amount", "set_by", "set_at"])
+        setattr(target, field, amount)
+        target.set_by, target.set_at = actor, now
+        target.save(update_fields=[field, "set_by", "set_at"])
         return target

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import views, views_collections
 
 app_name = "reports"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("channels/", views.channel_report, name="channels"),
     path("targets/", views.targets, name="targets"),
+    path("collections/", views_collections.collections_report, name="collections"),
+    path("collections/export/", views_collections.collections_export, name="collections_export"),
 ]

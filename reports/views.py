@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from customers.models import PipelineClass
-from reports import channels, charts, compliance, exports, figures, services
+from reports import channels, charts, collections, compliance, exports, figures, services
 from reports.models import RevenueTarget
 from reports.periods import KINDS, Period, PeriodError, add_months, parse_period, period_for
 from reports.scope import scope_for, sees_company, team_choices
@@ -252,7 +252,8 @@ def _month(text: str | None, today) -> tuple:
 @require_http_methods(["GET", "POST"])
 @capability_required(C.MANAGE_TEAM, C.SEE_COMPANY)
 def targets(request):
-    """The month's signed-value targets of the people and teams in scope, against actual;
+    """The month's signed-value and collection targets of the people and teams in scope,
+    against actual (signed value; confirmed receipts received in the month);
     the manager sets their team's, the director anyone's (history kept)."""
     today = timezone.localdate()
     scope = scope_for(request.user, {})
@@ -282,6 +283,7 @@ def targets(request):
             amount=amount,
             person=person,
             team=team,
+            kind=request.POST.get("kind", "signed"),
         )
         return redirect(f"{reverse('reports:targets')}?month={month:%Y-%m-%d}")
     month, error = _month(request.GET.get("month"), today)
@@ -289,20 +291,45 @@ def targets(request):
     figures_now = report_rows(scope, period)
     person_rows, team_rows = figures_now[0], figures_now[1]
     set_targets = RevenueTarget.objects.filter(month=month)
-    by_person = dict(set_targets.filter(person_id__in=scope.ids).values_list("person_id", "amount"))
-    by_team = dict(
-        set_targets.filter(team_id__in=[t.pk for t in scope.teams]).values_list("team_id", "amount")
-    )
+    by_person = {
+        pk: (amount, collection)
+        for pk, amount, collection in set_targets.filter(person_id__in=scope.ids).values_list(
+            "person_id", "amount", "collection_amount"
+        )
+    }
+    by_team = {
+        pk: (amount, collection)
+        for pk, amount, collection in set_targets.filter(
+            team_id__in=[t.pk for t in scope.teams]
+        ).values_list("team_id", "amount", "collection_amount")
+    }
+    got = collections.collected(scope.ids, period)
+    team_got: dict[int, Decimal] = {}
+    for person in scope.people:
+        team_got[person.team_id] = team_got.get(person.team_id, 0) + got.get(person.pk, 0)
+    unset = (None, None)
     context = {
         "month": month,
         "previous_month": add_months(month, -1),
         "next_month": add_months(month, 1),
         "month_error": error,
         "person_rows": [
-            (row, by_person.get(row.person_id), row.figures["signed_value"]) for row in person_rows
+            (
+                row,
+                *by_person.get(row.person_id, unset),
+                row.figures["signed_value"],
+                got.get(row.person_id) or 0,
+            )
+            for row in person_rows
         ],
         "team_rows": [
-            (row, by_team.get(row.team_id), row.figures["signed_value"]) for row in team_rows
+            (
+                row,
+                *by_team.get(row.team_id, unset),
+                row.figures["signed_value"],
+                team_got.get(row.team_id) or 0,
+            )
+            for row in team_rows
         ],
     }
     return render(request, "reports/targets.html", context)

@@ -183,12 +183,35 @@ class Policy(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
         help_text=_("An agreement whose total is above this needs the marketing director."),
     )
+    # Collections (回款): how a plan is proposed from an agreement's payment terms, and when
+    # the salesperson is reminded of an instalment.
+    collection_deposit_percent = models.DecimalField(
+        _("deposit on signing (%) when the payment terms name none"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("30.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_("0 or 100: the whole total falls due as one instalment."),
+    )
+    collection_balance_working_days = models.PositiveSmallIntegerField(
+        _("working days after the campaign starts for the balance"), default=20
+    )
+    collection_reminder_working_days = models.PositiveSmallIntegerField(
+        _("working days before an instalment is due to remind the salesperson"), default=3
+    )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("policy")
         verbose_name_plural = _("policy")
-        constraints = [models.CheckConstraint(condition=Q(pk=1), name="policy_single_row")]
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="policy_single_row"),
+            models.CheckConstraint(
+                condition=Q(collection_deposit_percent__gte=0)
+                & Q(collection_deposit_percent__lte=100),
+                name="policy_deposit_percent_range",
+            ),
+        ]
 
     def __str__(self):
         return str(_("Company policy"))
@@ -308,7 +331,6 @@ class SavedView(models.Model):
 
     def __str__(self):
         return self.name
-
 
 
 class AuthEvent(models.Model):

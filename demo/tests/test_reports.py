@@ -19,4 +19,8 @@ def test_seeds_six_months_of_costs_and_targets_once(settings):
     assert months[-1] == date(2026, 3, 1)
     # Six salespeople and two teams each month.
     assert RevenueTarget.objects.count() == MONTHS * 8
+    # Beside each signed-value target, a collection target (回款) of 80 % of it.
+    assert not RevenueTarget.objects.filter(collection_amount__isnull=True).exists()
+    target = RevenueTarget.objects.filter(person__isnull=False).first()
+    assert target.collection_amount == (target.amount * 8 / 10).quantize(1)
     assert seed_report_data(now=at(2026, 3, 13, 9))["channel costs created"] == 0

@@ -65,4 +65,3 @@ def test_logins_gives_up_when_nothing_answers(settings):
 
     with pytest.raises(CommandError, match="did not answer"):
         call_command("logins", wait=1, stdout=io.StringIO())
-

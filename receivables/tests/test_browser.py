@@ -2,7 +2,8 @@
 the customer's signature and the collection plan is proposed from the payment terms;
 manager1 confirms it; finance1 records a partial receipt and confirms it; the agreement
 shows received and outstanding; after the due date the deadline run (`--now`) tells
-sales1 and manager1 the instalment is overdue (逾期)."""
+sales1 and manager1 the instalment is overdue (逾期); finance1 finds the receipt was recorded
+wrongly and reverses it with a reason, and the agreement's outstanding goes back up."""
 
 from datetime import timedelta
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from contracts.models import AgreementState
 from contracts.tests.factories import make_agreement_in
-from receivables.models import CollectionPlan, PlanState, ReceiptState
+from receivables.models import CollectionPlan, PlanState, Receipt, ReceiptState
 from salescrm.models import Notification
 
 pytestmark = pytest.mark.browser
@@ -65,3 +66,17 @@ def test_from_signature_to_overdue_instalment(sign_in, people):
     assert told == {"sales1", "manager1"}
     sales.goto("/inbox/?tab=action")
     assert "Overdue: instalment 1" in sales.content()
+
+    finance.goto(f"/receivables/agreements/{agreement.pk}/")
+    receipts = finance.get_by_test_id("receipts")
+    receipts.get_by_label("Reason for the reversal").fill("Paid by another customer")
+    receipts.get_by_role("button", name="Reverse").click()
+    assert finance.get_by_test_id("received").inner_text() == "¥0.00"
+    assert finance.get_by_test_id("outstanding").inner_text() == "¥10,000.00"
+    assert "Paid by another customer" in finance.get_by_test_id("receipts").inner_text()
+    reversed_receipt = Receipt.objects.get()
+    assert reversed_receipt.state == ReceiptState.REVERSED
+    assert reversed_receipt.history.count() == 3
+
+    sales.goto(url)
+    assert sales.get_by_test_id("outstanding").inner_text() == "¥10,000.00"
