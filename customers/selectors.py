@@ -78,7 +78,7 @@ def pool(user: User) -> QuerySet[Customer]:
     import batch (without the batch's file)."""
     return (
         access.pool_for(user)
-        .select_related("pool_team", "source_import")
+        .select_related("pool_team", "source_import", "former_owner")
         .defer("source_import__content", "source_import__report")
         .order_by("entered_at", "pk")
     )
