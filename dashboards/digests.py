@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from contracts.models import Agreement, AgreementState
 from contracts.selectors import agreements_to_approve, plans_to_review, signed_between
+from customers import recycling
 from customers.models import (
     Assignment,
     Customer,
@@ -240,6 +241,7 @@ def weekly_digests(*, now: datetime, dry_run: bool = False) -> dict:
     stats = _person_stats(members, start=start, end=end, now=now)
     kept = _rules_kept(last_monday, period, now=now)
     coming = _coming_visits(list(sellers.values()), now=now)
+    this_week = work_calendar(today=today)
     director = None
     base = {
         "week_start": last_monday,
@@ -266,6 +268,10 @@ def weekly_digests(*, now: datetime, dry_run: bool = False) -> dict:
                 "new_files_target": working_days * rules.daily_new_customers_target,
                 "visits_target": rules.weekly_visits_target,
                 "coming_visits": coming.get(user.pk, [])[:LIST_SIZE],
+                # The pool rules (customers.recycling): files that return soon unless followed up.
+                "about_to_return": list(
+                    recycling.about_to_return(user, now=now, calendar=this_week)[:LIST_SIZE]
+                ),
             }
             key = "salesperson digests"
         elif kinds[user.pk] == Capability.MANAGE_TEAM:
