@@ -208,3 +208,21 @@ def test_the_timeline_records_the_return(idle, salesperson):
 
     whats = [str(event.what) for event in timeline.events(salesperson, idle, None, 10)]
     assert "Returned to the pool: not followed up" in whats
+
+
+def test_the_managers_team_table_counts_returns_per_person_this_week(idle, manager):
+    from customers import selectors
+
+    recycling.pool_returns(now=RETURNS)
+
+    (row,) = selectors.team_today(manager, today=date(2026, 3, 10))
+    assert row["returned_this_week"] == 1
+    (row,) = selectors.team_today(manager, today=date(2026, 3, 17))
+    assert row["returned_this_week"] == 0
+
+
+def test_a_departing_owners_customers_show_why_in_the_pool(idle, salesperson, manager):
+    services.customers_return_to_pool(owner=salesperson, actor=manager, now=RETURNS)
+
+    idle.refresh_from_db()
+    assert (idle.former_owner, idle.return_reason) == (salesperson, "left")
