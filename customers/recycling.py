@@ -129,7 +129,7 @@ def about_to_return(user: User, *, now: datetime, calendar: WorkCalendar) -> Que
     """`user`'s customers within the warning window, the soonest first."""
     today = timezone.localdate(now)
     tz = timezone.get_current_timezone()
-    qs = Customer.objects.none()
+    qs = candidates(today).none()
     for rule in _rules():
         limit = calendar.add_working_days(today, rule.warning_working_days)
         qs = qs | due_by(calendar, limit, tz, today, rules=[rule]).filter(owner=user)

@@ -29,10 +29,9 @@ def test_a_salesperson_sees_the_return_coming_and_then_the_customer_is_in_the_po
     Customer.objects.filter(pk=customer.pk).update(entered_at=moment, assigned_at=moment)
 
     page = sign_in("sales1")
-    assert (
-        "returns to the pool in 2 working days"
-        in page.get_by_test_id("work-item").filter(has_text="宁波海天广告有限公司").inner_text()
-    )
+    returning = page.locator('[data-source="customers.about_to_return"]')
+    assert "宁波海天广告有限公司" in returning.inner_text()
+    assert "returns to the pool in 2 working days" in returning.inner_text()
     page.goto(f"/customers/{customer.pk}/")
     assert (
         "Returns to the pool in 2 working days" in page.get_by_test_id("pool-return").inner_text()

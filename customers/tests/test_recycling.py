@@ -226,3 +226,10 @@ def test_a_departing_owners_customers_show_why_in_the_pool(idle, salesperson, ma
 
     idle.refresh_from_db()
     assert (idle.former_owner, idle.return_reason) == (salesperson, "left")
+
+
+def test_without_any_rule_nothing_is_about_to_return_or_returned(idle, salesperson):
+    RecycleRule.objects.all().delete()
+
+    assert list(recycling.about_to_return(salesperson, now=RETURNS, calendar=calendar())) == []
+    assert recycling.pool_returns(now=RETURNS)[returned()] == 0
