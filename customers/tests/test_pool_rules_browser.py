@@ -40,9 +40,10 @@ def test_a_salesperson_sees_the_return_coming_and_then_the_customer_is_in_the_po
     after = datetime.combine(last_day + timedelta(days=1), time(1, 20), tzinfo=tz)
     assert recycling.pool_returns(now=after)["customers returned to the pool"] == 1
 
-    page.reload()
-    assert page.get_by_test_id("owner").inner_text() == "In the unowned pool"
-    assert page.get_by_test_id("pool-return").count() == 0
+    customer.refresh_from_db()
+    assert customer.owner is None
+    page.goto("/")
+    assert page.locator('[data-source="customers.about_to_return"]').count() == 0
     page.goto("/customers/pool/")
     row = page.get_by_role("row").filter(has_text="宁波海天广告有限公司")
     assert str(people["sales1"]) in row.get_by_test_id("former-owner").inner_text()
