@@ -8,13 +8,17 @@ class ContractsConfig(AppConfig):
 
     def ready(self):
         from contracts import search as document_search
+        from contracts import selectors as document_selectors
         from contracts import services, views
         from contracts import timeline as document_timeline
         from contracts import worklist as work
+        from customers.recycling import register_exemption
         from customers.signals import owner_changed, owners_changed
         from salescrm import navigation, panels, saved_views, search, timeline, worklist
         from salescrm.permissions import Capability as C
 
+        # An open plan or agreement, or one still running, keeps the customer out of the pool.
+        register_exemption("contracts.open", document_selectors.keeps_customer_owned)
         # A customer's open plans and agreements follow it to its new owner.
         owner_changed.connect(services.follow_customer, dispatch_uid="contracts.follow_customer")
         owners_changed.connect(services.follow_customers, dispatch_uid="contracts.follow_customers")

@@ -101,3 +101,19 @@ def signed_between(qs: QuerySet[Agreement], start, end) -> dict:
     signed = qs.filter(state=AgreementState.SIGNED, signed_on__gte=start, signed_on__lt=end)
     figures = signed.aggregate(count=Count("pk"), value=Sum("total"))
     return {"count": figures["count"], "value": figures["value"] or 0}
+
+
+def keeps_customer_owned(today):
+    """Customers with an open plan, an agreement on its way, or a signed agreement still
+    running (an Exists on Customer): the pool rules' exemption (customers.recycling)."""
+    from django.db.models import Exists, OuterRef
+
+    open_plan = Plan.objects.filter(customer=OuterRef("pk")).exclude(
+        state__in=[PlanState.ACCEPTED, PlanState.CANCELLED]
+    )
+    live_agreement = (
+        Agreement.objects.filter(customer=OuterRef("pk"))
+        .exclude(state=AgreementState.CANCELLED)
+        .exclude(state=AgreementState.SIGNED, period_end__lt=today)
+    )
+    return Exists(open_plan) | Exists(live_agreement)

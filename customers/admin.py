@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from customers.models import Customer, CustomerImport, OwnershipClaim
+from customers.models import Customer, CustomerImport, OwnershipClaim, RecycleRule
 from salescrm.admin import HistoryAdmin
 
 
@@ -39,3 +39,16 @@ class CustomerImportAdmin(ReadOnlyAdmin):
     list_filter = ["status", "to_pool"]
     list_select_related = ["uploaded_by"]
     exclude = ["content"]
+
+
+@admin.register(RecycleRule)
+class RecycleRuleAdmin(HistoryAdmin):
+    """The company's pool policy (customers.recycling): the administrator sets it here."""
+
+    list_display = [
+        "pipeline_class",
+        "working_days",
+        "warning_working_days",
+        "extension_working_days",
+        "active",
+    ]

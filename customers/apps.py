@@ -7,7 +7,7 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self):
-        from customers import jobs, services
+        from customers import jobs, recycling, services
         from customers import search as customer_search
         from customers import timeline as customer_timeline
         from customers import worklist as work
@@ -23,6 +23,8 @@ class CustomersConfig(AppConfig):
         register_job("file_completion", jobs.file_completion, crontab={"minute": "5"})
         register_job("first_contact", jobs.first_contact, crontab={"minute": "10"})
         register_job("reassignment", jobs.reassignment, crontab={"minute": "15"})
+        # Pool rules: once a day, early, so the worklist shows the day's state.
+        register_job("pool_returns", recycling.pool_returns, crontab={"minute": "20", "hour": "1"})
 
         navigation.register_group("customers", _("Customers"))
         for url_name, label, needs, order in [
@@ -40,6 +42,7 @@ class CustomersConfig(AppConfig):
         worklist.register("customers.files_to_check", work.files_to_check, order=12)
         worklist.register("customers.claims_to_decide", work.claims_to_decide, order=13)
         worklist.register("customers.missed_first_contacts", work.missed_first_contacts, order=14)
+        worklist.register("customers.about_to_return", work.about_to_return, order=15)
 
         search.register("customers", _("Customers"), customer_search.customers, order=10)
         saved_views.register("customers:list")

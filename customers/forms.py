@@ -213,3 +213,16 @@ class ImportForm(SubmissionTokenMixin, forms.Form):
                 )
             )
         return upload
+
+
+class PoolLockForm(forms.Form):
+    """The manager keeps a key customer out of the pool until a day, with a reason."""
+
+    until = forms.DateField(
+        label=_("Kept out of the pool until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(
+        max_length=TEXT_MAX,
+        label=_("Reason for the lock"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

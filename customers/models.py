@@ -185,6 +185,27 @@ class Customer(Versioned):
     # Escalated to the manager as hard or large (rule 2.3.2), until the manager closes it.
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
 
+    # Pool rules (公海规则, customers.recycling): when the owner was warned the customer is
+    # about to return to the pool, the manager's one extension (extra working days) and lock.
+    recycle_warned_at = models.DateTimeField(_("warned of the return"), null=True, blank=True)
+    recycle_extension_days = models.PositiveSmallIntegerField(
+        _("extension of the return (working days)"), default=0
+    )
+    recycle_extension_reason = BoundedTextField(_("reason for the extension"), blank=True)
+    recycle_locked_until = models.DateField(_("kept out of the pool until"), null=True, blank=True)
+    recycle_lock_reason = BoundedTextField(_("reason for the lock"), blank=True)
+    # The last return to the pool: when, why (a code of recycling.RETURN_REASONS), from whom.
+    returned_to_pool_at = models.DateTimeField(_("returned on"), null=True, blank=True)
+    return_reason = models.CharField(_("why"), max_length=30, blank=True)
+    former_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("former owner"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
     # The last contact is derived from the contact records and visits (kept in their history).
     history = HistoricalRecords(excluded_fields=["last_activity_at"])
 
@@ -330,6 +351,7 @@ class Assignment(models.Model):
         REASSIGNED = "reassigned", _("Reassigned")
         AUTOMATIC = "automatic", _("Reassigned automatically after a missed first contact")
         TO_POOL = "to_pool", _("Returned to the pool")
+        RECYCLED = "recycled", _("Returned to the pool: not followed up")
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="assignments")
     assignee = models.ForeignKey(
@@ -489,3 +511,31 @@ class CustomerImport(models.Model):
 
     def __str__(self):
         return self.file_name
+
+
+class RecycleRule(models.Model):
+    """The company's pool policy for one pipeline class (set by the administrator): a
+    customer nobody follows up for `working_days` returns to the pool (customers.recycling)."""
+
+    pipeline_class = models.CharField(
+        _("class"), max_length=20, choices=PipelineClass.choices, unique=True
+    )
+    working_days = models.PositiveSmallIntegerField(
+        _("returns after (working days without follow-up)")
+    )
+    warning_working_days = models.PositiveSmallIntegerField(
+        _("owner warned (working days before)"), default=3
+    )
+    extension_working_days = models.PositiveSmallIntegerField(
+        _("the manager's extension (working days)"), default=10
+    )
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pool rule")
+        verbose_name_plural = _("pool rules")
+        ordering = ["pipeline_class"]
+
+    def __str__(self):
+        return f"{self.get_pipeline_class_display()}: {self.working_days}"

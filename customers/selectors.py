@@ -21,7 +21,7 @@ from customers.models import (
 from salescrm import people
 from salescrm.models import User
 from salescrm.permissions import Capability, roles_with
-from salescrm.workdays import day_range, monday_of
+from salescrm.workdays import day_range, monday_of, week_range
 
 # Assignments in this many days count as "recent" when breaking ties.
 RECENT_ASSIGNMENT_DAYS = 30
@@ -78,7 +78,7 @@ def pool(user: User) -> QuerySet[Customer]:
     import batch (without the batch's file)."""
     return (
         access.pool_for(user)
-        .select_related("pool_team", "source_import")
+        .select_related("pool_team", "source_import", "former_owner")
         .defer("source_import__content", "source_import__report")
         .order_by("entered_at", "pk")
     )
@@ -284,6 +284,18 @@ def team_today(manager: User, *, today: date) -> list[dict]:
         .values_list("owner_id")
         .annotate(n=Count("pk"))
     )
+    # The pool rules (customers.recycling): customers each lost this week for want of follow-up.
+    week_start, week_end = week_range(today, tz=timezone.get_current_timezone())
+    returned = dict(
+        Assignment.objects.filter(
+            reason=Assignment.Reason.RECYCLED,
+            previous_owner__in=base,
+            assigned_at__gte=week_start,
+            assigned_at__lt=week_end,
+        )
+        .values_list("previous_owner_id")
+        .annotate(n=Count("pk"))
+    )
     for person in base:
         rows.append(
             {
@@ -291,6 +303,7 @@ def team_today(manager: User, *, today: date) -> list[dict]:
                 "new_today": new_today.get(person.pk, 0),
                 "incomplete": incomplete.get(person.pk, 0),
                 "overdue": overdue.get(person.pk, 0),
+                "returned_this_week": returned.get(person.pk, 0),
             }
         )
     return rows

@@ -14,7 +14,7 @@ from customers.services import customer_url
 from salescrm import people
 from salescrm.models import User
 from salescrm.permissions import Capability, can
-from salescrm.workdays import WorkCalendar
+from salescrm.workdays import END_OF_DAY, WorkCalendar
 from salescrm.worklist import SOURCE_LIMIT, WorkItem
 
 
@@ -93,4 +93,27 @@ def missed_first_contacts(user: User, now: datetime, calendar: WorkCalendar) -> 
             action=_("Decide"),
             due_at=customer.reassignment_due_at,
             waiting_since=customer.first_contact_missed_at,
+        )
+
+
+def about_to_return(user: User, now: datetime, calendar: WorkCalendar) -> Iterator[WorkItem]:
+    """The owner's customers about to return to the pool for want of follow-up."""
+    from customers import recycling
+
+    if not can(user, Capability.SELL):
+        return
+    rows = list(recycling.about_to_return(user, now=now, calendar=calendar)[:SOURCE_LIMIT])
+    dues = recycling.returns_due(rows, now=now, calendar=calendar)
+    for customer in rows:
+        due = dues.get(customer.pk)
+        if due is None:
+            continue
+        yield WorkItem(
+            source="customers.about_to_return",
+            what=_("Follow up: returns to the pool"),
+            title=customer.name,
+            url=customer_url(customer),
+            action=_("Follow up"),
+            due_at=datetime.combine(due.day, END_OF_DAY, tzinfo=timezone.get_current_timezone()),
+            detail=recycling.days_left_text(due),
         )

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from contracts.models import Agreement, AgreementState
 from contracts.selectors import agreements_to_approve, plans_to_review, signed_between
+from customers import recycling
 from customers.models import (
     Assignment,
     Customer,
@@ -263,6 +264,7 @@ def weekly_digests(*, now: datetime, dry_run: bool = False) -> dict:
     kept = _rules_kept(last_monday, period, now=now)
     coming = _coming_visits(list(sellers.values()), now=now)
     overdue = _overdue_by_person(list(sellers), now=now)
+    this_week = work_calendar(today=today)
     director = None
     base = {
         "week_start": last_monday,
@@ -291,6 +293,10 @@ def weekly_digests(*, now: datetime, dry_run: bool = False) -> dict:
                 "coming_visits": coming.get(user.pk, [])[:LIST_SIZE],
                 "overdue_instalments": overdue.get(user.pk, [])[:LIST_SIZE],
                 "overdue_instalments_count": len(overdue.get(user.pk, [])),
+                # The pool rules (customers.recycling): files that return soon unless followed up.
+                "about_to_return": list(
+                    recycling.about_to_return(user, now=now, calendar=this_week)[:LIST_SIZE]
+                ),
             }
             key = "salesperson digests"
         elif kinds[user.pk] == Capability.MANAGE_TEAM:

@@ -14,7 +14,8 @@ class ReceivablesConfig(AppConfig):
 
     def ready(self):
         from contracts.signals import agreement_signed
-        from receivables import jobs, services, views
+        from customers.recycling import register_exemption
+        from receivables import jobs, selectors, services, views
         from receivables import worklist as work
         from salescrm import navigation, panels, worklist
         from salescrm.jobs import register_job
@@ -23,6 +24,8 @@ class ReceivablesConfig(AppConfig):
         # A signed agreement gets its collection plan proposed from its payment terms.
         agreement_signed.connect(services.on_agreement_signed, dispatch_uid="receivables.propose")
         register_job("instalments", jobs.instalments, crontab={"minute": "25"})
+        # A customer with money outstanding never falls back to the pool (issue 17).
+        register_exemption("receivables.outstanding", selectors.money_outstanding)
         navigation.register("receivables:list", _("Receivables"), needs=[C.COLLECT], order=45)
         panels.register(
             "agreement_detail",

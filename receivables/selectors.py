@@ -40,3 +40,19 @@ def money_list(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
         .select_related("customer", "salesperson", "collection_plan")
         .order_by("-signed_on", "-pk")
     )
+
+
+def money_outstanding(today=None):
+    """Customers with money still to collect on a confirmed collection plan (an Exists on
+    Customer): the pool rules' exemption (customers.recycling), registered in apps.py."""
+    from django.db.models import Exists
+
+    from receivables.models import Instalment, PlanState
+
+    return Exists(
+        Instalment.objects.filter(
+            plan__agreement__customer=OuterRef("pk"),
+            plan__state=PlanState.CONFIRMED,
+            settled_at__isnull=True,
+        )
+    )

@@ -25,6 +25,12 @@ MESSAGES = {
     "customer_assigned": _("%(customer)s was assigned to you."),
     "customer_reassigned_away": _("%(customer)s was reassigned to %(assignee)s."),
     "customer_returned_to_pool": _("%(customer)s went back to the unowned pool."),
+    "pool_return_warning": _(
+        "%(customer)s returns to the pool after %(due)s unless it is followed up."
+    ),
+    "pool_returned": _(
+        "%(customer)s (%(owner)s) went back to the pool: not followed up for %(days)s working days."
+    ),
     "claim_filed": _("%(actor)s claims %(customer)s, owned by %(owner)s."),
     "claim_kept": _("Claim on %(customer)s decided: the owner keeps it."),
     "claim_transferred": _("Claim on %(customer)s decided: transferred to %(claimant)s."),
@@ -102,6 +108,7 @@ ACTIONS = {
     "slip_rejected": _("Revise the slip"),
     "file_overdue": _("Complete the file"),
     "first_contact_reminder": _("Contact the customer"),
+    "pool_return_warning": _("Follow up the customer"),
     "first_contact_missed": _("Reassign or extend"),
     "log_overdue": _("Write the log"),
     "slip_overdue": _("Register the return"),

@@ -370,6 +370,8 @@ def customer_contacted(*, customer: Customer, at: datetime) -> bool:
         if locked.last_activity_at is None or locked.last_activity_at < at:
             locked.last_activity_at = customer.last_activity_at = at
             locked.save(update_fields=["last_activity_at"])
+            # Followed up: the warning that it returns to the pool is answered.
+            notifications.resolve(subject=locked, kinds=["pool_return_warning"])
         if locked.first_contact_at is not None or locked.owner_id is None:
             return False
         locked.first_contact_at = at

@@ -65,10 +65,15 @@ def _set_owner(
     customer.reassignment_due_at = None
     customer.extension_granted_at = None
     customer.extension_reason = ""
+    # A new ownership starts the pool rules afresh (customers.recycling).
+    customer.recycle_warned_at = None
+    customer.recycle_extension_days = 0
+    customer.recycle_extension_reason = ""
     customer._change_reason = f"owner: {reason}"
 
 
-OWNER_FIELDS = ["owner", "assigned_at", "pool_team", *FIRST_CONTACT_FIELDS]
+RECYCLE_FIELDS = ["recycle_warned_at", "recycle_extension_days", "recycle_extension_reason"]
+OWNER_FIELDS = ["owner", "assigned_at", "pool_team", *FIRST_CONTACT_FIELDS, *RECYCLE_FIELDS]
 
 
 def owner_assign(
@@ -364,6 +369,10 @@ def customers_return_to_pool(*, owner: User, actor: User, now: datetime | None =
             owner_assign(
                 customer, assignee=None, actor=actor, reason=Assignment.Reason.TO_POOL, now=now
             )
+        # What the pool page shows: returned on, why, former owner.
+        Customer.objects.filter(pk__in=[c.pk for c in owned]).update(
+            returned_to_pool_at=now, return_reason="left", former_owner=owner
+        )
     return len(owned)
 
 
@@ -402,6 +411,14 @@ def claim_file(
     customer = Customer.objects.select_related("owner").get(pk=customer.pk)
     if customer.owner_id == claimant.pk:
         raise DomainError(_("You already own this customer."))
+    if (
+        customer.owner_id is None
+        and customer.former_owner_id == claimant.pk
+        and customer.return_reason == "recycled"
+    ):
+        # The pool rules (customers.recycling): a customer lost for want of follow-up goes to
+        # someone else; the manager may still assign it back.
+        raise DomainError(_("You lost this customer to the pool: you cannot claim it back."))
     try:
         with transaction.atomic():
             claim = OwnershipClaim.objects.create(

@@ -24,6 +24,7 @@ from customers.views.ownership import (  # noqa: F401
     reassignment_queue,
 )
 from customers.views.pool import pool, pool_assign, pool_team, split_text  # noqa: F401
+from customers.views.recycling import pool_extend, pool_lock  # noqa: F401
 from customers.views.review import (  # noqa: F401
     board,
     check_mark,

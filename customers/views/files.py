@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from customers import access, selectors, services
+from customers import access, recycling, selectors, services
 from customers.filters import QUICK, CustomerFilter
 from customers.forms import (
     ClassChangeForm,
@@ -225,6 +225,11 @@ def customer_detail(request, pk):
         "panels": panels.for_slot("customer_detail", request, customer),
     }
     context["events"], context["older"] = timeline.events("customer", request.user, customer)
+    calendar = salescrm_selectors.work_calendar()
+    pool_return = recycling.return_due(customer, now=context["now"], calendar=calendar)
+    if pool_return is not None:
+        context["pool_return"] = pool_return
+        context["pool_return_text"] = recycling.days_left_text(pool_return)
     if context["manages"]:
         team_id = people.managed_team_id(request.user)
         context["reassign_form"] = ReassignForm(team_members=people.salespeople(team=team_id))

@@ -301,3 +301,22 @@ def test_run_job_records_the_run_and_a_dry_run_sends_nothing(salesperson, manage
     assert len(django_mail.outbox) == 2
     job_registry.run_job("daily_brief", now=at(2026, 3, 10, 8, 30))
     assert JobRun.objects.get(name="daily_brief").counts == {"briefs sent": 1}
+
+
+def test_the_salesperson_digest_lists_files_about_to_return_to_the_pool(salesperson):
+    from customers.models import RecycleRule
+
+    RecycleRule.objects.update_or_create(
+        pipeline_class=PipelineClass.UNCLASSIFIED,
+        defaults={"working_days": 5, "warning_working_days": 3},
+    )
+    # Collected Tue 3 Mar: back in the pool after Tue 10 Mar, within 3 working days of Monday.
+    soon = make_customer(salesperson, name="宁波海天广告有限公司", now=at(2026, 3, 3, 10))
+    make_customer(salesperson, name="Fresh lead", now=at(2026, 3, 6, 10))
+
+    digests.weekly_digests(now=MONDAY)
+
+    (message,) = mails_to(salesperson)
+    assert soon.name in message.body
+    assert soon.name in html_of(message)
+    assert "Fresh lead" not in message.body

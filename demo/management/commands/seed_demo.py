@@ -5,6 +5,7 @@ from demo.contracts import seed_contracts
 from demo.customers import seed_customers
 from demo.management.commands.logins import print_logins
 from demo.people import seed_people
+from demo.pool import seed_pool
 from demo.receivables import seed_receivables
 from demo.reports import seed_report_data
 from demo.visits import seed_visits
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             ("plans and agreements", seed_contracts),
             ("report data: channel costs and targets", seed_report_data),
             ("collection plans and receipts", seed_receivables),
+            ("pool rules: files about to return, returned, locked", seed_pool),
         ):
             if verbosity:
                 self.stdout.write(f"  demo data: {label}…")
