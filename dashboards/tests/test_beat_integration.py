@@ -104,6 +104,8 @@ def celery_processes(transactional_db, tmp_path, smtp_server):
         # The job's e-mail task is enqueued with .delay() inside the worker: the default
         # queue is this test's, so the worker below consumes it too.
         "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "EMAIL_QUEUE": queue,
+        "INTERACTIVE_QUEUE": queue,
         "EMAIL_URL": f"smtp://{controller.hostname}:{controller.port}",
         "EMAIL_TIMEOUT": "10",
         "PYTHONUNBUFFERED": "1",

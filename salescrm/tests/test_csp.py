@@ -15,6 +15,7 @@ from salescrm.testing.http import inline_code
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 
+
 def page_templates() -> list[Path]:
     return sorted(
         path for path in TEMPLATES.rglob("*.html")
