@@ -366,7 +366,7 @@ def import_confirm(
         table = read_table(bytes(locked.content), locked.file_name)
         # The worker's progress is seen by the page while this transaction is open.
         reporter = (
-            progress.Reporter(locked.pk, total=len(table.rows)) if queued else progress.Silent()
+            progress.Reporter(locked.pk, total=len(expected)) if queued else progress.Silent()
         )
         try:
             # In a task or the command there is no request: name the uploader in history.

@@ -36,17 +36,17 @@ def test_queued_imports_know_their_place_until_the_worker_starts_them(salesperso
 def test_the_workers_progress_is_seen_while_its_transaction_is_still_open(
     transactional_db, salesperson, monkeypatch
 ):
-    customer_import = requested(salesperson, count=60)
     seen = []
     row_done = progress.Reporter.row_done
 
     def watch(self):
         row_done(self)
         # Read on this process's own connection, inside the import's open transaction.
-        seen.append(CustomerImportProgress.objects.get(customer_import=customer_import).done)
+        seen.append(CustomerImportProgress.objects.get(customer_import_id=self.import_id).done)
 
     monkeypatch.setattr(progress.Reporter, "row_done", watch)
-    imports.import_confirm(customer_import=customer_import, actor=salesperson, queued=True)
+    # The request queues the worker's run; tasks run inline here, once it commits.
+    customer_import = requested(salesperson, count=60)
 
     # Written every PROGRESS_EVERY rows, committed at once on the reporter's connection.
     assert seen[24] == 25
