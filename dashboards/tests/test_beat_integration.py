@@ -106,6 +106,7 @@ def celery_processes(transactional_db, tmp_path, smtp_server):
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "EMAIL_QUEUE": queue,
         "INTERACTIVE_QUEUE": queue,
+        "EMAIL_BATCH_MINUTES": "0",
         "EMAIL_URL": f"smtp://{controller.hostname}:{controller.port}",
         "EMAIL_TIMEOUT": "10",
         "PYTHONUNBUFFERED": "1",
@@ -151,6 +152,14 @@ def test_beat_fires_the_file_completion_job_and_its_e_mails_arrive_over_smtp(
         name="file completion (test)",
         task=DEADLINE_TASK,
         args=json.dumps(["file_completion"]),
+        interval=every,
+        queue=celery_processes.queue,
+    )
+    # The notifications' e-mails go out when their batch is due (no wait here).
+    PeriodicTask.objects.create(
+        name="notification e-mail (test)",
+        task=DEADLINE_TASK,
+        args=json.dumps(["notification_email_due"]),
         interval=every,
         queue=celery_processes.queue,
     )
