@@ -156,14 +156,7 @@ class AuthEventAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     list_select_related = ["user"]
     readonly_fields = [
-        "at",
-        "kind",
-        "outcome",
-        "user",
-        "username",
-        "ip_address",
-        "user_agent",
-        "detail",
+        "at", "kind", "outcome", "user", "username", "ip_address", "user_agent", "detail",
     ]
 
     def has_add_permission(self, request):

@@ -66,3 +66,4 @@ def saved_view_delete(*, view: SavedView, actor: User) -> None:
     if view.user_id != actor.pk:
         raise DomainError(_("Only its owner deletes a saved view."))
     view.delete()
+

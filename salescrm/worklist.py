@@ -124,7 +124,7 @@ def worklist(user: User, *, now: datetime | None = None) -> Worklist:
 
 
 def clock(item: WorkItem, *, now: datetime, calendar: WorkCalendar) -> str:
-    """ "2 working days left", "overdue by 1 day", "waiting for 3 days"."""
+    """"2 working days left", "overdue by 1 day", "waiting for 3 days"."""
     if item.due_at is None:
         if item.waiting_since is None:
             return ""

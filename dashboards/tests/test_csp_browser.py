@@ -21,9 +21,9 @@ def watched(page):
     reports = []
     page.on(
         "console",
-        lambda message: (
-            reports.append(message.text) if "Content Security Policy" in message.text else None
-        ),
+        lambda message: reports.append(message.text)
+        if "Content Security Policy" in message.text
+        else None,
     )
     page.add_init_script(f"({WATCH})()")
     return reports

@@ -9,14 +9,7 @@ from django.conf import settings
 
 DOCS = Path(settings.BASE_DIR) / "docs"
 PACKAGES = (
-    "salescrm",
-    "customers",
-    "visits",
-    "contracts",
-    "receivables",
-    "reports",
-    "dashboards",
-    "demo",
+    "salescrm", "customers", "visits", "contracts", "receivables", "reports", "dashboards", "demo"
 )
 DOTTED = re.compile(r"`((?:" + "|".join(PACKAGES) + r")(?:\.\w+)+)`")
 

@@ -15,7 +15,6 @@ from salescrm.testing.http import inline_code
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 
-
 def page_templates() -> list[Path]:
     return sorted(
         path for path in TEMPLATES.rglob("*.html")

@@ -131,7 +131,9 @@ def readme_production_settings() -> dict[str, str]:
     readme = (BASE_DIR / "README.md").read_text()
     block = re.search(r"\*\*Settings\*\*: at least\s*```sh\n(.*?)```", readme, re.S)
     assert block, "the README's production settings block is missing"
-    values = dict(line.strip().split("=", 1) for line in block.group(1).splitlines() if "=" in line)
+    values = dict(
+        line.strip().split("=", 1) for line in block.group(1).splitlines() if "=" in line
+    )
     assert values["SECRET_KEY"].startswith("<")
     values["SECRET_KEY"] = PRODUCTION_ENV["SECRET_KEY"]
     return values

@@ -105,7 +105,9 @@ def test_bulk_approval_ignores_slips_not_waiting_for_this_manager(
     assert "1 was no longer waiting for your approval." in messages_of(response)
 
 
-def test_the_director_sees_major_agreements_to_approve(client_for, director, salesperson, manager):
+def test_the_director_sees_major_agreements_to_approve(
+    client_for, director, salesperson, manager
+):
     agreement = make_agreement_in(AgreementState.DIRECTOR_REVIEW, salesperson, major=True)
 
     response = client_for(director).get(HOME)
