@@ -73,7 +73,7 @@ serve:
 	@$(PY) manage.py seed_demo --no-logins
 	@echo "[5/5] Starting web, Celery worker and beat on http://127.0.0.1:$(PORT)/ …"
 	@($(PY) manage.py logins --wait 180 &) ; \
-	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" WEB_HOST=127.0.0.1 exec $(VENV)/bin/honcho start --procfile Procfile --port $(PORT) web worker beat
+	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" WEB_HOST=127.0.0.1 exec $(VENV)/bin/honcho start --procfile Procfile --port $(PORT) web worker interactive beat
 
 logins: install
 	@$(EMBEDDED) $(PY) manage.py logins

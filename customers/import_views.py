@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from customers import access, imports, selectors
 from customers.forms import ImportForm
+from customers.imports import progress
 from customers.models import CustomerImport
 from salescrm import idempotency
 from salescrm.errors import DomainError
@@ -76,6 +77,8 @@ def import_preview(request, pk):
             "check_lost": customer_import.status == CustomerImport.Status.CHECKING
             and not imports.is_checking(customer_import),
             "default_source": imports.default_source_label(customer_import),
+            "queue_position": progress.queue_position(customer_import),
+            "progress": progress.running(customer_import),
         },
     )
 

@@ -539,3 +539,28 @@ class RecycleRule(models.Model):
 
     def __str__(self):
         return f"{self.get_pipeline_class_display()}: {self.working_days}"
+
+
+class CustomerImportProgress(models.Model):
+    """How far the worker is with a confirmed import: written outside the import's own
+    transaction (customers.imports.progress), so the page sees "240 / 600" while the
+    all-or-nothing run is still open. No database foreign key: the run holds the
+    import's row lock, and a key check would wait for it."""
+
+    customer_import = models.OneToOneField(
+        CustomerImport,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        db_constraint=False,
+        related_name="progress",
+    )
+    started_at = models.DateTimeField(_("started at"))
+    done = models.PositiveIntegerField(_("rows done"), default=0)
+    total = models.PositiveIntegerField(_("rows"), default=0)
+
+    class Meta:
+        verbose_name = _("import progress")
+        verbose_name_plural = _("import progress")
+
+    def __str__(self):
+        return f"{self.done} / {self.total}"

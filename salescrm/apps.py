@@ -24,6 +24,13 @@ class SalesCRMConfig(AppConfig):
             crontab={"minute": "*/5"},
             sends_mail=True,
         )
+        # Batched notification e-mails (and the daily summary) whose moment has come.
+        register_job(
+            "notification_email_due",
+            notifications.email_due,
+            crontab={"minute": "*"},
+            sends_mail=True,
+        )
         register_job(
             "form_submission_purge", idempotency.purge, crontab={"minute": "40", "hour": "3"}
         )

@@ -62,6 +62,8 @@ class User(AbstractUser):
         choices=[("en", "English"), ("zh-hans", "简体中文")],
         help_text=_("Empty: follow the browser."),
     )
+    # kind -> "instant" | "daily" | "off" (salescrm.notifications.email_mode); missing: default.
+    email_preferences = models.JSONField(_("e-mail preferences"), default=dict, blank=True)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
@@ -251,6 +253,11 @@ class Notification(models.Model):
     # NOTIFICATION_EMAIL_LEASE belongs to a worker that died, and the sweep sends it again.
     email_claimed_at = models.DateTimeField(_("e-mail claimed at"), null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    # Batching (salescrm.notifications.email_due): e-mailed from this moment on, together
+    # with the reader's other pending ones; empty: at once. Not wanted: the reader turned
+    # this kind's e-mail off (the inbox still has it).
+    email_due_at = models.DateTimeField(_("e-mail due at"), null=True, blank=True)
+    email_wanted = models.BooleanField(_("e-mail wanted"), default=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -258,6 +265,12 @@ class Notification(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["recipient", "read_at", "-created_at"]),
+            # The e-mails waiting for their batch (salescrm.notifications.email_due).
+            models.Index(
+                fields=["email_due_at"],
+                condition=Q(emailed_at__isnull=True, email_wanted=True),
+                name="notification_email_due",
+            ),
             # What still waits for the action it asks: resolved by subject and kind.
             models.Index(
                 fields=["subject_type", "subject_id", "kind"],

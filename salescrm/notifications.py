@@ -7,6 +7,7 @@ recipient, whoever acted. What still waits for a person (`waiting_for`) is what 
 asked to do and have not done, plus what they have not read.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -151,6 +152,95 @@ def _about(kind: str, subject: Model | None) -> dict:
     }
 
 
+# E-mail preferences, per reader and kind (User.email_preferences). "instant": e-mailed
+# within EMAIL_BATCH_MINUTES, together with the reader's other pending ones (one summary
+# message); "daily": in the next day's digest (EMAIL_DAILY_DIGEST_HOUR); "off": no e-mail
+# (the inbox still has it). No kind bypasses the batch: the shortest wait is the window.
+INSTANT, DAILY, OFF = "instant", "daily", "off"
+EMAIL_MODES = {
+    INSTANT: _("As it happens (a summary every few minutes)"),
+    DAILY: _("In the daily summary"),
+    OFF: _("No e-mail (inbox only)"),
+}
+# Kinds that only inform and rarely need the reader today: the daily summary by default.
+DAILY_BY_DEFAULT = frozenset(
+    {"comment", "customer_returned_to_pool", "customer_reassigned_auto", "instalment_due_soon"}
+)
+
+
+def kind_label(kind: str) -> str:
+    """A kind's message with "…" for its particulars (the preferences page names kinds so)."""
+    return str(MESSAGES[kind]) % defaultdict(lambda: "…")
+
+
+def email_preferences_set(*, user: User, preferences: dict) -> None:
+    """Keep `user`'s choices (kind -> mode); unknown kinds and modes are refused."""
+    for kind, mode in preferences.items():
+        if kind not in MESSAGES or mode not in EMAIL_MODES:
+            raise ValueError(f"not a kind and mode: {kind!r} {mode!r}")
+    user.email_preferences = dict(preferences)
+    user.save(update_fields=["email_preferences"])
+
+
+def email_mode(person: User, kind: str) -> str:
+    """How `person` wants notifications of `kind` e-mailed."""
+    chosen = (person.email_preferences or {}).get(kind)
+    if chosen in EMAIL_MODES:
+        return chosen
+    return DAILY if kind in DAILY_BY_DEFAULT else INSTANT
+
+
+def next_daily_digest(now: datetime) -> datetime:
+    """The next daily summary after `now`: EMAIL_DAILY_DIGEST_HOUR, local time."""
+    local = timezone.localtime(now)
+    moment = local.replace(hour=settings.EMAIL_DAILY_DIGEST_HOUR, minute=0, second=0, microsecond=0)
+    if moment <= local:
+        moment = timezone.make_aware(
+            datetime.combine(local.date() + timedelta(days=1), moment.time().replace(tzinfo=None))
+        )
+    return moment
+
+
+def email_plan(person: User, kind: str, *, now: datetime) -> dict:
+    """The e-mail fields of a new notification of `kind` for `person`."""
+    mode = email_mode(person, kind)
+    if mode == OFF:
+        return {"email_wanted": False, "email_due_at": None}
+    if mode == DAILY:
+        return {"email_due_at": next_daily_digest(now)}
+    return {"email_due_at": now + timedelta(minutes=settings.EMAIL_BATCH_MINUTES)}
+
+
+def email_due(*, now: datetime, dry_run: bool = False) -> dict:
+    """Queue the e-mails whose moment has come (beat, every minute): one task per reader,
+    with all that reader's pending notifications due within the next window, so ten
+    notifications in a few minutes make one summary message. The task leases them, so a
+    run twice, or a task delivered twice, sends nothing twice. Returns counts."""
+    window = timedelta(minutes=settings.EMAIL_BATCH_MINUTES)
+    waiting = Notification.objects.filter(
+        emailed_at__isnull=True,
+        email_wanted=True,
+        email_claimed_at__isnull=True,
+        email_attempts__lt=MAX_EMAIL_ATTEMPTS,
+        created_at__gte=now - EMAIL_GIVE_UP_AFTER,
+    ).exclude(recipient__email="")
+    readers = set(waiting.filter(email_due_at__lte=now).values_list("recipient_id", flat=True))
+    ids_by_reader: dict[int, list[int]] = {}
+    for pk, recipient_id in (
+        waiting.filter(recipient_id__in=readers, email_due_at__lte=now + window)
+        .order_by("pk")
+        .values_list("pk", "recipient_id")
+    ):
+        ids_by_reader.setdefault(recipient_id, []).append(pk)
+    if not dry_run:
+        for ids in ids_by_reader.values():
+            _email_on_commit(ids)
+    return {
+        "readers": len(ids_by_reader),
+        "notifications": sum(len(ids) for ids in ids_by_reader.values()),
+    }
+
+
 def notify(
     *,
     recipients: Iterable[User | None],
@@ -167,27 +257,39 @@ def notify(
     """
     about = _about(kind, subject)
     people = {person.pk: person for person in recipients if person is not None}
-    created = Notification.objects.bulk_create(
+    now = timezone.now()
+    Notification.objects.bulk_create(
         Notification(
-            recipient=person, kind=kind, actor=actor, params=params, url=url, body=body, **about
+            recipient=person,
+            kind=kind,
+            actor=actor,
+            params=params,
+            url=url,
+            body=body,
+            **about,
+            **email_plan(person, kind, now=now),
         )
         for person in people.values()
     )
-    _email_on_commit(created)
     return len(people)
 
 
 def notify_many(entries: Iterable[tuple]) -> int:
     """Many notifications in one statement: entries of (recipient, kind, params, url, subject)."""
+    now = timezone.now()
     rows = [
         Notification(
-            recipient=recipient, kind=kind, params=params, url=url, **_about(kind, subject)
+            recipient=recipient,
+            kind=kind,
+            params=params,
+            url=url,
+            **_about(kind, subject),
+            **email_plan(recipient, kind, now=now),
         )
         for recipient, kind, params, url, subject in entries
         if recipient is not None
     ]
-    created = Notification.objects.bulk_create(rows, batch_size=1000)
-    _email_on_commit(created)
+    Notification.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
 
 
@@ -248,15 +350,17 @@ def email_lease() -> timedelta:
 
 
 def email_notifications(ids, *, now: datetime | None = None) -> int:
-    """E-mail each notification once, in its recipient's language; returns how many were sent.
+    """E-mail these notifications once each, one message per reader (a summary when a
+    reader has several), in the reader's language; returns how many messages were sent.
 
-    Each one is leased first: a conditional UPDATE, committed on its own, sets
-    `email_claimed_at` where no live lease is held, so two workers (or a task delivered
-    twice) never send it together. After the mail server accepts the message,
-    `emailed_at` is committed at once; a failed send gives the lease back and raises, so
-    the task retries. A worker killed while it held a lease (rendering, talking to the
-    mail server) leaves it to expire (NOTIFICATION_EMAIL_LEASE, longer than the task's
-    hard time limit): the sweep (email_sweep) queues it again.
+    Each reader's notifications are leased first, in one short transaction of their own:
+    the rows with no live lease are locked (SKIP LOCKED) and `email_claimed_at` set, so
+    two workers (or a task delivered twice) never send them together. After the mail
+    server accepts the message, `emailed_at` is committed at once for all of them; a
+    failed send gives the leases back and raises, so the task retries. A worker killed
+    while it held a lease (rendering, talking to the mail server) leaves it to expire
+    (NOTIFICATION_EMAIL_LEASE, longer than the task's hard time limit): the sweep
+    (email_sweep) queues them again.
 
     Exactly once, except in one window that no mail protocol closes: the worker dies
     after the server accepted the message and before `emailed_at` is committed (one
@@ -264,45 +368,86 @@ def email_notifications(ids, *, now: datetime | None = None) -> int:
     lease expires: at most one duplicate, never a loss.
     """
     sent = 0
-    lease = email_lease()
     pending = (
-        Notification.objects.filter(pk__in=ids, emailed_at__isnull=True)
+        Notification.objects.filter(pk__in=ids, emailed_at__isnull=True, email_wanted=True)
         .exclude(recipient__email="")
-        .select_related("recipient", "actor")
+        .values_list("recipient_id", flat=True)
+        .distinct()
     )
-    for note in pending:
-        claimed_at = now or timezone.now()
-        claimed = (
+    for recipient_id in sorted(set(pending)):
+        sent += _email_one_reader(recipient_id, ids, now=now)
+    return sent
+
+
+def _claim(recipient_id: int, ids, claimed_at: datetime) -> list[int]:
+    """Lease the reader's free notifications among `ids` (committed at once)."""
+    lease = email_lease()
+    with transaction.atomic():
+        free = list(
             Notification.objects.filter(
-                pk=note.pk, emailed_at__isnull=True, email_attempts__lt=MAX_EMAIL_ATTEMPTS
+                pk__in=ids,
+                recipient_id=recipient_id,
+                emailed_at__isnull=True,
+                email_wanted=True,
+                email_attempts__lt=MAX_EMAIL_ATTEMPTS,
             )
             .filter(Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=claimed_at - lease))
-            .update(email_claimed_at=claimed_at, email_attempts=F("email_attempts") + 1)
+            .select_for_update(skip_locked=True, of=("self",))
+            .values_list("pk", flat=True)
         )
-        if not claimed:
-            continue  # sent, or leased by a worker that may still be sending it
-        language = note.recipient.language or settings.LANGUAGE_CODE
-        try:
-            with translation.override(language):
-                text = message(note)
-            mail.send_mail(
-                "notification",
+        Notification.objects.filter(pk__in=free).update(
+            email_claimed_at=claimed_at, email_attempts=F("email_attempts") + 1
+        )
+    return free
+
+
+def _email_one_reader(recipient_id: int, ids, *, now: datetime | None) -> int:
+    claimed_at = now or timezone.now()
+    claimed = _claim(recipient_id, ids, claimed_at)
+    if not claimed:
+        return 0  # sent, or leased by a worker that may still be sending them
+    notes = list(
+        Notification.objects.filter(pk__in=claimed)
+        .select_related("recipient", "actor")
+        .order_by("created_at", "pk")
+    )
+    reader = notes[0].recipient
+    language = reader.language or settings.LANGUAGE_CODE
+    try:
+        with translation.override(language):
+            entries = [
                 {
                     "note": note,
-                    "text": text,
+                    "text": message(note),
                     "link": f"{settings.SITE_URL}{note.url}" if note.url else "",
-                },
-                to=[note.recipient.email],
+                }
+                for note in notes
+            ]
+        if len(entries) == 1:
+            mail.send_mail("notification", entries[0], to=[reader.email], language=language)
+        else:
+            mail.send_mail(
+                "notification_summary",
+                {"entries": entries, "count": len(entries), "inbox": _inbox_link()},
+                to=[reader.email],
                 language=language,
             )
-        except Exception:
-            Notification.objects.filter(pk=note.pk, email_claimed_at=claimed_at).update(
-                email_claimed_at=None
-            )
-            raise
-        Notification.objects.filter(pk=note.pk).update(emailed_at=now or timezone.now())
-        sent += 1
-    return sent
+    except Exception:
+        Notification.objects.filter(pk__in=claimed, email_claimed_at=claimed_at).update(
+            email_claimed_at=None
+        )
+        raise
+    Notification.objects.filter(pk__in=claimed).update(emailed_at=now or timezone.now())
+    return 1
+
+
+def _inbox_link() -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return f"{settings.SITE_URL}{reverse('inbox')}"
+    except NoReverseMatch:
+        return settings.SITE_URL
 
 
 def email_sweep(*, now: datetime, dry_run: bool = False) -> dict:
@@ -312,7 +457,9 @@ def email_sweep(*, now: datetime, dry_run: bool = False) -> dict:
     stale = now - email_lease()
     due = (
         Notification.objects.filter(
+            Q(email_due_at__isnull=True) | Q(email_due_at__lt=stale),
             emailed_at__isnull=True,
+            email_wanted=True,
             created_at__lt=stale,
             created_at__gte=now - EMAIL_GIVE_UP_AFTER,
             email_attempts__lt=MAX_EMAIL_ATTEMPTS,

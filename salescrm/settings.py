@@ -253,6 +253,21 @@ if min(CELERY_BROKER_VISIBILITY_TIMEOUT, NOTIFICATION_EMAIL_LEASE) <= CELERY_TAS
         "CELERY_BROKER_VISIBILITY_TIMEOUT and NOTIFICATION_EMAIL_LEASE must be longer than "
         "CELERY_TASK_TIME_LIMIT."
     )
+# Notification e-mail: at most one message per reader per EMAIL_BATCH_MINUTES (a
+# summary), and the daily summary at EMAIL_DAILY_DIGEST_HOUR (local time).
+EMAIL_BATCH_MINUTES = env.int("EMAIL_BATCH_MINUTES", default=5)
+EMAIL_DAILY_DIGEST_HOUR = env.int("EMAIL_DAILY_DIGEST_HOUR", default=8)
+# Queues: user-started work (imports, the password-reset mail someone waits for) goes to
+# INTERACTIVE_QUEUE, notification e-mail to EMAIL_QUEUE, the rest (beat's jobs) to the
+# default queue. The Procfile runs a worker of its own for the interactive queue, so an
+# import never waits behind e-mail (docs/operations.md).
+EMAIL_QUEUE = env("EMAIL_QUEUE", default="email")
+INTERACTIVE_QUEUE = env("INTERACTIVE_QUEUE", default="interactive")
+CELERY_TASK_ROUTES = {
+    "customers.tasks.*": {"queue": INTERACTIVE_QUEUE},
+    "salescrm.tasks.send_password_reset": {"queue": INTERACTIVE_QUEUE},
+    "salescrm.tasks.send_notification_emails": {"queue": EMAIL_QUEUE},
+}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -34,6 +34,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("accounts/two-factor/", account_views.mfa_manage, name="mfa_manage"),
+    path("accounts/e-mail/", account_views.email_preferences, name="email_preferences"),
     path("accounts/two-factor/verify/", account_views.mfa_verify, name="mfa_verify"),
     path("accounts/two-factor/setup/", account_views.mfa_setup, name="mfa_setup"),
     path(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from customers import services as customer_services
+from customers.imports import progress
 from customers.imports.checking import (
     RowResult,
     RowStatus,
@@ -363,10 +364,16 @@ def import_confirm(
             raise DomainError(_("This file is being imported already."))
         expected = {row["row"]: row["status"] for row in locked.report.get("rows", [])}
         table = read_table(bytes(locked.content), locked.file_name)
+        # The worker's progress is seen by the page while this transaction is open.
+        reporter = (
+            progress.Reporter(locked.pk, total=len(expected)) if queued else progress.Silent()
+        )
         try:
             # In a task or the command there is no request: name the uploader in history.
             with transaction.atomic(), acting_as(actor):
-                results = _create_rows(locked, table, actor=actor, expected=expected, now=now)
+                results = _create_rows(
+                    locked, table, actor=actor, expected=expected, now=now, reporter=reporter
+                )
         except _Stop as stop:
             # Nothing was written; keep why, and what the file would do now.
             table = read_table(bytes(locked.content), locked.file_name)
@@ -417,30 +424,55 @@ def _check_table(
 
 
 def _create_rows(
-    customer_import: CustomerImport, table: Table, *, actor: User, expected: dict, now: datetime
+    customer_import: CustomerImport,
+    table: Table,
+    *,
+    actor: User,
+    expected: dict,
+    now: datetime,
+    reporter: progress.Reporter | progress.Silent | None = None,
 ) -> list[RowResult]:
     results = []
-    for result in _check_table(customer_import, table, actor=actor, now=now):
-        if expected.get(result.row) != result.status:
-            raise _Stop({"code": "changed", "row": result.row, "status": result.status})
-        if result.status == RowStatus.NEW:
-            try:
-                customer = customer_services.customer_create(
-                    actor=actor,
-                    data=result.data,
-                    contact_people=result.contact_people,
-                    to_pool=customer_import.to_pool,
-                    team_pool=customer_import.pool_team_id is not None,
-                    source_import=customer_import,
-                    now=now,
-                )
-            except DomainError as error:
-                raise _Stop({"code": "refused", "row": result.row, "message": str(error)}) from None
-            except DatabaseError as error:  # e.g. a value the database refuses
-                raise _Stop({"code": "refused", "row": result.row, "message": str(error)}) from None
-            result.customer_id = customer.pk
-        results.append(result)
+    reporter = reporter or progress.Silent()
+    try:
+        for result in _check_table(customer_import, table, actor=actor, now=now):
+            results.append(
+                _create_row(customer_import, result, actor=actor, expected=expected, now=now)
+            )
+            reporter.row_done()
+    finally:
+        reporter.close()
     return results
+
+
+def _create_row(
+    customer_import: CustomerImport,
+    result: RowResult,
+    *,
+    actor: User,
+    expected: dict,
+    now: datetime,
+) -> RowResult:
+    if expected.get(result.row) != result.status:
+        raise _Stop({"code": "changed", "row": result.row, "status": result.status})
+    if result.status != RowStatus.NEW:
+        return result
+    try:
+        customer = customer_services.customer_create(
+            actor=actor,
+            data=result.data,
+            contact_people=result.contact_people,
+            to_pool=customer_import.to_pool,
+            team_pool=customer_import.pool_team_id is not None,
+            source_import=customer_import,
+            now=now,
+        )
+    except DomainError as error:
+        raise _Stop({"code": "refused", "row": result.row, "message": str(error)}) from None
+    except DatabaseError as error:  # e.g. a value the database refuses
+        raise _Stop({"code": "refused", "row": result.row, "message": str(error)}) from None
+    result.customer_id = customer.pk
+    return result
 
 
 def failure_message(customer_import: CustomerImport) -> str:

@@ -104,6 +104,9 @@ def celery_processes(transactional_db, tmp_path, smtp_server):
         # The job's e-mail task is enqueued with .delay() inside the worker: the default
         # queue is this test's, so the worker below consumes it too.
         "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "EMAIL_QUEUE": queue,
+        "INTERACTIVE_QUEUE": queue,
+        "EMAIL_BATCH_MINUTES": "0",
         "EMAIL_URL": f"smtp://{controller.hostname}:{controller.port}",
         "EMAIL_TIMEOUT": "10",
         "PYTHONUNBUFFERED": "1",
@@ -149,6 +152,14 @@ def test_beat_fires_the_file_completion_job_and_its_e_mails_arrive_over_smtp(
         name="file completion (test)",
         task=DEADLINE_TASK,
         args=json.dumps(["file_completion"]),
+        interval=every,
+        queue=celery_processes.queue,
+    )
+    # The notifications' e-mails go out when their batch is due (no wait here).
+    PeriodicTask.objects.create(
+        name="notification e-mail (test)",
+        task=DEADLINE_TASK,
+        args=json.dumps(["notification_email_due"]),
         interval=every,
         queue=celery_processes.queue,
     )

@@ -20,3 +20,18 @@ class ConfirmCodeForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
     )
+
+
+class EmailPreferencesForm(forms.Form):
+    """One choice per notification kind: e-mailed as it happens, in the daily summary, or not."""
+
+    def __init__(self, *args, user, **kwargs):
+        from salescrm import notifications
+
+        super().__init__(*args, **kwargs)
+        for kind in notifications.MESSAGES:
+            self.fields[kind] = forms.ChoiceField(
+                label=notifications.kind_label(kind),
+                choices=list(notifications.EMAIL_MODES.items()),
+                initial=notifications.email_mode(user, kind),
+            )

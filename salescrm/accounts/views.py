@@ -1,5 +1,6 @@
 """The second sign-in step and enrolment, and Django's password views with the auth log."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -12,8 +13,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from salescrm import notifications
 from salescrm.accounts import events, mfa, resets
-from salescrm.accounts.forms import CodeForm, ConfirmCodeForm
+from salescrm.accounts.forms import CodeForm, ConfirmCodeForm, EmailPreferencesForm
 
 Kind = events.Kind
 SHOW_CODES_KEY = "mfa_recovery_codes"
@@ -162,3 +164,23 @@ class PasswordResetView(auth_views.PasswordResetView):
             form.add_error("email", refused)
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return redirect(self.get_success_url())
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def email_preferences(request: HttpRequest) -> HttpResponse:
+    """Which notifications are e-mailed to me, and when (the inbox has them all)."""
+    form = EmailPreferencesForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        notifications.email_preferences_set(user=request.user, preferences=form.cleaned_data)
+        messages.success(request, _("Your e-mail preferences are saved."))
+        return redirect("email_preferences")
+    return render(
+        request,
+        "registration/email_preferences.html",
+        {
+            "form": form,
+            "batch_minutes": settings.EMAIL_BATCH_MINUTES,
+            "digest_hour": settings.EMAIL_DAILY_DIGEST_HOUR,
+        },
+    )

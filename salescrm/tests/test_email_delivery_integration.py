@@ -128,6 +128,8 @@ def workers(transactional_db, tmp_path, gated_smtp):
         "CELERY_TASK_ALWAYS_EAGER": "False",
         # The sweep's tasks, enqueued inside the worker, come back to this test's queue.
         "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "EMAIL_QUEUE": queue,
+        "INTERACTIVE_QUEUE": queue,
         "CELERY_TASK_SOFT_TIME_LIMIT": str(TIME_LIMIT - 5),
         "CELERY_TASK_TIME_LIMIT": str(TIME_LIMIT),
         "NOTIFICATION_EMAIL_LEASE": str(LEASE),

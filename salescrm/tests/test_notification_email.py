@@ -27,12 +27,21 @@ def notify(recipient, **kwargs):
     )
 
 
-def test_a_notification_is_emailed_after_commit_in_the_readers_language(
+def batch_due(note):
+    """A moment at which `note`'s batch is due (its e-mail window has passed)."""
+    return note.email_due_at + timedelta(seconds=1)
+
+
+def test_a_notification_is_emailed_when_its_batch_is_due_in_the_readers_language(
     reader, django_capture_on_commit_callbacks, settings
 ):
     settings.SITE_URL = "https://crm.example.com"
     with django_capture_on_commit_callbacks(execute=True):
         notify(reader)
+    assert django_mail.outbox == []  # batched: not yet
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.email_due(now=batch_due(Notification.objects.get()))
 
     (message,) = django_mail.outbox
     assert message.to == ["reader@example.com"]
@@ -49,8 +58,9 @@ def test_a_notification_is_emailed_after_commit_in_the_readers_language(
 def test_nothing_is_emailed_before_the_transaction_commits(
     reader, django_capture_on_commit_callbacks
 ):
+    notify(reader)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        notify(reader)
+        notifications.email_due(now=batch_due(Notification.objects.get()))
 
     assert len(callbacks) == 1
     assert django_mail.outbox == []
@@ -151,7 +161,9 @@ def test_the_sweep_sends_again_what_a_dead_worker_held_once_the_lease_expires(
     def lease_taken(ago):
         # As if the worker died `ago` before now (the notification a little earlier).
         now = timezone.now()
-        Notification.objects.update(email_claimed_at=now - ago, created_at=now - ago * 2)
+        Notification.objects.update(
+            email_claimed_at=now - ago, created_at=now - ago * 2, email_due_at=now - ago * 2
+        )
 
     lease_taken(lease / 2)
     with django_capture_on_commit_callbacks(execute=True):
@@ -181,9 +193,8 @@ def test_the_sweep_queues_a_notification_whose_task_was_lost(
 ):
     with django_capture_on_commit_callbacks(execute=False):
         notify(reader)  # its task is never enqueued
-    Notification.objects.update(
-        created_at=timezone.now() - notifications.email_lease() - timedelta(seconds=1)
-    )
+    long_ago = timezone.now() - notifications.email_lease() - timedelta(seconds=1)
+    Notification.objects.update(created_at=long_ago, email_due_at=long_ago)
 
     with django_capture_on_commit_callbacks(execute=True):
         counts = notifications.email_sweep(now=timezone.now())
@@ -196,7 +207,7 @@ def test_the_sweep_gives_up_on_an_address_that_keeps_failing(reader):
     notify(reader)
     Notification.objects.update(email_attempts=notifications.MAX_EMAIL_ATTEMPTS)
     note = Notification.objects.get()
-    later = note.created_at + notifications.email_lease() + timedelta(seconds=1)
+    later = note.email_due_at + notifications.email_lease() + timedelta(seconds=1)
 
     assert notifications.email_sweep(now=later) == {"e-mails queued again": 0}
     assert notifications.email_notifications([note.pk]) == 0
@@ -210,7 +221,7 @@ def test_the_sweep_is_a_scheduled_job_that_sends_nothing_on_a_dry_run(reader):
     assert job.sends_mail
     notify(reader)
     note = Notification.objects.get()
-    later = note.created_at + notifications.email_lease() + timedelta(seconds=1)
+    later = note.email_due_at + notifications.email_lease() + timedelta(seconds=1)
 
     assert jobs.run_job("notification_email_sweep", now=later, dry_run=True) == {
         "e-mails queued again": 1

@@ -1,12 +1,12 @@
 """Stored texts are rendered for the reader: their language, their date and amount formats."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail as django_mail
-from django.utils import translation
+from django.utils import timezone, translation
 
 from salescrm import notifications, stored_text
 from salescrm.models import Notification
@@ -67,6 +67,8 @@ def test_a_notification_written_in_english_reads_in_chinese_for_a_chinese_reader
                 "total": stored_text.amount(Decimal("155720")),
             },
         )
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.email_due(now=timezone.now() + timedelta(hours=1))
 
     reminder, signed = Notification.objects.order_by("pk")
     with translation.override("zh-hans"):
@@ -91,6 +93,8 @@ def test_a_notification_written_in_chinese_reads_in_english_for_an_english_reade
             params={"customer": "Yuanhang Trading", "due": notifications.when(DUE)},
             subject=UserFactory(),
         )
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.email_due(now=timezone.now() + timedelta(hours=1))
 
     (message,) = django_mail.outbox
     assert "2 Dec 2026 14:50" in message.subject + message.body

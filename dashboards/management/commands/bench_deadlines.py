@@ -53,12 +53,15 @@ def no_notification_emails():
     """Keep the scratch notifications from being e-mailed: the benchmark times the jobs, and
     a real worker must never mail notifications of a scratch table (Celery reads
     CELERY_BROKER_URL from the environment first, so redirecting the broker is not enough)."""
-    real = notifications._email_on_commit
-    notifications._email_on_commit = lambda created: None
+    real = notifications.email_plan
+    notifications.email_plan = lambda person, kind, *, now: {
+        "email_wanted": False,
+        "email_due_at": None,
+    }
     try:
         yield
     finally:
-        notifications._email_on_commit = real
+        notifications.email_plan = real
 
 
 class Command(BaseCommand):
