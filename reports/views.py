@@ -165,7 +165,7 @@ def dashboard(request):
             value_heading=_("Visits"),
         )
     )
-    by_team = figures.pipeline_by_team(ids) if scope.company else None
+    by_team = figures.pipeline_by_team(scope.people) if scope.company else None
     counts = figures.class_totals(by_team) if by_team is not None else None
     context["funnel"] = charts.funnel(
         "pipeline", _("Pipeline by class"), figures.pipeline(ids, counts=counts)
