@@ -182,6 +182,7 @@ def dashboard(request):
         [(f"{month:%y-%m}", value) for month, value in signed.items()],
         targets=[targets[month] for month in months],
         value_heading=_("Signed value (CNY)"),
+        money=True,
     )
     context["signed_rows"] = [(month, signed[month], targets[month]) for month in months]
     result = compliance.compliance(scope, this_month, now=now)
