@@ -2,22 +2,27 @@
 (contacted, visited, plan accepted, signed), the signed value, and what the channel cost.
 
 A cohort: the customers *entered* in the period, followed to today. One grouped query over
-the customers (the steps are EXISTS on indexed foreign keys) and one over the costs.
+the customers (the steps are EXISTS on indexed foreign keys) and one over the costs; the
+entry days before the daily_figures job's last run come from its ChannelDay rows (the
+steps as they stood at that run), so a quarter or a year adds up stored rows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from contracts.models import Agreement, AgreementState, PlanVersion
 from customers.models import Customer, SourceChannel
-from reports.models import ChannelCost
+from reports.models import ChannelCost, ChannelDay
 from reports.periods import Period, add_months
+from reports.selectors import stored_through
+from salescrm.workdays import local_midnight
 from visits.models import SlipState, VisitSlip
 
 ZERO = Decimal("0.00")
@@ -55,12 +60,9 @@ class ChannelRow:
         return (self.value / self.cost).quantize(Decimal("0.01")) if self.cost else None
 
 
-def channel_rows(period: Period, *, owner_ids: list[int] | None = None) -> list[ChannelRow]:
-    """One row per source channel (every channel, in the order of the choices)."""
-    start, end = period.moments(tz=timezone.get_current_timezone())
-    customers = Customer.objects.filter(entered_at__gte=start, entered_at__lt=end)
-    if owner_ids is not None:
-        customers = customers.filter(entered_by_id__in=owner_ids)
+def cohort(customers: QuerySet, *keys: str) -> QuerySet:
+    """How far the customers went, grouped by `keys` (the same definition for the live
+    report and for what the daily_figures job stores)."""
     visited = VisitSlip.objects.filter(
         customer=OuterRef("pk"), state__in=[SlipState.DEPARTED, SlipState.RETURNED]
     )
@@ -71,9 +73,9 @@ def channel_rows(period: Period, *, owner_ids: list[int] | None = None) -> list[
     signed_value = (
         signed.order_by().values("customer").annotate(value=Sum("total")).values("value")[:1]
     )
-    rows = (
+    return (
         customers.annotate(signed_value=Coalesce(Subquery(signed_value), ZERO))
-        .values("source")
+        .values(*keys)
         .annotate(
             files=Count("pk"),
             contacted=Count("pk", filter=Q(first_contact_at__isnull=False)),
@@ -84,7 +86,41 @@ def channel_rows(period: Period, *, owner_ids: list[int] | None = None) -> list[
         )
         .order_by()
     )
-    found = {row.pop("source"): row for row in rows}
+
+
+def _add(found: dict, rows) -> None:
+    for row in rows:
+        totals = found.setdefault(row.pop("source"), dict.fromkeys([*STEPS, "value"], 0))
+        for key, value in row.items():
+            totals[key] += value or 0
+
+
+def channel_rows(period: Period, *, owner_ids: list[int] | None = None) -> list[ChannelRow]:
+    """One row per source channel (every channel, in the order of the choices).
+
+    The entry days the daily_figures job has stored are added up from ChannelDay (how far
+    those files had gone at its last run); the later days are counted live."""
+    tz = timezone.get_current_timezone()
+    found: dict = {}
+    split = period.start
+    through = stored_through()
+    if through is not None and through >= period.start:
+        split = min(period.end, through + timedelta(days=1))
+        stored = ChannelDay.objects.filter(day__gte=period.start, day__lt=split)
+        if owner_ids is not None:
+            stored = stored.filter(person_id__in=owner_ids)
+        _add(
+            found,
+            stored.values("source")
+            .annotate(**{key: Sum(key) for key in [*STEPS, "value"]})
+            .order_by(),
+        )
+    if split < period.end:
+        start, end = local_midnight(split, tz=tz), local_midnight(period.end, tz=tz)
+        customers = Customer.objects.filter(entered_at__gte=start, entered_at__lt=end)
+        if owner_ids is not None:
+            customers = customers.filter(entered_by_id__in=owner_ids)
+        _add(found, cohort(customers, "source"))
     costs = dict(
         ChannelCost.objects.filter(month__gte=period.start.replace(day=1), month__lt=period.end)
         .values("channel")

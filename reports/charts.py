@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import get_language
+
 WIDTH, HEIGHT = 320, 160
 LEFT, BOTTOM, TOP = 28, 22, 8
 
@@ -34,6 +36,7 @@ class BarChart:
     top_value: Decimal | int = 0
     gridlines: list[tuple[float, str]] = field(default_factory=list)
     value_heading: str = ""
+    money: bool = False  # values in yuan: shown with the money format (tables, tooltips)
     width: int = WIDTH
     height: int = HEIGHT
 
@@ -43,7 +46,14 @@ class BarChart:
 
 
 def bar_chart(
-    key: str, title: str, points, *, target=None, targets=None, value_heading: str = ""
+    key: str,
+    title: str,
+    points,
+    *,
+    target=None,
+    targets=None,
+    value_heading: str = "",
+    money: bool = False,
 ) -> BarChart:
     """Bars for [(label, value)] with an optional target line, or a target per bar."""
     bars = [Bar(str(label), value or 0) for label, value in points]
@@ -63,21 +73,31 @@ def bar_chart(
             bar.target_y = round(
                 TOP + plot_height - float(bar.target) / float(top) * plot_height, 1
             )
-    chart = BarChart(key, title, bars, target=target, top_value=top, value_heading=value_heading)
+    chart = BarChart(
+        key, title, bars, target=target, top_value=top, value_heading=value_heading, money=money
+    )
     if target is not None:
         chart.target_y = round(TOP + plot_height - float(target) / float(top) * plot_height, 1)
     chart.gridlines = [
-        (round(TOP + plot_height * (1 - share), 1), _short(float(top) * share))
+        (round(TOP + plot_height * (1 - share), 1), _short(float(top) * share, money=money))
         for share in (0, 0.5, 1)
     ]
     return chart
 
 
-def _short(value) -> str:
+def _short(value, *, money: bool = False) -> str:
+    """An axis label short enough for the margin: 1.2万 in Chinese, 12k in English; with
+    the yuan sign for amounts (the tables beside the charts give the full money format)."""
     value = float(value)
-    if value >= 10000:
-        return f"{value / 10000:.1f}万"
-    return f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+    sign = "¥" if money else ""
+    chinese = (get_language() or "").startswith("zh")
+    if chinese and value >= 10000:
+        return f"{sign}{value / 10000:.1f}万"
+    if not chinese and value >= 1_000_000:
+        return f"{sign}{value / 1_000_000:.1f}M"
+    if not chinese and value >= 1000:
+        return f"{sign}{value / 1000:.0f}k"
+    return f"{sign}{value:.0f}" if value == int(value) else f"{sign}{value:.1f}"
 
 
 @dataclass

@@ -8,6 +8,9 @@ expected return, moved by a late notice; rule 2.4.1) and the weekly check (rule 
 by the end of the week after the file was entered). Done exactly at the deadline is on
 time. Only deadlines already passed count (a deadline still ahead is neither met nor
 missed).
+
+The deadlines before the daily_figures job's last run are added up from its ComplianceDay
+rows (rebuilt whole on each run); the later ones are counted live.
 """
 
 from __future__ import annotations
@@ -15,15 +18,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Q, QuerySet, Value
+from django.db.models import (
+    Count,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.db.models.functions import TruncWeek
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
+from reports.models import ComplianceDay
 from reports.periods import Period
 from reports.scope import Scope
+from reports.selectors import stored_through
+from salescrm.workdays import local_midnight
 from visits.models import SlipState, VisitLog, VisitSlip
 
 BREACHES_SHOWN = 20
@@ -52,18 +67,18 @@ RULES = [
 RULE_BY_KEY = {rule.key: rule for rule in RULES}
 
 
-def _base(rule: Rule, ids: list[int]) -> QuerySet:
-    if rule.key == "file":
-        return Customer.objects.filter(entered_by_id__in=ids)
-    if rule.key == "first_contact":
-        return Customer.objects.filter(owner_id__in=ids)
+def _base(rule: Rule, ids: list[int] | None) -> QuerySet:
+    """The rule's rows for these people (None: everyone's)."""
+    people = {} if ids is None else {f"{rule.person}__in": ids}
+    if rule.key in ("file", "first_contact"):
+        return Customer.objects.filter(**people)
     if rule.key == "log":
-        return VisitLog.objects.filter(author_id__in=ids)
+        return VisitLog.objects.filter(**people)
     if rule.key == "return":
         return VisitSlip.objects.filter(
-            salesperson_id__in=ids, state__in=[SlipState.DEPARTED, SlipState.RETURNED]
+            state__in=[SlipState.DEPARTED, SlipState.RETURNED], **people
         )
-    return Customer.objects.filter(owner_id__in=ids).annotate(
+    return Customer.objects.filter(**people).annotate(
         check_due=ExpressionWrapper(
             TruncWeek("entered_at") + Value(timedelta(days=14)) - Value(timedelta(microseconds=1)),
             output_field=DateTimeField(),
@@ -71,14 +86,28 @@ def _base(rule: Rule, ids: list[int]) -> QuerySet:
     )
 
 
-def due_in(rule: Rule, ids: list[int], start: datetime, end: datetime) -> QuerySet:
+def due_in(rule: Rule, ids: list[int] | None, start: datetime | None, end: datetime) -> QuerySet:
     """The rows of `rule` whose deadline fell in [start, end)."""
     rows = _base(rule, ids)
     if rule.key == "check":
         # The deadline is two weeks after the entry week began: narrow on the indexed
         # entry time first.
-        rows = rows.filter(entered_at__gte=start - timedelta(days=14), entered_at__lt=end)
-    return rows.filter(**{f"{rule.due}__gte": start, f"{rule.due}__lt": end})
+        rows = rows.filter(entered_at__lt=end)
+        if start is not None:
+            rows = rows.filter(entered_at__gte=start - timedelta(days=14))
+    if start is not None:
+        rows = rows.filter(**{f"{rule.due}__gte": start})
+    return rows.filter(**{f"{rule.due}__lt": end})
+
+
+def tallied(rule: Rule, rows: QuerySet, moment: str) -> QuerySet:
+    """The rows grouped by person and `moment` (an annotation of the deadline), with how
+    many came due and how many were met: the same query live and in the daily_figures job."""
+    return (
+        rows.values(rule.person, moment)
+        .annotate(due_count=Count("pk"), on_time_count=Count("pk", filter=on_time(rule)))
+        .order_by()
+    )
 
 
 def on_time(rule: Rule) -> Q:
@@ -124,24 +153,41 @@ def compliance(scope: Scope, period: Period, *, now: datetime) -> Compliance:
     start, end = _window(period, now)
     if not scope.ids or start >= end:
         return result
-    for rule in RULES:
-        rows = (
-            due_in(rule, scope.ids, start, end)
-            .annotate(week=TruncWeek(rule.due))
-            .values(rule.person, "week")
-            .annotate(due_count=Count("pk"), on_time_count=Count("pk", filter=on_time(rule)))
-            .order_by()
-        )
-        for row in rows:
-            due, met = row["due_count"], row["on_time_count"]
-            person_id = row[rule.person]
-            result.people[person_id][rule.key].add(due, met)
-            if team_of.get(person_id) in result.teams:
-                result.teams[team_of[person_id]][rule.key].add(due, met)
-            result.total[rule.key].add(due, met)
-            week = timezone.localtime(row["week"]).date()
-            result.weeks.setdefault(week, {key.key: Tally() for key in RULES})
-            result.weeks[week][rule.key].add(due, met)
+
+    def add_person(rule_key: str, person_id: int, due: int, met: int) -> None:
+        result.people[person_id][rule_key].add(due, met)
+        if team_of.get(person_id) in result.teams:
+            result.teams[team_of[person_id]][rule_key].add(due, met)
+        result.total[rule_key].add(due, met)
+
+    def add_week(rule_key: str, week, due: int, met: int) -> None:
+        result.weeks.setdefault(week, {key.key: Tally() for key in RULES})
+        result.weeks[week][rule_key].add(due, met)
+
+    # The days the daily_figures job has stored, from ComplianceDay (by person, and by
+    # week: two grouped queries); the rest live.
+    through = stored_through()
+    if through is not None and through >= period.start:
+        split = min(period.end, through + timedelta(days=1), timezone.localdate(now))
+        stored = ComplianceDay.objects.filter(
+            person_id__in=scope.ids, day__gte=period.start, day__lt=split
+        ).order_by()
+        sums = {"due_count": Sum("due"), "on_time_count": Sum("on_time")}
+        for rule_key, person_id, due, met in stored.values_list("rule", "person_id").annotate(
+            **sums
+        ):
+            add_person(rule_key, person_id, due, met)
+        by_week = stored.annotate(week=TruncWeek("day")).values_list("rule", "week")
+        for rule_key, week, due, met in by_week.annotate(**sums):
+            add_week(rule_key, week, due, met)
+        start = max(start, local_midnight(split, tz=timezone.get_current_timezone()))
+    if start < end:
+        for rule in RULES:
+            rows = due_in(rule, scope.ids, start, end).annotate(week=TruncWeek(rule.due))
+            for row in tallied(rule, rows, "week"):
+                due, met = row["due_count"], row["on_time_count"]
+                add_person(rule.key, row[rule.person], due, met)
+                add_week(rule.key, timezone.localtime(row["week"]).date(), due, met)
     result.weeks = dict(sorted(result.weeks.items()))
     return result
 

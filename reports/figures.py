@@ -33,7 +33,7 @@ from contracts.models import (
     Step,
 )
 from customers.models import Customer, PipelineClass
-from reports.models import RevenueTarget
+from reports.models import DailyFiguresState, PipelineCount, RevenueTarget
 from reports.periods import add_months
 from salescrm.models import User
 from salescrm.workdays import WorkCalendar, local_midnight, monday_of
@@ -129,18 +129,58 @@ def new_files_trend(ids: list[int], mondays: list[date]) -> dict[int, list[int]]
     return {pk: list(weeks.values()) for pk, weeks in found.items()}
 
 
+def class_counts(ids: list[int]) -> dict[tuple[int, str], int]:
+    """{(owner id, class): customers} now, for these owners, in three queries whatever the
+    number of customers: the counts the daily_figures job stored (PipelineCount), less the
+    stored state and plus the current state of each customer changed since (their history
+    after the count: the day's changes). Before the job's first run, counted live."""
+    counted_at = (
+        DailyFiguresState.objects.filter(pk=1).values_list("pipeline_counted_at", flat=True).first()
+    )
+    if counted_at is None:
+        rows = (
+            Customer.objects.filter(owner_id__in=ids)
+            .values_list("owner_id", "pipeline_class")
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
+        return {(owner, cls): count for owner, cls, count in rows}
+    found = {
+        (owner, cls): count
+        for owner, cls, count in PipelineCount.objects.filter(person_id__in=ids).values_list(
+            "person_id", "pipeline_class", "customers"
+        )
+    }
+    history = Customer.history.model.objects
+    changed = history.filter(history_date__gte=counted_at).values("id")
+    counted = (
+        history.filter(id__in=changed, history_date__lt=counted_at)
+        .order_by("id", "-history_date")
+        .distinct("id")
+        .values_list("owner_id", "pipeline_class", "history_type")
+    )
+    for owner, cls, kind in counted:
+        if kind != "-" and (owner, cls) in found:
+            found[(owner, cls)] -= 1
+    now = (
+        Customer.objects.filter(id__in=changed, owner_id__in=ids)
+        .values_list("owner_id", "pipeline_class")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for owner, cls, count in now:
+        found[(owner, cls)] = found.get((owner, cls), 0) + count
+    return {key: count for key, count in found.items() if count}
+
+
 def pipeline(ids: list[int], *, counts: dict | None = None) -> list[tuple[str, int, Decimal]]:
     """[(class label, customers, value of their open plans and agreements)] in class order.
 
     `counts` ({class: customers}) when the caller has them already (pipeline_by_team)."""
     if counts is None:
-        counts = dict(
-            Customer.objects.filter(owner_id__in=ids)
-            .values("pipeline_class")
-            .annotate(count=Count("pk"))
-            .values_list("pipeline_class", "count")
-            .order_by()
-        )
+        counts = {}
+        for (_owner, cls), count in class_counts(ids).items():
+            counts[cls] = counts.get(cls, 0) + count
     agreements = dict(
         Agreement.objects.filter(salesperson_id__in=ids, state__in=OPEN_AGREEMENT_STATES)
         .values("customer__pipeline_class")
@@ -171,20 +211,13 @@ def pipeline(ids: list[int], *, counts: dict | None = None) -> list[tuple[str, i
     return rows
 
 
-def pipeline_by_team(ids: list[int]) -> list[dict]:
-    """[{team, class: count...}] for the people's customers, one query."""
-    rows = (
-        Customer.objects.filter(owner_id__in=ids)
-        .values("owner__team__name", "pipeline_class")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
+def pipeline_by_team(people: list[User]) -> list[dict]:
+    """[{team, class: count...}] for the people's customers (class_counts, by their team)."""
+    team_of = {person.pk: person.team.name if person.team_id else "—" for person in people}
     teams: dict[str, dict] = {}
-    for row in rows:
-        name = row["owner__team__name"] or "—"
-        teams.setdefault(name, dict.fromkeys(PipelineClass.values, 0))[row["pipeline_class"]] = row[
-            "count"
-        ]
+    for (owner, cls), count in class_counts(list(team_of)).items():
+        counts = teams.setdefault(team_of[owner], dict.fromkeys(PipelineClass.values, 0))
+        counts[cls] = counts.get(cls, 0) + count
     return [
         {"team": name, "counts": [counts[value] for value in PipelineClass.values]}
         for name, counts in sorted(teams.items())

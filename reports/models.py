@@ -132,9 +132,83 @@ class DailyFiguresState(models.Model):
 
     refreshed_through = models.DateField(null=True)
     refreshed_at = models.DateTimeField(null=True)
+    # The database clock when PipelineCount was counted (history after it is applied live).
+    pipeline_counted_at = models.DateTimeField(null=True)
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(pk=1), name="daily_figures_state_single")]
 
     def __str__(self):
         return f"{self.refreshed_through}"
+
+
+class ChannelDay(models.Model):
+    """The files one salesperson entered on one local day from one source channel, and how
+    far they had gone (contacted, visited, plan accepted, signed, signed value) when the
+    `daily_figures` job last ran. The job rebuilds every stored day on each run (one
+    grouped query), so the channel report adds up these rows for the days before its run
+    and counts only the later entries live."""
+
+    day = models.DateField()
+    source = models.CharField(max_length=30, choices=SourceChannel.choices)
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    files = models.PositiveIntegerField(default=0)
+    contacted = models.PositiveIntegerField(default=0)
+    visited = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    signed = models.PositiveIntegerField(default=0)
+    value = models.DecimalField(default=0, **MONEY)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "source", "person"], name="one_channel_row_per_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.day} · {self.source} · {self.person_id}"
+
+
+class PipelineCount(models.Model):
+    """How many customers each salesperson owned in each pipeline class when the
+    `daily_figures` job counted (DailyFiguresState.pipeline_counted_at). The dashboards
+    add the customers whose history changed since, so they read a few hundred rows plus
+    the day's changes instead of counting every customer."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    pipeline_class = models.CharField(max_length=20)
+    customers = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "pipeline_class"], name="one_pipeline_count_per_class"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person_id} · {self.pipeline_class}"
+
+
+class ComplianceDay(models.Model):
+    """For one rule, one person and one local day: how many deadlines fell on that day and
+    how many were met. Rebuilt whole by each `daily_figures` run for the days before it (a
+    deadline passed is final, but the person responsible can change with a reassignment),
+    so the compliance view adds up these rows and counts only the later deadlines live."""
+
+    rule = models.CharField(max_length=20)
+    day = models.DateField()
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    due = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "rule", "person"], name="one_compliance_row_per_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.rule} · {self.day} · {self.person_id}"

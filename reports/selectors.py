@@ -18,6 +18,7 @@ from customers.models import Customer
 from reports.models import DailyFigures, DailyFiguresState
 from reports.periods import Period
 from reports.scope import Scope
+from salescrm.stored_text import money
 from salescrm.workdays import local_midnight
 from visits.models import ContactRecord, SlipState, VisitLog, VisitSlip
 
@@ -36,6 +37,7 @@ COLUMNS = [
     ("signed_value", _("Signed value (CNY)")),
     ("avg_days_to_sign", _("Average days from file to signature")),
 ]
+MONEY_COLUMNS = {"signed_value"}
 COUNTED = [key for key, _heading in COLUMNS if key != "avg_days_to_sign"]
 
 
@@ -61,7 +63,15 @@ class Row:
         return self
 
     def values(self) -> list:
+        """The raw numbers, in column order (what the exports write)."""
         return [self.figures.get(key) for key, _heading in COLUMNS]
+
+    def shown(self) -> list[str]:
+        """The cells as the screen shows them: amounts in the money format, "—" for none."""
+        return [
+            "—" if value is None else money(value) if key in MONEY_COLUMNS else str(value)
+            for (key, _heading), value in zip(COLUMNS, self.values(), strict=True)
+        ]
 
 
 def _grouped(queryset, key: str, day: str | None, **aggregates) -> dict:

@@ -165,7 +165,7 @@ def dashboard(request):
             value_heading=_("Visits"),
         )
     )
-    by_team = figures.pipeline_by_team(ids) if scope.company else None
+    by_team = figures.pipeline_by_team(scope.people) if scope.company else None
     counts = figures.class_totals(by_team) if by_team is not None else None
     context["funnel"] = charts.funnel(
         "pipeline", _("Pipeline by class"), figures.pipeline(ids, counts=counts)
@@ -182,6 +182,7 @@ def dashboard(request):
         [(f"{month:%y-%m}", value) for month, value in signed.items()],
         targets=[targets[month] for month in months],
         value_heading=_("Signed value (CNY)"),
+        money=True,
     )
     context["signed_rows"] = [(month, signed[month], targets[month]) for month in months]
     result = compliance.compliance(scope, this_month, now=now)

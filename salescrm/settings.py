@@ -115,6 +115,11 @@ else:
     DATABASES = {"default": embedded.ensure_postgres()}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL's JIT compiles any query whose estimated cost passes jit_above_cost: for the
+# grouped report queries that compilation took 0.3-0.5 s, several times the query itself
+# (EXPLAIN ANALYZE on the reports benchmark, docs/reports.md). Our queries are short OLTP
+# and report queries: JIT off for the app's connections.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env(
     "TEST_DATABASE_NAME", default="test_salescrm"
 )

@@ -28,7 +28,7 @@ def test_director_switches_period_and_downloads_the_same_numbers(sign_in, people
     page.goto("/reports/dashboard/")
     page.get_by_test_id("chart-pipeline").locator("svg").wait_for()
     assert page.get_by_test_id("channel-table").is_visible()
-    assert "12345.00" in page.get_by_test_id("signed-vs-target").inner_text()
+    assert "¥12,345.00" in page.get_by_test_id("signed-vs-target").inner_text()
 
     page.goto("/reports/")
     row = page.get_by_test_id(f"row-person-{sales1.pk}")
@@ -48,8 +48,10 @@ def test_director_switches_period_and_downloads_the_same_numbers(sign_in, people
     last = [cell.value for cell in sheet[sheet.max_row]]
     assert last[0] == "Company"
 
-    def number(value):
-        return None if value in (None, "—") else Decimal(str(value))
+    def number(value):  # the screen's "¥12,345.00" and the file's raw number
+        if value in (None, "—"):
+            return None
+        return Decimal(str(value).replace("¥", "").replace(",", ""))
 
     assert [number(value) for value in last[1:]] == [number(value) for value in on_screen]
 

@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.utils import translation
+
 from reports import charts
 
 
@@ -28,3 +30,15 @@ def test_funnel_widths_follow_counts():
     funnel = charts.funnel("f", "t", [("a", 10, Decimal(0)), ("b", 5, Decimal(0))])
     assert funnel.steps[1].width == funnel.steps[0].width / 2
     assert funnel.height == 44
+
+
+def test_money_charts_label_their_axis_in_yuan():
+    with translation.override("zh-hans"):
+        chart = charts.bar_chart("signed", "", [("03", Decimal("155720.00"))], money=True)
+        assert [label for _y, label in chart.gridlines] == ["¥0", "¥7.8万", "¥15.6万"]
+    with translation.override("en"):
+        chart = charts.bar_chart("signed", "", [("03", Decimal("155720.00"))], money=True)
+        assert [label for _y, label in chart.gridlines] == ["¥0", "¥78k", "¥156k"]
+        counts = charts.bar_chart("visits", "", [("03", 12)])
+        assert not counts.money
+        assert counts.gridlines[-1][1] == "12"

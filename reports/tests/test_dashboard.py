@@ -90,7 +90,11 @@ def test_director_signed_against_target_and_authority(march, client_for, directo
     page = html(client_for(director).get(URL))
     assert 'data-testid="price-authority"' in page
     assert 'data-testid="channel-table"' in page
-    assert "20000" in page
+    # Amounts in the app's money format: the target and signed value in the table beside
+    # the chart, the bars' tooltips and the pipeline funnel's values.
+    assert '<td class="text-end">¥20,000.00</td>' in page
+    assert "<title>26-03: ¥" in page
+    assert "20000" not in page.replace("20000000", "")
 
 
 @time_machine.travel(NOW, tick=False)

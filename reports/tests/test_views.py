@@ -35,7 +35,10 @@ def rows_on_screen(response) -> dict[str, list[str]]:
 
 
 def as_number(value):
-    return None if value in (None, "—") else Decimal(str(value))
+    """A cell as a number: the screen's money format ("¥15,000.00") or the file's raw one."""
+    if value in (None, "—"):
+        return None
+    return Decimal(str(value).replace("¥", "").replace(",", ""))
 
 
 def test_salesperson_sees_only_themself(march, client_for, salesperson, teammate, other_team):
@@ -95,7 +98,7 @@ def test_front_desk_has_no_reports(client_for, front_desk):
 def test_salesperson_row_shows_the_hand_worked_figures(march, client_for, salesperson):
     rows = rows_on_screen(client_for(salesperson).get(f"{URL}?{MARCH}"))
     assert rows[f"row-person-{salesperson.pk}"] == [
-        "3", "1", "1", "2", "2", "1", "2", "1", "1", "2", "15000.00", "21.5"
+        "3", "1", "1", "2", "2", "1", "2", "1", "1", "2", "¥15,000.00", "21.5"
     ]  # fmt: skip
 
 
@@ -106,11 +109,14 @@ def test_exports_carry_the_numbers_on_screen(march, client_for, director):
     response = client.get(f"{EXPORT}?{MARCH}&format=csv")
     assert response["Content-Type"].startswith("text/csv")
     lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert lines[-1][1:] == company
+    assert [as_number(value) for value in lines[-1][1:]] == [as_number(v) for v in company]
+    assert lines[-1][11] == "17000.00"  # the file keeps the plain number
     assert len(lines) == 1 + len(screen)
     response = client.get(f"{EXPORT}?{MARCH}&format=xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     last = [cell.value for cell in sheet[sheet.max_row]][1:]
+    assert all(isinstance(value, int | float | Decimal) or value is None for value in last)
+    assert "¥" in company[10]  # the screen formats the signed value, the file keeps the number
     assert [as_number(value) for value in last] == [as_number(value) for value in company]
     assert client.get(f"{EXPORT}?{MARCH}&format=pdf").status_code == 404
 

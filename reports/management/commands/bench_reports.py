@@ -21,9 +21,11 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 from reports.selectors import stored_through
+from salescrm.accounts import mfa
 from salescrm.jobs import run_job
 from salescrm.models import Team, User
 from salescrm.roles import Role
+from salescrm.testing.mfa import verify_session
 
 TEAMS, PER_TEAM = 10, 10
 PAGES = [
@@ -71,9 +73,9 @@ WHERE name LIKE 'bench %%' AND id %% 5 = 0;
 
 INSERT INTO visits_visitlog (due_at, written_at, person_met, person_title, person_phone,
   decision_power, needs, notes, outcome, next_step, suggested_class, author_id, customer_id,
-  slip_id)
+  slip_id, met_nobody, met_nobody_reason)
 SELECT departed_at + interval '2 days', departed_at + (id %% 4) * interval '1 day', '', '', '',
-  'unknown', '', '', '', '', '', salesperson_id, customer_id, id
+  'unknown', '', '', '', '', '', salesperson_id, customer_id, id, false, ''
 FROM visits_visitslip WHERE plan = 'bench';
 
 INSERT INTO contracts_plan (title, objectives, audience, media_mix, schedule, state, version,
@@ -133,8 +135,10 @@ class Command(BaseCommand):
 
     def _time_pages(self, repeat: int) -> None:
         for username in ["bench-director", "bench-m0", "bench-s0-0"]:
-            client = Client()
-            client.force_login(User.objects.get(username=username))
+            client, user = Client(), User.objects.get(username=username)
+            client.force_login(user)
+            if mfa.required(user):
+                verify_session(client, user)  # the second step a manager or director passes
             for label, url_name, query in PAGES:
                 url = reverse(url_name) + query
                 best, queries, status = None, 0, 0
