@@ -4,7 +4,6 @@ editing it and its contact people."""
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,6 +29,7 @@ from customers.views.common import PAGE_SIZES, SENT_TWICE, _claim_url, _page_siz
 from salescrm import exports, idempotency, panels, people, saved_views, timeline
 from salescrm import selectors as salescrm_selectors
 from salescrm.errors import DomainError
+from salescrm.paging import BoundedPaginator
 from salescrm.permissions import Capability as C
 from salescrm.permissions import can, capability_required
 
@@ -58,7 +58,8 @@ def customer_export(request):
 @capability_required(C.READ_SALES)
 def customer_list(request):
     customer_filter = filtered_customers(request)
-    page = Paginator(customer_filter.qs, _page_size(request)).get_page(request.GET.get("page"))
+    paginator = BoundedPaginator(customer_filter.qs, _page_size(request))
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     without_sort = query.copy()
