@@ -1,6 +1,6 @@
 """The customer list reads its page through an index for every ordering it offers, as each
-role: no sequential scan of the customers, no sort of the whole table, no aggregate (a plan check on the
-bench data set, reports.bench_data; EXPLAIN only, no timing)."""
+role: no sequential scan of the customers, no sort of the whole table, no aggregate (a plan
+check on the bench data set, reports.bench_data; EXPLAIN only, no timing)."""
 
 import json
 
