@@ -30,9 +30,12 @@ def shown(text) -> str:
 
 
 def queries_for(client, url) -> int:
-    """How many queries one GET of `url` runs (the page must render)."""
+    """How many queries one GET of `url` runs (the page must render; a streamed response is
+    read to its end, as the browser would, its queries counted too)."""
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
+        if response.streaming:
+            b"".join(response.streaming_content)
     assert response.status_code == 200
     return len(context.captured_queries)
 

@@ -13,9 +13,22 @@ EXPORT = reverse("customers:export")
 BOM = "\ufeff".encode()
 
 
+def content(response) -> bytes:
+    """The file's bytes (the CSV is streamed, row by row)."""
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
 def csv_rows(response) -> list[list[str]]:
-    text = response.content.decode("utf-8-sig")
+    text = content(response).decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))
+
+
+def csv_names_of(data: bytes) -> set[str]:
+    header, *rows = csv.reader(io.StringIO(data.decode("utf-8-sig")))
+    column = header.index("Company name")
+    return {row[column] for row in rows}
 
 
 def csv_names(response) -> set[str]:
@@ -38,15 +51,24 @@ def test_the_csv_starts_with_a_byte_order_mark_for_excel(client_for, salesperson
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    assert response.content.startswith(BOM)
+    assert content(response).startswith(BOM)
     assert "attachment;" in response["Content-Disposition"]
     assert response["Content-Disposition"].endswith('.csv"')
+
+
+def test_the_csv_is_streamed_row_by_row_not_built_in_memory(client_for, director, customers):
+    response = client_for(director).get(EXPORT, {"format": "csv"})
+
+    assert response.streaming
+    chunks = list(response.streaming_content)
+    assert len(chunks) == 6  # the header, then one chunk per customer as it is read
+    assert len(csv_names_of(b"".join(chunks))) == 5
 
 
 def test_csv_is_the_default_format(client_for, salesperson, customers):
     response = client_for(salesperson).get(EXPORT)
 
-    assert response.content.startswith(BOM)
+    assert content(response).startswith(BOM)
 
 
 def test_the_csv_holds_only_the_salespersons_own_customers(client_for, salesperson, customers):
