@@ -13,8 +13,9 @@ class ReceivablesConfig(AppConfig):
     verbose_name = _("Receivables")
 
     def ready(self):
+        from contracts import parties
         from contracts.signals import agreement_signed
-        from receivables import jobs, services, views
+        from receivables import jobs, selectors, services, views
         from receivables import worklist as work
         from salescrm import navigation, panels, worklist
         from salescrm.jobs import register_job
@@ -22,6 +23,8 @@ class ReceivablesConfig(AppConfig):
 
         # A signed agreement gets its collection plan proposed from its payment terms.
         agreement_signed.connect(services.on_agreement_signed, dispatch_uid="receivables.propose")
+        # Printed plans and agreements show the customer's invoicing details (甲方).
+        parties.register_billing(selectors.billing_lines)
         register_job("instalments", jobs.instalments, crontab={"minute": "25"})
         navigation.register("receivables:list", _("Receivables"), needs=[C.COLLECT], order=45)
         panels.register(
