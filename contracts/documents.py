@@ -1,7 +1,11 @@
 """Printable and PDF forms of plans and agreements (rule 4 and its note).
 
 One context per document (plan_context, agreement_context) feeds both the print page
-and the PDF, so the two always say the same thing in the reader's language. A document
+and the PDF, so the two always say the same thing, in the document's language
+(models.document_language: its own, else its customer's), whoever prints it. Both show
+the letterhead, the two parties (parties.py: 甲方 the customer with its invoicing details,
+乙方 our company from the admin's company profile) and lines to sign, seal and date; the
+PDF numbers its pages "第 1 页 / 共 3 页". A document
 missing a required signature (services.plan_is_valid / agreement_is_valid) carries
 "UNAPPROVED — NOT VALID" across every page; a valid one lists its signatures: step,
 decision, who signed (and for whom, under a delegation) and the server time.
@@ -23,7 +27,7 @@ from html import escape
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import npgettext, pgettext
 from reportlab.lib import colors
@@ -34,10 +38,10 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from contracts import selectors, services
-from contracts.models import Agreement, Decision, Plan, Step
+from contracts import parties, selectors, services
+from contracts.models import Agreement, Decision, Plan, Step, document_language
 
 logger = logging.getLogger(__name__)
 
@@ -131,7 +135,10 @@ def _signatures(signatures) -> list[dict]:
 def _common(document, *, name: str, valid: bool, missing: list[str], signatures) -> dict:
     """What both kinds of document share: name, validity, watermark, signatures, labels."""
     steps = [str(Step(step).label) for step in missing]
+    language = document_language(document)
     return {
+        **parties.parties(document.customer, language=language),
+        "language": language,
         "document": document,
         "name": name,
         "title": document.title,
@@ -170,6 +177,11 @@ def _common(document, *, name: str, valid: bool, missing: list[str], signatures)
 
 def plan_context(plan: Plan) -> dict:
     """The Product Marketing Promotion Plan as printed (template contracts/print_plan.html)."""
+    with translation.override(document_language(plan)):
+        return _plan_context(plan)
+
+
+def _plan_context(plan: Plan) -> dict:
     signatures = selectors.signatures_of_plan(plan).filter(revision=plan.version)
     context = _common(
         plan,
@@ -228,6 +240,11 @@ def _changes(agreement: Agreement) -> str:
 
 def agreement_context(agreement: Agreement) -> dict:
     """The Advertising Sales Service Agreement as printed (contracts/print_agreement.html)."""
+    with translation.override(document_language(agreement)):
+        return _agreement_context(agreement)
+
+
+def _agreement_context(agreement: Agreement) -> dict:
     signatures = selectors.signatures_of_agreement(agreement).filter(revision=agreement.revision)
     context = _common(
         agreement,
@@ -321,6 +338,15 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
         ),
         "body": body,
         "label": ParagraphStyle("label", parent=body, textColor=colors.HexColor("#555555")),
+        "letterhead": ParagraphStyle(
+            "letterhead",
+            parent=body,
+            fontSize=10.5,
+            leading=14,
+            spaceAfter=6,
+            textColor=colors.HexColor("#333333"),
+        ),
+        "party": ParagraphStyle("party", parent=body, fontSize=10.5, leading=14, spaceAfter=2),
         "cell": ParagraphStyle("cell", parent=body, fontSize=8, leading=10.5),
         "number": ParagraphStyle(
             "number", parent=body, fontSize=8, leading=10.5, alignment=TA_RIGHT
@@ -389,32 +415,95 @@ def _signature_story(context: dict, styles) -> list:
 
 
 def _head(context: dict, styles) -> list:
-    story = [_para(context["name"], styles["name"]), _para(context["title"], styles["title"])]
+    story = []
+    if context["letterhead"]:
+        story.append(_para(context["letterhead"], styles["letterhead"]))
+    story += [_para(context["name"], styles["name"]), _para(context["title"], styles["title"])]
     if not context["valid"]:
         story.append(_para(context["invalid_reason"], styles["alert"]))
     story.append(_pairs(context["details"], styles))
-    return story
+    return story + _parties_story(context, styles)
+
+
+def _party_cell(party: dict, styles) -> list:
+    cell = [_para(party["role"], styles["label"]), _para(party["name"], styles["party"])]
+    cell += [_para(f"{label}: {value}", styles["cell"]) for label, value in party["lines"]]
+    return cell
+
+
+def _parties_story(context: dict, styles) -> list:
+    """甲方 and 乙方 side by side."""
+    half = (PAGE_WIDTH - 2 * MARGIN) / 2
+    table = Table(
+        [[_party_cell(party, styles) for party in context["parties"]]],
+        colWidths=[half, half],
+        hAlign="LEFT",
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BOX", (0, 0), (-1, -1), 0.5, colors.HexColor("#999999")),
+                ("LINEAFTER", (0, 0), (0, 0), 0.5, colors.HexColor("#999999")),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return [Spacer(1, 4 * mm), table]
+
+
+def _signing_story(context: dict, styles) -> list:
+    """For each party: signature, seal (盖章) and date lines."""
+    signing = context["signing"]
+    half = (PAGE_WIDTH - 2 * MARGIN) / 2
+    blank = "_" * 22
+    cells = []
+    for party in context["parties"]:
+        cells.append(
+            [
+                _para(f"{party['role']}: {party['name']}", styles["body"]),
+                Spacer(1, 5 * mm),
+                _para(f"{signing['signature']}: {blank}", styles["body"]),
+                Spacer(1, 5 * mm),
+                _para(f"{signing['seal']}: {blank}", styles["body"]),
+                Spacer(1, 5 * mm),
+                _para(f"{signing['date']}: {blank}", styles["body"]),
+            ]
+        )
+    table = Table([cells], colWidths=[half, half], hAlign="LEFT")
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return [KeepTogether([_para(signing["heading"], styles["heading"]), table])]
 
 
 def _build(context: dict, story_of) -> bytes:
-    """Lay out the story; every page gets the footer and, if invalid, the watermark."""
+    """Lay out the story; every page gets the footer and, if invalid, the watermark.
+
+    Laid out twice: the first pass counts the pages, so the footer can say "of N".
+    """
+    pages = _layout(context, story_of, total=None)[1]
+    return _layout(context, story_of, total=pages)[0]
+
+
+def _layout(context: dict, story_of, *, total: int | None) -> tuple[bytes, int]:
     font = pdf_font()
     styles = _styles(font)
     footer = f"{context['name']} · {context['reference']}"
     printed = pgettext("printed document", "Printed %(when)s") % {
         "when": _timestamp(timezone.now())
     }
+    page_of = pgettext("printed document", "Page %(page)s of %(pages)s")
     watermark = context["watermark"]
+    seen = [0]
 
     def on_page(canvas, doc):
+        seen[0] = doc.page
         canvas.saveState()
         canvas.setFont(font, 7.5)
         canvas.setFillColor(colors.HexColor("#666666"))
         canvas.drawString(MARGIN, 10 * mm, f"{footer} · {printed}")
         canvas.drawRightString(
-            PAGE_WIDTH - MARGIN,
-            10 * mm,
-            pgettext("printed document", "Page %(page)s") % {"page": doc.page},
+            PAGE_WIDTH - MARGIN, 10 * mm, page_of % {"page": doc.page, "pages": total or 0}
         )
         if watermark:
             _draw_watermark(canvas, watermark, font)
@@ -433,7 +522,7 @@ def _build(context: dict, story_of) -> bytes:
         subject=context["title"],
     )
     doc.build(story_of(context, styles), onFirstPage=on_page, onLaterPages=on_page)
-    return buffer.getvalue()
+    return buffer.getvalue(), seen[0]
 
 
 def _draw_watermark(canvas, text: str, font: str) -> None:
@@ -455,7 +544,7 @@ def _plan_story(context: dict, styles) -> list:
     for label, text in context["sections"]:
         story += [_para(label, styles["heading"]), _para(text, styles["body"])]
     story += _signature_story(context, styles)
-    return story
+    return story + _signing_story(context, styles)
 
 
 def _agreement_story(context: dict, styles) -> list:
@@ -478,14 +567,16 @@ def _agreement_story(context: dict, styles) -> list:
     story += [Spacer(1, 4 * mm), _pairs(context["totals"], styles)]
     story += [Spacer(1, 4 * mm), _pairs(context["terms"], styles)]
     story += _signature_story(context, styles)
-    return story
+    return story + _signing_story(context, styles)
 
 
 def plan_pdf(plan: Plan) -> bytes:
-    """The plan as a PDF in the active language; watermarked until the review has passed."""
-    return _build(plan_context(plan), _plan_story)
+    """The plan as a PDF in its document language; watermarked until the review has passed."""
+    with translation.override(document_language(plan)):
+        return _build(_plan_context(plan), _plan_story)
 
 
 def agreement_pdf(agreement: Agreement) -> bytes:
-    """The agreement as a PDF in the active language; watermarked while a signature is missing."""
-    return _build(agreement_context(agreement), _agreement_story)
+    """The agreement as a PDF in its document language; watermarked while unsigned."""
+    with translation.override(document_language(agreement)):
+        return _build(_agreement_context(agreement), _agreement_story)

@@ -10,16 +10,34 @@ from salescrm import people
 from salescrm.concurrency import VersionFormMixin
 from salescrm.fields import TEXT_MAX
 from salescrm.idempotency import SubmissionTokenMixin
+from salescrm.models import LANGUAGES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PlanForm(VersionFormMixin, forms.ModelForm):
+class DocumentLanguageMixin:
+    """The document language on a draft: empty prints in the customer's language (named)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("language")
+        customer = getattr(self.instance, "customer", None) if self.instance.pk else None
+        if field is not None:
+            follow = (
+                _("The customer's language (%(language)s)")
+                % {"language": customer.get_language_display()}
+                if customer is not None
+                else _("The customer's language")
+            )
+            field.choices = [("", follow), *LANGUAGES]
+
+
+class PlanForm(VersionFormMixin, DocumentLanguageMixin, forms.ModelForm):
     class Meta:
         model = Plan
         fields = [
             "title", "objectives", "audience", "media_mix", "schedule", "budget", "period_start",
-            "period_end",
+            "period_end", "language",
         ]  # fmt: skip
         widgets = {
             "objectives": forms.Textarea(attrs={"rows": 3}),
@@ -43,12 +61,12 @@ class NewPlanForm(SubmissionTokenMixin, PlanForm):
     """A new plan: the form is sent once (salescrm.idempotency)."""
 
 
-class AgreementForm(VersionFormMixin, forms.ModelForm):
+class AgreementForm(VersionFormMixin, DocumentLanguageMixin, forms.ModelForm):
     class Meta:
         model = Agreement
         fields = [
             "title", "period_start", "period_end", "free_changes", "fee_per_change",
-            "payment_terms", "notes",
+            "payment_terms", "notes", "language",
         ]  # fmt: skip
         widgets = {
             "period_start": DATE,
@@ -192,7 +210,7 @@ class ChangeRequestForm(forms.ModelForm):
 class DelegationForm(SubmissionTokenMixin, forms.Form):
     delegate = forms.ModelChoiceField(
         label=_("Who signs for you"),
-        queryset=people.signers().order_by("username"),
+        queryset=people.signers().order_by(*people.BY_NAME),
     )
     valid_from = forms.DateField(label=_("Valid from"), widget=DATE)
     valid_until = forms.DateField(label=_("Until (inclusive)"), widget=DATE)

@@ -24,6 +24,7 @@ from simple_history.models import HistoricalRecords
 from contracts import rules
 from salescrm.concurrency import Versioned
 from salescrm.fields import BoundedTextField
+from salescrm.models import DEFAULT_DOCUMENT_LANGUAGE, LANGUAGES
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -82,7 +83,7 @@ class PlanState(models.TextChoices):
 
 PLAN_CONTENT_FIELDS = [
     "title", "objectives", "audience", "media_mix", "schedule", "budget", "period_start",
-    "period_end",
+    "period_end", "language",
 ]  # fmt: skip
 
 
@@ -105,6 +106,14 @@ class Plan(Versioned):
     budget = models.DecimalField(_("budget (CNY)"), **MONEY, null=True, blank=True)
     period_start = models.DateField(_("campaign from"), null=True, blank=True)
     period_end = models.DateField(_("campaign to"), null=True, blank=True)
+    # The language the document is printed in, whoever prints it (empty: the customer's).
+    language = models.CharField(
+        _("document language"),
+        max_length=10,
+        choices=LANGUAGES,
+        blank=True,
+        help_text=_("Empty: the customer's language."),
+    )
 
     state = models.CharField(
         _("state"), max_length=12, choices=PlanState.choices, default=PlanState.DRAFT
@@ -203,7 +212,7 @@ class AgreementCounter(models.Model):
 
 AGREEMENT_CONTENT_FIELDS = [
     "title", "period_start", "period_end", "free_changes", "fee_per_change", "payment_terms",
-    "notes",
+    "notes", "language",
 ]  # fmt: skip
 
 
@@ -238,6 +247,14 @@ class Agreement(Versioned):
     )  # fmt: skip
     payment_terms = BoundedTextField(_("payment terms"), blank=True)
     notes = BoundedTextField(_("other terms"), blank=True)
+    # The language the document is printed in, whoever prints it (empty: the customer's).
+    language = models.CharField(
+        _("document language"),
+        max_length=10,
+        choices=LANGUAGES,
+        blank=True,
+        help_text=_("Empty: the customer's language."),
+    )
 
     # Sums of the lines, kept by the service whenever the lines change.
     list_total = models.DecimalField(_("total at list price"), **MONEY, default=Decimal("0.00"))
@@ -517,3 +534,8 @@ class ChangeRequest(models.Model):
 
     def __str__(self):
         return f"{self.agreement.number} change {self.number}"
+
+
+def document_language(document) -> str:
+    """The language a plan or agreement is printed in: its own, else its customer's."""
+    return document.language or document.customer.language or DEFAULT_DOCUMENT_LANGUAGE

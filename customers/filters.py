@@ -82,7 +82,7 @@ class CustomerFilter(django_filters.FilterSet):
             owners = User.objects.none()
             del self.filters["owner"]
         if "owner" in self.filters:
-            self.filters["owner"].queryset = owners.order_by("username")
+            self.filters["owner"].queryset = owners.order_by(*people.BY_NAME)
 
     def search(self, queryset, name, value):
         return selectors.search(queryset, value)

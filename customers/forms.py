@@ -38,7 +38,7 @@ class CustomerFileForm(VersionFormMixin, forms.ModelForm):
         model = Customer
         fields = [
             "name", "credit_code", "source", "source_detail", "collected_on", "industry",
-            "city", "address", "phone", "website", "needs", "notes",
+            "city", "address", "phone", "website", "needs", "notes", "language",
         ]  # fmt: skip
         widgets = {
             "collected_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -49,6 +49,14 @@ class CustomerFileForm(VersionFormMixin, forms.ModelForm):
             ),
             "website": forms.TextInput(attrs={"inputmode": "url"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left out (an older form, an import): keep the customer's language as it is.
+        self.fields["language"].required = False
+
+    def clean_language(self):
+        return self.cleaned_data.get("language") or self.instance.language
 
 
 class ContactPersonForm(VersionFormMixin, SubmissionTokenMixin, forms.ModelForm):

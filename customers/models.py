@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from salescrm import stored_text
 from salescrm.concurrency import Versioned
 from salescrm.fields import BoundedTextField
+from salescrm.models import DEFAULT_DOCUMENT_LANGUAGE, LANGUAGES
 
 
 class SourceChannel(models.TextChoices):
@@ -87,6 +88,13 @@ class Customer(Versioned):
     city = models.CharField(_("city"), max_length=100, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     website = models.CharField(_("website"), max_length=200, blank=True)
+    language = models.CharField(
+        _("document language"),
+        max_length=10,
+        choices=LANGUAGES,
+        default=DEFAULT_DOCUMENT_LANGUAGE,
+        help_text=_("The language the customer reads: plans and agreements are printed in it."),
+    )
     needs = BoundedTextField(_("needs and problems (as the customer sees them)"), blank=True)
     notes = BoundedTextField(_("notes"), blank=True)
 

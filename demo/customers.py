@@ -199,6 +199,8 @@ class _Seeder(ChecksAndClaims, Seeder):
             "needs": c.needs,
             "notes": c.notes,
             "credit_code": c.credit_code,
+            # The English-named companies read English: their documents print in English.
+            "language": "en" if c.lang == "en" else "zh-hans",
         }
 
     def plan(self) -> None:

@@ -8,25 +8,38 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from salescrm.accounts import mfa
-from salescrm.models import Team, User
+from salescrm.models import CompanyProfile, Team, User
 from salescrm.roles import Role
 
-# username, first name, last name, role, team key, ability weight, discount authority (%)
+# username, display name (as written: Chinese family name first), sort key (pinyin), role,
+# team key, ability weight, discount authority (%)
 PEOPLE = [
-    ("director", "Wei", "Zhang", Role.DIRECTOR, None, 3, 30),
-    ("manager1", "Li", "Wang", Role.MANAGER, "east", 4, 20),
-    ("manager2", "Min", "Chen", Role.MANAGER, "south", 4, 20),
-    ("sales1", "Jing", "Liu", Role.SALESPERSON, "east", 5, 15),
-    ("sales2", "Lei", "Yang", Role.SALESPERSON, "east", 3, 10),
-    ("sales3", "Fang", "Zhao", Role.SALESPERSON, "east", 1, 5),
-    ("sales4", "Yan", "Huang", Role.SALESPERSON, "south", 4, 12),
-    ("sales5", "Tao", "Zhou", Role.SALESPERSON, "south", 2, 8),
-    ("sales6", "Xia", "Wu", Role.SALESPERSON, "south", 3, 10),
-    ("frontdesk", "Hui", "Xu", Role.FRONT_DESK, None, 3, 0),
-    ("admin", "Admin", "", Role.ADMIN, None, 3, 0),
-    ("finance1", "Jing", "Ma", Role.FINANCE, None, 3, 0),
+    ("director", "张伟", "zhang wei", Role.DIRECTOR, None, 3, 30),
+    ("manager1", "王丽", "wang li", Role.MANAGER, "east", 4, 20),
+    ("manager2", "陈敏", "chen min", Role.MANAGER, "south", 4, 20),
+    ("sales1", "刘静", "liu jing", Role.SALESPERSON, "east", 5, 15),
+    ("sales2", "杨磊", "yang lei", Role.SALESPERSON, "east", 3, 10),
+    ("sales3", "赵芳", "zhao fang", Role.SALESPERSON, "east", 1, 5),
+    ("sales4", "黄艳", "huang yan", Role.SALESPERSON, "south", 4, 12),
+    ("sales5", "周涛", "zhou tao", Role.SALESPERSON, "south", 2, 8),
+    ("sales6", "吴霞", "wu xia", Role.SALESPERSON, "south", 3, 10),
+    ("frontdesk", "徐慧", "xu hui", Role.FRONT_DESK, None, 3, 0),
+    ("admin", "系统管理员", "xi tong guan li yuan", Role.ADMIN, None, 3, 0),
+    ("finance1", "马静", "ma jing", Role.FINANCE, None, 3, 0),
 ]
-TEAMS = {"east": "East China team", "south": "South China team"}
+TEAMS = {"east": "华东销售部", "south": "华南销售部"}
+# Our company as printed on the demo's plans and agreements (乙方); the admin may change it.
+COMPANY = {
+    "letterhead": "星辰传媒集团 · 广告销售中心",
+    "legal_name": "上海星辰传媒有限公司",
+    "legal_name_en": "Shanghai Xingchen Media Co., Ltd.",
+    "address": "上海市浦东新区世纪大道100号环球金融中心20楼",
+    "address_en": "20/F, 100 Century Avenue, Pudong, Shanghai",
+    "phone": "021-6888 0000",
+    "tax_number": "91310115MA1K4XXX8T",
+    "bank": "中国工商银行上海市浦东分行",
+    "bank_account": "1001 2345 0900 0012 345",
+}
 
 
 @transaction.atomic
@@ -34,8 +47,9 @@ def seed_people(*, password: str) -> dict:
     """Create the demo teams and users if missing; never change existing ones (except to
     give a demo approver without any authenticator the demo one)."""
     teams = {key: Team.objects.get_or_create(name=name)[0] for key, name in TEAMS.items()}
+    CompanyProfile.objects.get_or_create(pk=1, defaults=COMPANY)
     created = 0
-    for username, first, last, role, team_key, weight, authority in PEOPLE:
+    for username, name, sort_name, role, team_key, weight, authority in PEOPLE:
         user = User.objects.filter(username=username).first()
         if user is not None:
             # Demo data made before two-factor sign-in: the approvers get the demo app.
@@ -44,8 +58,8 @@ def seed_people(*, password: str) -> dict:
             continue
         user = User(
             username=username,
-            first_name=first,
-            last_name=last,
+            display_name=name,
+            sort_name=sort_name,
             email=f"{username}@salescrm.example",
             role=role,
             team=teams.get(team_key),

@@ -13,6 +13,7 @@ class ReceivablesConfig(AppConfig):
     verbose_name = _("Receivables")
 
     def ready(self):
+        from contracts import parties
         from contracts.signals import agreement_signed
         from customers.recycling import register_exemption
         from receivables import jobs, selectors, services, views
@@ -23,6 +24,8 @@ class ReceivablesConfig(AppConfig):
 
         # A signed agreement gets its collection plan proposed from its payment terms.
         agreement_signed.connect(services.on_agreement_signed, dispatch_uid="receivables.propose")
+        # Printed plans and agreements show the customer's invoicing details (甲方).
+        parties.register_billing(selectors.billing_lines)
         register_job("instalments", jobs.instalments, crontab={"minute": "25"})
         # A customer with money outstanding never falls back to the pool (issue 17).
         register_exemption("receivables.outstanding", selectors.money_outstanding)

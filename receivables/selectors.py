@@ -4,9 +4,10 @@ from decimal import Decimal
 
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import pgettext
 
 from contracts.models import Agreement
-from receivables.models import Invoice, InvoiceState, Receipt, ReceiptState
+from receivables.models import BillingDetails, Invoice, InvoiceState, Receipt, ReceiptState
 
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -56,3 +57,19 @@ def money_outstanding(today=None):
             settled_at__isnull=True,
         )
     )
+
+
+def billing_lines(customer) -> list[tuple[str, str]]:
+    """The customer's invoicing details (开票信息) as printed on its plans and agreements."""
+    details = BillingDetails.objects.filter(customer=customer).first()
+    if details is None:
+        return []
+    pairs = [
+        (pgettext("printed document", "Invoice title"), details.invoice_title),
+        (pgettext("printed document", "Taxpayer ID"), details.taxpayer_id),
+        (pgettext("printed document", "Address"), details.address or customer.address),
+        (pgettext("printed document", "Phone"), details.phone),
+        (pgettext("printed document", "Bank"), details.bank),
+        (pgettext("printed document", "Bank account"), details.account),
+    ]
+    return [(label, value) for label, value in pairs if value]

@@ -243,7 +243,7 @@ def report_rows(scope: Scope, period: Period) -> tuple[list[Row], list[Row], Row
     figures = figures_by_person(scope.ids, period)
     rows = [
         Row(
-            label=person.get_full_name() or person.username,
+            label=str(person),
             figures=dict(figures[person.pk]),
             person_id=person.pk,
             team_id=person.team_id,

@@ -102,7 +102,7 @@ def compliance_view(request):
     scope = scope_for(request.user, request.GET)
     now = timezone.now()
     result = compliance.compliance(scope, period, now=now)
-    names = {person.pk: person.get_full_name() or person.username for person in scope.people}
+    names = {person.pk: str(person) for person in scope.people}
     context = period_context(request, period, error)
     context.update(
         {
@@ -124,7 +124,7 @@ def compliance_view(request):
 
 
 def _name(person) -> str:
-    return person.get_full_name() or person.username
+    return str(person)
 
 
 @require_GET

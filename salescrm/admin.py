@@ -5,7 +5,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from salescrm import people, services
-from salescrm.models import AuthEvent, CalendarDay, DigestSent, JobRun, Policy, Team, User
+from salescrm.models import (
+    AuthEvent,
+    CalendarDay,
+    CompanyProfile,
+    DigestSent,
+    JobRun,
+    Policy,
+    Team,
+    User,
+)
 
 admin.site.site_header = _("SalesCRM administration")
 admin.site.site_title = _("SalesCRM")
@@ -33,7 +42,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
 class UserAdmin(HistoryAdmin, DjangoUserAdmin):
     list_display = [
         "username",
-        "get_full_name",
+        "display_name",
         "role",
         "team",
         "ability_weight",
@@ -42,8 +51,13 @@ class UserAdmin(HistoryAdmin, DjangoUserAdmin):
     ]
     list_filter = ["role", "team", "is_active"]
     list_select_related = ["team"]
+    search_fields = ["username", "display_name", "sort_name", "email"]
+    ordering = ["sort_name", "username"]
+    # One name field (with its sort key) instead of Django's first and last name.
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        (None, {"fields": ["username", "password"]}),
+        (_("Personal info"), {"fields": ["display_name", "sort_name", "email"]}),
+        *DjangoUserAdmin.fieldsets[2:],
         (
             _("Sales"),
             {"fields": ["role", "team", "ability_weight", "discount_authority", "language"]},
@@ -51,6 +65,7 @@ class UserAdmin(HistoryAdmin, DjangoUserAdmin):
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
+        (_("Personal info"), {"fields": ["display_name", "sort_name", "email"]}),
         (_("Sales"), {"fields": ["role", "team", "ability_weight", "discount_authority"]}),
     )
     actions = ["deactivate"]
@@ -124,6 +139,23 @@ class PolicyAdmin(HistoryAdmin):
 
     def has_add_permission(self, request):
         return not Policy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CompanyProfile)
+class CompanyProfileAdmin(HistoryAdmin):
+    """Our company on printed documents (乙方): letterhead, legal name, address, tax, bank."""
+
+    fieldsets = (
+        (None, {"fields": ["letterhead", "legal_name", "legal_name_en"]}),
+        (_("Address"), {"fields": ["address", "address_en", "phone"]}),
+        (_("Tax and bank"), {"fields": ["tax_number", "bank", "bank_account"]}),
+    )
+
+    def has_add_permission(self, request):
+        return not CompanyProfile.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False

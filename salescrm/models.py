@@ -1,3 +1,4 @@
+import re
 from datetime import time
 from decimal import Decimal
 
@@ -11,6 +12,23 @@ from simple_history.models import HistoricalRecords
 
 from salescrm.fields import BoundedTextField
 from salescrm.roles import TEAM_ROLES, Role
+
+# The languages people read and documents are printed in (one list for all of them).
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+DEFAULT_DOCUMENT_LANGUAGE = "zh-hans"
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff]")
+
+
+def name_from_parts(first: str, last: str) -> str:
+    """A person's name from Django's first and last name, in the order their language writes it.
+
+    Chinese puts the family name first with no space (刘 + 静 → 刘静); Western names read
+    "Jing Liu". Used to fill display_name for people entered before it existed.
+    """
+    first, last = (first or "").strip(), (last or "").strip()
+    if _CJK.search(first + last):
+        return f"{last}{first}"
+    return " ".join(part for part in (first, last) if part)
 
 
 class Team(models.Model):
@@ -59,11 +77,25 @@ class User(AbstractUser):
         _("language"),
         max_length=10,
         blank=True,
-        choices=[("en", "English"), ("zh-hans", "简体中文")],
+        choices=LANGUAGES,
         help_text=_("Empty: follow the browser."),
     )
     # kind -> "instant" | "daily" | "off" (salescrm.notifications.email_mode); missing: default.
     email_preferences = models.JSONField(_("e-mail preferences"), default=dict, blank=True)
+    # The one name shown for a person everywhere (pages, e-mails, exports, selects, admin).
+    display_name = models.CharField(
+        _("display name"),
+        max_length=100,
+        blank=True,
+        help_text=_("As the person writes it, e.g. 刘静 or Jing Liu. Empty: the user name."),
+    )
+    sort_name = models.CharField(
+        _("sort key"),
+        max_length=100,
+        blank=True,
+        db_index=True,
+        help_text=_("How lists order this person, e.g. the pinyin liu jing. Empty: the name."),
+    )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
@@ -86,6 +118,22 @@ class User(AbstractUser):
                 violation_error_message=_("This team already has an active sales manager."),
             ),
         ]
+
+    def save(self, *args, **kwargs):
+        # The sort key follows the name unless someone set one.
+        if not self.sort_name and self.display_name:
+            self.sort_name = self.display_name.casefold()[:100]
+            fields = kwargs.get("update_fields")
+            if fields is not None and "display_name" in fields:
+                kwargs["update_fields"] = {*fields, "sort_name"}
+        super().save(*args, **kwargs)
+
+    def get_full_name(self) -> str:
+        """The person's name as shown: the display name, else first and last name in order."""
+        return self.display_name.strip() or name_from_parts(self.first_name, self.last_name)
+
+    def get_short_name(self) -> str:
+        return self.get_full_name() or self.username
 
     def __str__(self):
         return self.get_full_name() or self.username
@@ -217,6 +265,52 @@ class Policy(models.Model):
 
     def __str__(self):
         return str(_("Company policy"))
+
+
+class CompanyProfile(models.Model):
+    """Our company as printed on plans and agreements (乙方): one row, kept in history."""
+
+    letterhead = models.CharField(
+        _("letterhead"),
+        max_length=200,
+        blank=True,
+        help_text=_("The line at the top of every printed document. Empty: the legal name."),
+    )
+    legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
+    legal_name_en = models.CharField(_("legal name in English"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    address_en = models.CharField(_("address in English"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    tax_number = models.CharField(
+        _("taxpayer ID"),
+        max_length=20,
+        blank=True,
+        help_text=_("纳税人识别号: the 18-character unified social credit code."),
+    )
+    bank = models.CharField(_("bank"), max_length=200, blank=True)
+    bank_account = models.CharField(_("bank account"), max_length=40, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("company profile")
+        verbose_name_plural = _("company profile")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="company_profile_single_row")
+        ]
+
+    def __str__(self):
+        return self.legal_name or str(_("Company profile"))
+
+    def name_in(self, language: str) -> str:
+        """The legal name for a document in `language` (the Chinese one when no English)."""
+        if language == "en" and self.legal_name_en:
+            return self.legal_name_en
+        return self.legal_name
+
+    def address_in(self, language: str) -> str:
+        if language == "en" and self.address_en:
+            return self.address_en
+        return self.address
 
 
 class Notification(models.Model):

@@ -16,6 +16,9 @@ from salescrm.models import Team, User
 from salescrm.permissions import Capability, roles_with
 from salescrm.roles import Role
 
+# How lists of people are ordered: by their sort key (e.g. pinyin), then user name.
+BY_NAME = ("sort_name", "username")
+
 
 def managed_team_id(user: User) -> int | None:
     """The team `user` runs, if they are an active manager with a team."""
@@ -81,7 +84,7 @@ def salespeople(*, team: Team | int | None) -> QuerySet[User]:
     return (
         User.objects.filter(role=Role.SALESPERSON, is_active=True, team=team)
         .select_related("team")
-        .order_by("username")
+        .order_by(*BY_NAME)
     )
 
 
@@ -91,7 +94,7 @@ def salespeople_in(team_ids: Iterable[int]) -> QuerySet[User]:
 
 
 def all_salespeople() -> QuerySet[User]:
-    return User.objects.filter(role=Role.SALESPERSON, is_active=True).order_by("username")
+    return User.objects.filter(role=Role.SALESPERSON, is_active=True).order_by(*BY_NAME)
 
 
 def directors() -> QuerySet[User]:

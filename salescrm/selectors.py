@@ -7,7 +7,7 @@ from functools import lru_cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from salescrm.models import CalendarDay, JobRun, Policy
+from salescrm.models import CalendarDay, CompanyProfile, JobRun, Policy
 from salescrm.workdays import WorkCalendar, china_calendar
 
 # Years the official data is loaded for around the current one; overrides cover the rest.
@@ -53,3 +53,8 @@ def calendar_years_missing_schedule(*, today) -> list[int]:
 def policy() -> Policy:
     """The company policy row (created with the defaults on first use)."""
     return Policy.objects.get_or_create(pk=1)[0]
+
+
+def company_profile() -> CompanyProfile:
+    """Our company as printed on documents (the one row, created empty on first use)."""
+    return CompanyProfile.objects.get_or_create(pk=1)[0]

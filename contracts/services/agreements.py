@@ -110,6 +110,7 @@ def _agreement_from_plan(plan: Plan, *, now: datetime) -> Agreement:
         title=plan.title,
         period_start=plan.period_start,
         period_end=plan.period_end,
+        language=plan.language,
         created_at=now,
     )
 

@@ -88,6 +88,7 @@ def _plan_content(data: dict) -> dict:
     content = {field: data.get(field) for field in PLAN_CONTENT_FIELDS}
     for text in ("title", "objectives", "audience", "media_mix", "schedule"):
         content[text] = (content[text] or "").strip()
+    content["language"] = content["language"] or ""
     return content
 
 

@@ -107,7 +107,7 @@ def test_on_a_phone_in_chinese_the_warning_comes_while_typing(people, sign_in, d
 
 
 def test_a_delegate_sees_whom_they_sign_for_before_signing(people, sign_in):
-    """The director (Wei Zhang) is away; manager2 signs the director's step for him."""
+    """The director (张伟) is away; manager2 signs the director's step for him."""
     director, manager2 = people["director"], people["manager2"]
     until = timezone.localdate() + timedelta(days=7)
     services.delegation_create(
@@ -123,7 +123,7 @@ def test_a_delegate_sees_whom_they_sign_for_before_signing(people, sign_in):
     page.goto(f"/contracts/agreements/{agreement.pk}/")
 
     notice = page.get_by_test_id("delegate-notice")
-    expect(notice).to_contain_text("You are signing for Wei Zhang under the delegation valid until")
+    expect(notice).to_contain_text("You are signing for 张伟 under the delegation valid until")
     expect(notice).to_contain_text(str(until.year))
     decide = page.locator("#decide")
     assert (

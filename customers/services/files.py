@@ -36,7 +36,7 @@ from salescrm.permissions import Capability, can
 
 CUSTOMER_FIELDS = [
     "name", "credit_code", "source", "source_detail", "collected_on", "phone", "industry",
-    "city", "address", "website", "needs", "notes",
+    "city", "address", "website", "needs", "notes", "language",
 ]  # fmt: skip
 
 

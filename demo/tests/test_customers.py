@@ -94,6 +94,15 @@ def test_customers_come_from_every_source_channel_in_both_languages(demo):
     assert any(n.endswith("Co., Ltd.") for n in names)
 
 
+def test_english_named_customers_read_english_and_the_others_chinese(demo):
+    languages = dict(Customer.objects.values_list("name", "language"))
+    english = {name for name, language in languages.items() if language == "en"}
+
+    assert len(english) > 30  # some English-speaking customers remain
+    assert all(name.isascii() for name in english)
+    assert all(languages[name] == "zh-hans" for name in languages if not name.isascii())
+
+
 def test_files_are_complete_incomplete_and_overdue(demo):
     files = Customer.objects.all()
     complete = files.filter(completed_at__isnull=False)

@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from demo.people import seed_people
 from salescrm import people
-from salescrm.models import Team, User
+from salescrm.models import CompanyProfile, Team, User
 from salescrm.roles import Role
 
 DEMO_USERNAMES = {
@@ -33,6 +33,31 @@ def test_seed_demo_builds_two_teams_of_three_with_their_managers(db, settings):
         assert people.manager_of_team(team.pk).team == team
         assert team.members.filter(role=Role.SALESPERSON).count() == 3
     assert Team.objects.count() == 2
+
+
+def test_the_demo_people_and_teams_have_chinese_names(db, settings, client_for):
+    seed_people(password=settings.DEMO_PASSWORD)
+
+    assert set(Team.objects.values_list("name", flat=True)) == {"华东销售部", "华南销售部"}
+    sales1 = User.objects.get(username="sales1")
+    assert str(sales1) == "刘静"
+    assert str(User.objects.get(username="manager1")) == "王丽"
+    assert all(not str(person).isascii() for person in User.objects.all())
+    # Lists order people by their sort key (pinyin): 黄艳 (huang) before 周涛 (zhou).
+    south = [str(p) for p in people.salespeople(team=User.objects.get(username="sales4").team)]
+    assert south == ["黄艳", "吴霞", "周涛"]
+    sales1.language = "zh-hans"
+    sales1.save(update_fields=["language"])
+    assert "欢迎，刘静" in client_for(sales1).get("/").content.decode()
+
+
+def test_the_demo_company_is_printed_on_documents(db, settings):
+    seed_people(password=settings.DEMO_PASSWORD)
+
+    profile = CompanyProfile.objects.get()
+    assert profile.legal_name == "上海星辰传媒有限公司"
+    assert profile.tax_number
+    assert profile.bank_account
 
 
 def test_seed_people_twice_changes_nothing(db, settings):

@@ -220,3 +220,30 @@ def test_a_phone_of_someone_elses_file_is_refused_with_the_claim_button(
 
     assert 'data-testid="duplicate-claim"' in html(response)
     assert response.context["file_url"] is None
+
+
+def test_the_owner_sets_the_language_the_customers_documents_are_printed_in(
+    client_for, salesperson, customer
+):
+    client = client_for(salesperson)
+    assert customer.language == "zh-hans"  # Chinese unless said otherwise
+
+    response = client.post(edit(customer), file_data(customer, language="en"))
+    customer.refresh_from_db()
+
+    assert response.status_code == 302
+    assert customer.language == "en"
+    assert customer.history.first().language == "en"
+    detail = client.get(reverse("customers:detail", kwargs={"pk": customer.pk}))
+    assert 'data-testid="customer-language">English<' in html(detail)
+
+
+def test_a_form_without_the_language_keeps_it(client_for, salesperson, customer):
+    Customer.objects.filter(pk=customer.pk).update(language="en")
+    customer.refresh_from_db()
+
+    client_for(salesperson).post(edit(customer), file_data(customer, industry="Retail"))
+    customer.refresh_from_db()
+
+    assert customer.industry == "Retail"
+    assert customer.language == "en"
