@@ -119,10 +119,11 @@ def test_plan_and_major_agreement_from_draft_to_signed(sign_in, people):
     assert sales.get_by_role("button", name="Mark as sent to the customer").count() == 0
     agreement = Agreement.objects.get()
 
-    # Before every signature is in, the printable form is marked not valid.
+    # Before every signature is in, the printable form is marked not valid (in the
+    # customer's language: Chinese unless the file says otherwise).
     printable = sales.context.new_page()
     printable.goto(f"/contracts/agreements/{agreement.pk}/print/")
-    assert "UNAPPROVED — NOT VALID" in printable.content()
+    assert "未审批 — 无效" in printable.content()
     printable.close()
 
     # manager1 approves: it goes on to the director, whose queue says why.

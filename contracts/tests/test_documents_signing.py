@@ -13,6 +13,7 @@ from contracts.models import AgreementState, document_language
 from contracts.tests.factories import line, make_agreement_in, make_plan, make_product
 from customers.tests.factories import make_customer
 from salescrm.models import CompanyProfile
+from salescrm.testing.concurrency import with_version
 
 OUR_NAME = "上海星辰传媒有限公司"
 OUR_NAME_EN = "Shanghai Star Media Co., Ltd."
@@ -146,7 +147,7 @@ def test_the_language_is_chosen_on_the_draft_plan(client_for, salesperson, chine
         if name in form.fields
     }
     data["language"] = "en"
-    client.post(url, data)
+    client.post(url, with_version(plan, data))
     plan.refresh_from_db()
 
     assert "(简体中文)" in dict(form.fields["language"].choices)[""]

@@ -37,6 +37,7 @@ from customers.models import ClassChange, Customer, PipelineClass
 from demo.contracts import seed_contracts
 from demo.customers import seed_customers
 from demo.people import seed_people
+from demo.pool import seed_pool
 from demo.receivables import seed_receivables
 from demo.visits import seed_visits
 from receivables.models import CollectionPlan, Receipt
@@ -70,7 +71,8 @@ def seeded(django_db_setup, django_db_blocker):
             started = time.perf_counter()
             counts = seed_contracts(now=NOW)
             done = time.perf_counter()
-            counts |= seed_receivables(now=NOW)  # the step after, so seed_demo adds nothing
+            counts |= seed_receivables(now=NOW)  # the steps after, so seed_demo adds nothing
+            counts |= seed_pool(now=NOW)
         print(f"\nseeding contracts: {done - started:.1f} s")
         for name, count in counts.items():
             print(f"  {name}: {count}")

@@ -213,5 +213,5 @@ def test_the_targets_page_sets_collection_targets_beside_the_signed_value(
     team_target = RevenueTarget.objects.get(team=team)
     assert (team_target.amount, team_target.collection_amount) == (None, D("9000.00"))
     page = client.get(f"{url}?month=2026-03-01")
-    assert text_of(page, f"collected-person-{salesperson.pk}") == "0"
-    assert "5000.00" in html(page)
+    assert text_of(page, f"collected-person-{salesperson.pk}") == "¥0.00"
+    assert "¥5,000.00" in html(page)

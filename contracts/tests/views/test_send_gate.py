@@ -165,7 +165,8 @@ def test_the_print_page_carries_the_watermark(client_for, manager, unsigned):
     response = client_for(manager).get(agreement_url("agreement_print", agreement))
 
     assert response.status_code == 200
-    assert text_of(response, "watermark") == WATERMARK
+    # The document speaks its customer's language (Chinese unless said otherwise).
+    assert text_of(response, "watermark") == WATERMARK_ZH
 
 
 def test_the_detail_page_offers_no_way_out(client_for, salesperson, unsigned):
@@ -321,7 +322,7 @@ def test_the_plan_print_page_carries_the_watermark(client_for, manager, unsigned
     response = client_for(manager).get(plan_url("plan_print", unsigned_plan))
 
     assert response.status_code == 200
-    assert text_of(response, "watermark") == WATERMARK
+    assert text_of(response, "watermark") == WATERMARK_ZH  # the customer's language
 
 
 def test_the_plan_page_offers_no_way_out(client_for, salesperson, unsigned_plan):
@@ -362,14 +363,15 @@ def test_a_plan_whose_review_passed_is_sent(client_for, salesperson):
 # --- in Chinese -----------------------------------------------------------------------------
 
 
-def test_the_watermark_is_in_chinese_for_a_chinese_reader(client_for, salesperson):
+def test_the_watermark_speaks_the_documents_language_not_the_readers(client_for, salesperson):
     salesperson.language = "zh-hans"
     salesperson.save(update_fields=["language"])
     plan = make_plan_in(PlanState.IN_REVIEW, salesperson)
     agreement = make_agreement_in(AgreementState.MANAGER_REVIEW, salesperson)
+    Customer.objects.filter(pk__in=[plan.customer_id, agreement.customer_id]).update(language="en")
     client = client_for(salesperson)
 
     for url in (plan_url("plan_print", plan), agreement_url("agreement_print", agreement)):
         response = client.get(url)
         assert response.status_code == 200
-        assert text_of(response, "watermark") == WATERMARK_ZH
+        assert text_of(response, "watermark") == WATERMARK

@@ -228,7 +228,9 @@ def test_the_owner_sets_the_language_the_customers_documents_are_printed_in(
     client = client_for(salesperson)
     assert customer.language == "zh-hans"  # Chinese unless said otherwise
 
-    response = client.post(edit(customer), file_data(customer, language="en"))
+    response = client.post(
+        edit(customer), with_version(customer, file_data(customer, language="en"))
+    )
     customer.refresh_from_db()
 
     assert response.status_code == 302
@@ -242,7 +244,9 @@ def test_a_form_without_the_language_keeps_it(client_for, salesperson, customer)
     Customer.objects.filter(pk=customer.pk).update(language="en")
     customer.refresh_from_db()
 
-    client_for(salesperson).post(edit(customer), file_data(customer, industry="Retail"))
+    client_for(salesperson).post(
+        edit(customer), with_version(customer, file_data(customer, industry="Retail"))
+    )
     customer.refresh_from_db()
 
     assert customer.industry == "Retail"
